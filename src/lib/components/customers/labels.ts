@@ -1,0 +1,48 @@
+// Words the UI shows for domain values (one place, so the form, profile and filters agree).
+import type { ConsentChannel, ConsentSource, Gender } from '$lib/domain/customer';
+
+export const GENDER_LABELS: Record<Gender, string> = {
+	female: 'Female',
+	male: 'Male',
+	other: 'Other',
+	'not-stated': 'Not stated'
+};
+
+export const CHANNEL_LABELS: Record<ConsentChannel, string> = {
+	email: 'Email',
+	sms: 'SMS',
+	post: 'Post'
+};
+
+export const SOURCE_LABELS: Record<ConsentSource, string> = {
+	till: 'Till',
+	'back-office': 'Back office',
+	import: 'Import',
+	online: 'Online'
+};
+
+/** Month names in the browser's language, January = 1. */
+export function monthNames(style: 'long' | 'short' = 'long'): string[] {
+	const fmt = new Intl.DateTimeFormat(undefined, { month: style, timeZone: 'UTC' });
+	return Array.from({ length: 12 }, (_, i) => fmt.format(Date.UTC(2000, i, 1)));
+}
+
+/** '1985-03-21' → '21 Mar 1985' in the browser's language; the date is a calendar date, no zone. */
+export function formatDate(ymd: string): string {
+	if (!/^\d{4}-\d{2}-\d{2}/.test(ymd)) return ymd;
+	const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
+	return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+		Date.UTC(y, m - 1, d)
+	);
+}
+
+/** An ISO instant as a date in the shop's time zone. */
+export function formatInstantDate(iso: string, timeZone?: string): string {
+	const t = Date.parse(iso);
+	if (Number.isNaN(t)) return '';
+	try {
+		return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(t);
+	} catch {
+		return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' }).format(t);
+	}
+}
