@@ -1,0 +1,223 @@
+// The customer service: every customer read and write of the app goes through here (STYLE 3):
+// validate (domain) → one Yjs transaction (DocStore) → persisted + projected in one IndexedDB
+// transaction → listeners notified.
+import type { Customer, CustomerDraft } from '$lib/domain/customer';
+import { fullName } from '$lib/domain/customer';
+import type { FieldError } from '$lib/domain/errors';
+import { validateCustomer, type ValidationContext } from '$lib/domain/validate';
+import { searchPrefixes } from '$lib/domain/search';
+import { normalizePhone } from '$lib/domain/phone';
+import { normalizeEmail } from '$lib/domain/email';
+import { newId } from '$lib/domain/ids';
+import type { DocStore } from '$lib/sync/docstore';
+import { customerDocName } from '$lib/sync/docnames';
+import {
+	changedFields,
+	customersMap,
+	deleteCustomer,
+	readCustomer,
+	writeCustomerFields,
+	writeNewCustomer
+} from '$lib/sync/customers';
+import type { CustomerService, ImportOutcome, ImportProgress, WriteResult } from './api';
+import type { CustomerRecord } from './schema';
+
+export interface ServiceContext {
+	validation(): ValidationContext;
+	now(): string;
+	newId?: () => string;
+}
+
+/** Rows written per transaction during an import: a cancel stops between two of them. */
+export const IMPORT_CHUNK = 1000;
+
+export class DexieCustomerService implements CustomerService {
+	#store: DocStore;
+	#ctx: ServiceContext;
+	#newId: () => string;
+
+	constructor(store: DocStore, ctx: ServiceContext) {
+		this.#store = store;
+		this.#ctx = ctx;
+		this.#newId = ctx.newId ?? newId;
+	}
+
+	get #db() {
+		return this.#store.db;
+	}
+
+	async get(id: string): Promise<Customer | undefined> {
+		const rec = await this.#db.customers.get(id);
+		return rec && stripDerived(rec);
+	}
+
+	async search(query: string, limit = 50): Promise<Customer[]> {
+		const prefixes = searchPrefixes(query, this.#ctx.validation().defaultCountry);
+		if (prefixes.length === 0) return [];
+		const recs = await this.#db.customers.where('k').startsWithAnyOf(prefixes).distinct().limit(limit).toArray();
+		return recs.map(stripDerived);
+	}
+
+	/** Ids of every customer matching the query (the list combines them with filters and sorting). */
+	async searchIds(query: string): Promise<Set<string>> {
+		const prefixes = searchPrefixes(query, this.#ctx.validation().defaultCountry);
+		if (prefixes.length === 0) return new Set();
+		const keys = await this.#db.customers.where('k').startsWithAnyOf(prefixes).primaryKeys();
+		return new Set(keys);
+	}
+
+	async findByCard(card: string): Promise<Customer | undefined> {
+		const norm = normalizeCard(card);
+		if (!norm) return undefined;
+		const rec = await this.#db.customers.where('cards').equals(norm).first();
+		return rec && stripDerived(rec);
+	}
+
+	async findDuplicates(draft: CustomerDraft, excludeId?: string): Promise<FieldError[]> {
+		const out: FieldError[] = [];
+		const email = normalizeEmail(draft.email);
+		if (email.ok && email.email) {
+			const other = await this.#db.customers.where('email').equals(email.email).and((c) => c.id !== excludeId).first();
+			if (other) out.push({ field: 'email', code: 'email-exists', params: owner(other) });
+		}
+		const phone = normalizePhone(draft.phone, this.#ctx.validation().defaultCountry);
+		if (phone.ok && phone.e164) {
+			const other = await this.#db.customers.where('phone').equals(phone.e164).and((c) => c.id !== excludeId).first();
+			if (other) out.push({ field: 'phone', code: 'phone-exists', params: owner(other) });
+		}
+		return out;
+	}
+
+	async create(draft: CustomerDraft): Promise<WriteResult> {
+		const checked = await this.#validate(draft);
+		if (!checked.ok) return checked;
+		const id = this.#newId();
+		const now = this.#ctx.now();
+		await this.#store.transact([customerDocName(id)], (docs) => {
+			writeNewCustomer(customersMap(docs.get(customerDocName(id))!), id, checked.draft, now);
+		});
+		return { ok: true, id };
+	}
+
+	async update(id: string, draft: CustomerDraft): Promise<WriteResult> {
+		const checked = await this.#validate(draft, id);
+		if (!checked.ok) return checked;
+		const name = customerDocName(id);
+		const doc = await this.#store.open(name);
+		const current = readCustomer(customersMap(doc), id);
+		if (current.kind !== 'live') return { ok: false, errors: [{ field: 'firstName', code: 'customer-gone' }] };
+		const changes = changedFields(current.customer, checked.draft);
+		if (Object.keys(changes).length === 0) return { ok: true, id };
+		const now = this.#ctx.now();
+		await this.#store.transact([name], (docs) => {
+			writeCustomerFields(customersMap(docs.get(name)!), id, changes, now);
+		});
+		return { ok: true, id };
+	}
+
+	async remove(id: string): Promise<void> {
+		const name = customerDocName(id);
+		const now = this.#ctx.now();
+		await this.#store.transact([name], (docs) => {
+			const map = customersMap(docs.get(name)!);
+			if (readCustomer(map, id).kind === 'live') deleteCustomer(map, id, now);
+		});
+	}
+
+	async importMany(
+		rows: { rowNumber: number; draft: CustomerDraft }[],
+		opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void } = {}
+	): Promise<ImportOutcome> {
+		const outcome: ImportOutcome = { imported: 0, refused: [], cancelled: false };
+		const total = rows.length;
+		opts.onProgress?.({ done: 0, total });
+		for (let start = 0; start < total; start += IMPORT_CHUNK) {
+			if (opts.signal?.aborted) {
+				outcome.cancelled = true;
+				break;
+			}
+			const chunk = rows.slice(start, start + IMPORT_CHUNK);
+			const accepted = await this.#refuseTakenCards(chunk, outcome);
+			const now = this.#ctx.now();
+			const byDoc = new Map<string, { id: string; draft: CustomerDraft }[]>();
+			for (const row of accepted) {
+				const id = this.#newId();
+				const name = customerDocName(id);
+				let list = byDoc.get(name);
+				if (!list) byDoc.set(name, (list = []));
+				list.push({ id, draft: row.draft });
+			}
+			await this.#store.transact([...byDoc.keys()], (docs) => {
+				for (const [name, list] of byDoc) {
+					const map = customersMap(docs.get(name)!);
+					for (const { id, draft } of list) writeNewCustomer(map, id, draft, now);
+				}
+			});
+			outcome.imported += accepted.length;
+			opts.onProgress?.({ done: Math.min(start + chunk.length, total), total });
+			// Let the page paint the progress bar and handle a click on "Cancel import".
+			await new Promise((r) => setTimeout(r, 0));
+		}
+		return outcome;
+	}
+
+	count(): Promise<number> {
+		return this.#db.customers.count();
+	}
+
+	/** Domain validation plus what only the database knows: a card belongs to one customer only. */
+	async #validate(
+		draft: CustomerDraft,
+		selfId?: string
+	): Promise<{ ok: true; draft: CustomerDraft } | { ok: false; errors: FieldError[] }> {
+		const { draft: normalised, errors } = validateCustomer(draft, this.#ctx.validation());
+		const cardErrors = await this.#cardConflicts(normalised.cards, selfId);
+		const all = [...errors, ...cardErrors];
+		return all.length ? { ok: false, errors: all } : { ok: true, draft: normalised };
+	}
+
+	async #cardConflicts(cards: string[], selfId?: string): Promise<FieldError[]> {
+		if (cards.length === 0) return [];
+		const owners = await this.#db.customers.where('cards').anyOf(cards).toArray();
+		const errors: FieldError[] = [];
+		cards.forEach((card, i) => {
+			const other = owners.find((o) => o.id !== selfId && o.cards.includes(card));
+			if (other) errors.push({ field: `cards.${i}`, code: 'card-already-assigned', params: { card, ...owner(other) } });
+		});
+		return errors;
+	}
+
+	async #refuseTakenCards(
+		chunk: { rowNumber: number; draft: CustomerDraft }[],
+		outcome: ImportOutcome
+	): Promise<{ rowNumber: number; draft: CustomerDraft }[]> {
+		const cards = chunk.flatMap((r) => r.draft.cards);
+		if (cards.length === 0) return chunk;
+		const owners = await this.#db.customers.where('cards').anyOf(cards).toArray();
+		if (owners.length === 0) return chunk;
+		const ownerOf = new Map<string, CustomerRecord>();
+		for (const o of owners) for (const c of o.cards) ownerOf.set(c, o);
+		return chunk.filter((row) => {
+			const errors: FieldError[] = [];
+			row.draft.cards.forEach((card, i) => {
+				const other = ownerOf.get(card);
+				if (other) errors.push({ field: `cards.${i}`, code: 'card-already-assigned', params: { card, ...owner(other) } });
+			});
+			if (errors.length) outcome.refused.push({ rowNumber: row.rowNumber, errors });
+			return errors.length === 0;
+		});
+	}
+}
+
+function owner(c: Customer): { ownerId: string; ownerName: string } {
+	return { ownerId: c.id, ownerName: fullName(c) || c.email || c.phone };
+}
+
+export function normalizeCard(card: string): string {
+	return card.replace(/[\s-]/g, '').toUpperCase();
+}
+
+function stripDerived(rec: CustomerRecord): Customer {
+	const { k: _k, sortName: _s, ...c } = rec;
+	return c;
+}

@@ -1,0 +1,54 @@
+// Projections: Yjs state → Dexie tables. Called by the DocStore inside its flush transaction for
+// every change, local or remote, so both take exactly the same path.
+import * as Y from 'yjs';
+import type { Projection } from '$lib/sync/docstore';
+import type { ShopDB, CustomerRecord } from './schema';
+import type { Customer } from '$lib/domain/customer';
+import { customersMap, idOfKey, readCustomer } from '$lib/sync/customers';
+import { SETTINGS_DOC } from '$lib/sync/docnames';
+import { SETTINGS_MAP, readSettings } from '$lib/sync/settings';
+import { searchKeys, sortName } from '$lib/domain/search';
+
+export function toRecord(c: Customer): CustomerRecord {
+	return { ...c, k: searchKeys(c), sortName: sortName(c) };
+}
+
+export const customersProjection: Projection = {
+	kind: 'customers',
+	tables: ['customers'],
+	matches: (name) => name.startsWith('customers-'),
+	observe(doc, dirty) {
+		customersMap(doc).observe((event) => {
+			for (const key of event.keysChanged) dirty(idOfKey(key), event.transaction.origin);
+		});
+	},
+	async apply(db: ShopDB, doc: Y.Doc, ids: Set<string>) {
+		const map = customersMap(doc);
+		const puts: CustomerRecord[] = [];
+		const deletes: string[] = [];
+		for (const id of ids) {
+			const state = readCustomer(map, id);
+			if (state.kind === 'live') puts.push(toRecord(state.customer));
+			else deletes.push(id);
+		}
+		// put(): the projection is the whole derived record, replaced wholesale from the Yjs state.
+		if (puts.length) await db.customers.bulkPut(puts);
+		if (deletes.length) await db.customers.bulkDelete(deletes);
+	}
+};
+
+export const SETTINGS_KEY = 'settings';
+
+export const settingsProjection: Projection = {
+	kind: 'settings',
+	tables: ['kv'],
+	matches: (name) => name === SETTINGS_DOC,
+	observe(doc, dirty) {
+		doc.getMap(SETTINGS_MAP).observe((event) => dirty(SETTINGS_KEY, event.transaction.origin));
+	},
+	async apply(db: ShopDB, doc: Y.Doc) {
+		await db.kv.put({ key: SETTINGS_KEY, value: readSettings(doc) });
+	}
+};
+
+export const allProjections: Projection[] = [customersProjection, settingsProjection];

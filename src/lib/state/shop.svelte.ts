@@ -1,0 +1,163 @@
+// The app's one shared state: the local database, the replicated settings, this device, today.
+// Components read it; every write goes through its services (STYLE 3 and 6).
+import { liveQuery } from 'dexie';
+import { ShopDB } from '$lib/db/schema';
+import { DocStore } from '$lib/sync/docstore';
+import { allProjections, SETTINGS_KEY } from '$lib/db/projections';
+import { SETTINGS_DOC } from '$lib/sync/docnames';
+import { writeSettings } from '$lib/sync/settings';
+import { DexieCustomerService } from '$lib/db/customers';
+import type { ImportProgress } from '$lib/db/api';
+import type { Customer } from '$lib/domain/customer';
+import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
+import { todayIn } from '$lib/domain/dates';
+import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
+import { describeError } from './errors';
+
+export interface DeviceSettings {
+	name: string;
+	storeId: string;
+}
+
+const DEVICE_KEY = 'device';
+export const DEMO_SEED = 20261123;
+export const DEMO_COUNT = 3000;
+
+export class ShopState {
+	ready = $state(false);
+	error = $state<string | null>(null);
+	settings = $state<ShopSettings>(structuredClone(DEFAULT_SETTINGS));
+	device = $state<DeviceSettings>({ name: 'Tablet', storeId: DEFAULT_SETTINGS.stores[0].id });
+	today = $state(todayIn(DEFAULT_SETTINGS.timeZone, new Date()));
+
+	#db: ShopDB | null = null;
+	#store: DocStore | null = null;
+	#customers: DexieCustomerService | null = null;
+	#timers: ReturnType<typeof setInterval>[] = [];
+	#starting: Promise<void> | null = null;
+
+	get db(): ShopDB {
+		if (!this.#db) throw new Error('The shop database is not open yet');
+		return this.#db;
+	}
+
+	get store(): DocStore {
+		if (!this.#store) throw new Error('The shop database is not open yet');
+		return this.#store;
+	}
+
+	get customers(): DexieCustomerService {
+		if (!this.#customers) throw new Error('The shop database is not open yet');
+		return this.#customers;
+	}
+
+	/** Opens the local database. Safe to call more than once. */
+	start(dbName = 'shop-crm'): Promise<void> {
+		this.#starting ??= this.#start(dbName);
+		return this.#starting;
+	}
+
+	async #start(dbName: string): Promise<void> {
+		try {
+			const db = new ShopDB(dbName);
+			await db.open();
+			this.#db = db;
+			this.#store = new DocStore(db, { projections: allProjections });
+			this.#customers = new DexieCustomerService(this.#store, {
+				validation: () => ({
+					defaultCountry: this.settings.defaultCountry,
+					today: this.today,
+					storeIds: this.settings.stores.map((s) => s.id)
+				}),
+				now: () => new Date().toISOString()
+			});
+			await this.#readSettings();
+			const device = (await db.kv.get(DEVICE_KEY))?.value as DeviceSettings | undefined;
+			if (device) this.device = device;
+			this.#store.subscribe((changes) => {
+				if (changes.settings) void this.#readSettings();
+			});
+			this.#timers.push(
+				// The date decides ages and birthday months: follow midnight in the shop's zone.
+				setInterval(() => this.#tick(), 30_000),
+				setInterval(() => this.#store?.evictIdle(), 30_000)
+			);
+			this.ready = true;
+		} catch (err) {
+			this.error = describeError(err);
+		}
+	}
+
+	async #readSettings(): Promise<void> {
+		const row = await this.db.kv.get(SETTINGS_KEY);
+		if (row) this.settings = { ...structuredClone(DEFAULT_SETTINGS), ...(row.value as ShopSettings) };
+		this.#tick();
+	}
+
+	#tick(): void {
+		const today = todayIn(this.settings.timeZone, new Date());
+		if (today !== this.today) this.today = today;
+	}
+
+	async saveSettings(patch: Partial<ShopSettings>): Promise<void> {
+		await this.store.transact([SETTINGS_DOC], (docs) => writeSettings(docs.get(SETTINGS_DOC)!, patch));
+		await this.#readSettings();
+	}
+
+	/** This tablet's own name and store: not replicated. */
+	async saveDevice(patch: Partial<DeviceSettings>): Promise<void> {
+		const next = { ...this.device, ...patch };
+		// put(): the device row is one small value replaced whole.
+		await this.db.kv.put({ key: DEVICE_KEY, value: next });
+		this.device = next;
+	}
+
+	/** Fills the shop with the seeded demo data (the same generator the tests and benchmarks use). */
+	async loadDemoShop(count = DEMO_COUNT, onProgress?: (p: ImportProgress) => void): Promise<void> {
+		const onlyDefaultStore =
+			this.settings.stores.length === 1 && this.settings.stores[0].id === DEFAULT_SETTINGS.stores[0].id;
+		if (onlyDefaultStore) {
+			await this.saveSettings({ shopName: 'Demo shop', stores: DEMO_STORES });
+			await this.saveDevice({ storeId: DEMO_STORES[0].id });
+		}
+		const drafts = generateCustomers({
+			seed: DEMO_SEED,
+			count,
+			now: new Date().toISOString(),
+			stores: this.settings.stores,
+			recordedBy: this.device.name
+		});
+		await this.customers.importMany(
+			drafts.map((draft, i) => ({ rowNumber: i + 1, draft })),
+			{ onProgress }
+		);
+	}
+
+	/** Calls back with the customer now and after every change from anywhere; returns unsubscribe. */
+	liveCustomer(id: string, cb: (c: Customer | undefined) => void): () => void {
+		const sub = liveQuery(() => this.customers.get(id)).subscribe({
+			next: cb,
+			error: (err) => {
+				this.error = describeError(err);
+			}
+		});
+		return () => sub.unsubscribe();
+	}
+
+	/** For tests: forget everything in memory (the database itself is left alone). */
+	reset(): void {
+		for (const t of this.#timers) clearInterval(t);
+		this.#timers = [];
+		void this.#store?.close();
+		this.#db?.close();
+		this.#db = null;
+		this.#store = null;
+		this.#customers = null;
+		this.#starting = null;
+		this.ready = false;
+		this.error = null;
+		this.settings = structuredClone(DEFAULT_SETTINGS);
+	}
+}
+
+export const shop = new ShopState();

@@ -1,0 +1,93 @@
+// How customers are shaped inside their bucket documents (one Y.Map named 'customers' per bucket).
+//
+//   '<id>'          → the record as created, one plain JSON value   (cheap: ~1 KB of heap, no per-field items)
+//   '<id>/<field>'  → { v, at } for each field edited after creation (per-field last-writer-wins)
+//   '<id>'          → { deleted: true, at } once deleted: a tombstone, no personal data
+//
+// Per-field merge costs Yjs items only for fields actually edited, so 100,000 customers weigh what
+// their JSON weighs (ARCHITECTURE.md measured ~100 MB vs ~480 MB for a Y.Map per customer) and two
+// tablets editing different fields of one customer both keep their edit. Deleting removes every
+// field value (Yjs garbage-collects deleted content) and leaves only the id, which is random.
+import * as Y from 'yjs';
+import type { Customer, CustomerDraft, CustomerField } from '$lib/domain/customer';
+import { CUSTOMER_FIELDS } from '$lib/domain/customer';
+
+export const CUSTOMERS_MAP = 'customers';
+
+interface BaseValue extends CustomerDraft {
+	createdAt: string;
+}
+interface Tombstone {
+	deleted: true;
+	at: string;
+}
+interface FieldValue {
+	v: unknown;
+	at: string;
+}
+
+export type CustomerState = { kind: 'live'; customer: Customer } | { kind: 'deleted' } | { kind: 'absent' };
+
+export function customersMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap(CUSTOMERS_MAP);
+}
+
+export function idOfKey(key: string): string {
+	const slash = key.indexOf('/');
+	return slash === -1 ? key : key.slice(0, slash);
+}
+
+export function readCustomer(map: Y.Map<unknown>, id: string): CustomerState {
+	const base = map.get(id) as BaseValue | Tombstone | undefined;
+	if (!base) return { kind: 'absent' };
+	if ('deleted' in base) return { kind: 'deleted' };
+	const customer: Customer = { ...base, id, updatedAt: base.createdAt } as Customer & { createdAt?: string };
+	delete (customer as { createdAt?: string }).createdAt;
+	for (const field of CUSTOMER_FIELDS) {
+		const edit = map.get(`${id}/${field}`) as FieldValue | undefined;
+		if (!edit) continue;
+		(customer as unknown as Record<string, unknown>)[field] = edit.v;
+		if (edit.at > customer.updatedAt) customer.updatedAt = edit.at;
+	}
+	return { kind: 'live', customer };
+}
+
+export function writeNewCustomer(map: Y.Map<unknown>, id: string, draft: CustomerDraft, now: string): void {
+	map.set(id, { ...draft, createdAt: now } satisfies BaseValue);
+}
+
+/** Writes only the given fields, each as its own key, so concurrent edits of other fields survive. */
+export function writeCustomerFields(
+	map: Y.Map<unknown>,
+	id: string,
+	changes: Partial<Record<CustomerField, unknown>>,
+	now: string
+): void {
+	for (const [field, v] of Object.entries(changes)) {
+		map.set(`${id}/${field}`, { v, at: now } satisfies FieldValue);
+	}
+}
+
+export function deleteCustomer(map: Y.Map<unknown>, id: string, now: string): void {
+	map.set(id, { deleted: true, at: now } satisfies Tombstone);
+	for (const field of CUSTOMER_FIELDS) map.delete(`${id}/${field}`);
+}
+
+/**
+ * Field edits made on a tablet that had not yet heard of the deletion arrive after it; they carry
+ * personal data of a deleted customer and are removed by whichever tablet sees them.
+ */
+export function orphanedFieldKeys(map: Y.Map<unknown>, id: string): string[] {
+	const base = map.get(id) as BaseValue | Tombstone | undefined;
+	if (!base || !('deleted' in base)) return [];
+	return CUSTOMER_FIELDS.map((f) => `${id}/${f}`).filter((k) => map.has(k));
+}
+
+/** The fields whose values differ (structural comparison: values are JSON). */
+export function changedFields(before: CustomerDraft, after: CustomerDraft): Partial<Record<CustomerField, unknown>> {
+	const out: Partial<Record<CustomerField, unknown>> = {};
+	for (const f of CUSTOMER_FIELDS) {
+		if (JSON.stringify(before[f]) !== JSON.stringify(after[f])) out[f] = after[f];
+	}
+	return out;
+}

@@ -1,0 +1,282 @@
+// Holds the replicated Yjs documents of this tablet and is the single write path into IndexedDB.
+//
+// Every change — a local edit or (later) an update from the relay — lands in a Y.Doc. The doc's
+// 'update' event queues the binary update and the projections mark which entities changed; a
+// flush then writes the update log AND the re-projected entities in ONE IndexedDB transaction.
+// So local and remote changes reach the tables by the same code, and a crash can never leave the
+// Yjs state and the tables disagreeing (both or neither are written).
+//
+// Documents are loaded on demand and dropped again when idle: IndexedDB, not memory, is where the
+// data lives for reading (see ARCHITECTURE.md, "Scale to design for").
+import * as Y from 'yjs';
+import type { ShopDB } from '$lib/db/schema';
+
+/** Transaction origin of edits made on this tablet. */
+export const LOCAL_ORIGIN = 'local';
+/** Origin used while replaying stored state: nothing to persist or project. */
+const LOAD_ORIGIN = 'load';
+/** Origin of updates relayed by another tab of this browser, which already persisted them. */
+const TAB_ORIGIN = 'tab';
+
+/** Updates kept beside a snapshot before they are folded into it on the next load. */
+const COMPACT_AFTER = 200;
+
+export interface Projection {
+	/** Which documents this projection reads. */
+	matches(docName: string): boolean;
+	/** Tables the projection writes, for the flush transaction. */
+	tables: string[];
+	/** Subscribe to the doc; call dirty(entityId, transaction origin) for each entity a transaction touched. */
+	observe(doc: Y.Doc, dirty: (entityId: string, origin: unknown) => void): void;
+	/** Re-project the dirty entities from the doc's current state. Runs inside the flush transaction. */
+	apply(db: ShopDB, doc: Y.Doc, ids: Set<string>): Promise<void>;
+	/** Name used in change notifications ('customers', 'settings', ...). */
+	kind: string;
+}
+
+export interface ChangeSet {
+	/** kind → ids of entities whose projection changed. */
+	[kind: string]: string[];
+}
+
+type Listener = (changes: ChangeSet) => void;
+
+/** What a tab tells the other tabs of this browser after a flush. */
+interface TabMessage {
+	updates: { doc: string; update: Uint8Array }[];
+	changes: ChangeSet;
+}
+
+interface Entry {
+	doc: Y.Doc;
+	name: string;
+	lastUsed: number;
+	/** Pinned docs (being synced or with unflushed changes) are never evicted. */
+	pins: number;
+	dirty: Map<Projection, Set<string>>;
+	updates: Uint8Array[];
+}
+
+export interface DocStoreOptions {
+	projections: Projection[];
+	/** Injected for tests; Date.now by default. */
+	now?: () => number;
+	/** Cross-tab channel name; null disables it (tests, Node). */
+	channel?: string | null;
+}
+
+export class DocStore {
+	readonly db: ShopDB;
+	#projections: Projection[];
+	#entries = new Map<string, Entry>();
+	#loading = new Map<string, Promise<Entry>>();
+	#listeners = new Set<Listener>();
+	#flushing: Promise<void> = Promise.resolve();
+	#now: () => number;
+	#channel: BroadcastChannel | null = null;
+
+	constructor(db: ShopDB, opts: DocStoreOptions) {
+		this.db = db;
+		this.#projections = opts.projections;
+		this.#now = opts.now ?? Date.now;
+		const channelName = opts.channel === undefined ? 'shop-crm-docs' : opts.channel;
+		if (channelName && typeof BroadcastChannel !== 'undefined') {
+			this.#channel = new BroadcastChannel(channelName);
+			this.#channel.onmessage = (e) => this.#onTabMessage(e.data);
+		}
+	}
+
+	/** The loaded doc, loading it from IndexedDB first if needed. */
+	async open(name: string): Promise<Y.Doc> {
+		return (await this.#entry(name)).doc;
+	}
+
+	/** Docs currently in memory, for diagnostics and benchmarks. */
+	get loadedDocs(): string[] {
+		return [...this.#entries.keys()];
+	}
+
+	/**
+	 * Run a local edit on one or more docs, then persist and project it before resolving.
+	 * `fn` must be synchronous: all its changes to one doc form one Yjs transaction.
+	 */
+	async transact(names: string[], fn: (docs: Map<string, Y.Doc>) => void): Promise<void> {
+		const entries = await Promise.all(names.map((n) => this.#entry(n)));
+		const docs = new Map(entries.map((e) => [e.name, e.doc]));
+		for (const e of entries) e.pins++;
+		try {
+			// Nested transactions: each doc gets exactly one update for the whole edit.
+			const run = (i: number): void => {
+				if (i === entries.length) return fn(docs);
+				entries[i].doc.transact(() => run(i + 1), LOCAL_ORIGIN);
+			};
+			run(0);
+			await this.flush();
+		} finally {
+			for (const e of entries) e.pins--;
+		}
+	}
+
+	/** Apply an update that came from elsewhere (relay, import of a backup) through the same path. */
+	async applyRemote(name: string, update: Uint8Array, origin: unknown = 'remote'): Promise<void> {
+		const entry = await this.#entry(name);
+		Y.applyUpdate(entry.doc, update, origin);
+		await this.flush();
+	}
+
+	/** Pin a doc in memory (e.g. while a provider syncs it). Returns the unpin function. */
+	async pin(name: string): Promise<() => void> {
+		const entry = await this.#entry(name);
+		entry.pins++;
+		let done = false;
+		return () => {
+			if (!done) entry.pins--;
+			done = true;
+		};
+	}
+
+	/** Persist queued updates and projections. Serialised: flushes never interleave. */
+	flush(): Promise<void> {
+		const next = this.#flushing.then(() => this.#flushOnce());
+		// A failed flush must not wedge every later one; the caller of this flush sees the error.
+		this.#flushing = next.catch(() => {});
+		return next;
+	}
+
+	subscribe(listener: Listener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/** Drop docs not used for `idleMs` and not pinned. */
+	evictIdle(idleMs = 60_000): void {
+		const cutoff = this.#now() - idleMs;
+		for (const [name, e] of this.#entries) {
+			if (e.pins === 0 && e.lastUsed < cutoff && e.updates.length === 0 && e.dirty.size === 0) {
+				e.doc.destroy();
+				this.#entries.delete(name);
+			}
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.flush();
+		this.#channel?.close();
+		for (const e of this.#entries.values()) e.doc.destroy();
+		this.#entries.clear();
+	}
+
+	async #entry(name: string): Promise<Entry> {
+		const existing = this.#entries.get(name);
+		if (existing) {
+			existing.lastUsed = this.#now();
+			return existing;
+		}
+		let loading = this.#loading.get(name);
+		if (!loading) {
+			loading = this.#load(name).finally(() => this.#loading.delete(name));
+			this.#loading.set(name, loading);
+		}
+		return loading;
+	}
+
+	async #load(name: string): Promise<Entry> {
+		const doc = new Y.Doc({ gc: true });
+		const [snapshot, rows] = await this.db.transaction('r', this.db.ydocs, this.db.yupdates, () =>
+			Promise.all([this.db.ydocs.get(name), this.db.yupdates.where('doc').equals(name).toArray()])
+		);
+		doc.transact(() => {
+			if (snapshot) Y.applyUpdate(doc, snapshot.state);
+			for (const r of rows) Y.applyUpdate(doc, r.update);
+		}, LOAD_ORIGIN);
+
+		const entry: Entry = { doc, name, lastUsed: this.#now(), pins: 0, dirty: new Map(), updates: [] };
+		doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === LOAD_ORIGIN) return;
+			entry.lastUsed = this.#now();
+			// Another tab persisted it already; projecting again is harmless and keeps this tab's listeners informed.
+			if (origin !== TAB_ORIGIN) entry.updates.push(update);
+		});
+		for (const p of this.#projections) {
+			if (!p.matches(name)) continue;
+			p.observe(doc, (id, origin) => {
+				// Replayed state is projected already; another tab projected what it relays.
+				if (origin === LOAD_ORIGIN || origin === TAB_ORIGIN) return;
+				let set = entry.dirty.get(p);
+				if (!set) entry.dirty.set(p, (set = new Set()));
+				set.add(id);
+			});
+		}
+		this.#entries.set(name, entry);
+		if (rows.length > COMPACT_AFTER) await this.#compact(entry, rows.map((r) => r.seq!));
+		return entry;
+	}
+
+	async #compact(entry: Entry, seqs: number[]): Promise<void> {
+		const state = Y.encodeStateAsUpdate(entry.doc);
+		await this.db.transaction('rw', this.db.ydocs, this.db.yupdates, async () => {
+			await this.db.ydocs.put({ name: entry.name, state });
+			await this.db.yupdates.bulkDelete(seqs);
+		});
+	}
+
+	async #flushOnce(): Promise<void> {
+		const work: { entry: Entry; updates: Uint8Array[]; dirty: Map<Projection, Set<string>> }[] = [];
+		for (const entry of this.#entries.values()) {
+			if (entry.updates.length === 0 && entry.dirty.size === 0) continue;
+			work.push({ entry, updates: entry.updates, dirty: entry.dirty });
+			entry.updates = [];
+			entry.dirty = new Map();
+		}
+		if (work.length === 0) return;
+
+		const tables = new Set<string>(['yupdates']);
+		for (const w of work) for (const p of w.dirty.keys()) p.tables.forEach((t) => tables.add(t));
+		const changes: ChangeSet = {};
+		try {
+			await this.db.transaction('rw', [...tables], async () => {
+				// add(): the log is append-only; each update gets a fresh sequence number.
+				const rows = work.flatMap((w) => w.updates.map((update) => ({ doc: w.entry.name, update })));
+				if (rows.length) await this.db.yupdates.bulkAdd(rows);
+				for (const w of work) {
+					for (const [p, ids] of w.dirty) {
+						await p.apply(this.db, w.entry.doc, ids);
+						(changes[p.kind] ??= []).push(...ids);
+					}
+				}
+			});
+		} catch (err) {
+			// Nothing was written: put the work back so a retry (next flush) writes it, then report.
+			for (const w of work) {
+				w.entry.updates.unshift(...w.updates);
+				for (const [p, ids] of w.dirty) {
+					const set = w.entry.dirty.get(p) ?? new Set();
+					ids.forEach((id) => set.add(id));
+					w.entry.dirty.set(p, set);
+				}
+			}
+			throw err;
+		}
+		const updates = work.flatMap((w) => w.updates.map((update) => ({ doc: w.entry.name, update })));
+		if (updates.length) this.#channel?.postMessage({ updates, changes } satisfies TabMessage);
+		this.#emit(changes);
+	}
+
+	#emit(changes: ChangeSet): void {
+		for (const l of this.#listeners) {
+			try {
+				l(changes);
+			} catch (err) {
+				console.error('change listener failed', err);
+			}
+		}
+	}
+
+	#onTabMessage(msg: TabMessage): void {
+		for (const { doc, update } of msg.updates) {
+			const entry = this.#entries.get(doc);
+			if (entry) Y.applyUpdate(entry.doc, update, TAB_ORIGIN);
+		}
+		this.#emit(msg.changes);
+	}
+}
