@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { secretsEqual, type Authenticate, type Principal } from './auth.js';
+import type { ApiErrorCode } from './errors.js';
+import { readJsonBody, sendError, sendJson, type RateLimiter } from './http-util.js';
+import type { Log } from './log.js';
+import type { ShopRegistry } from './shops.js';
+
+export interface ApiOptions {
+	registry: ShopRegistry;
+	authenticate: Authenticate;
+	/** Called after a device is revoked, to close its open sockets. */
+	onDeviceRevoked: (shopId: string, deviceId: string) => void;
+	setupSecret?: string;
+	pairLimiter: RateLimiter;
+	clientIp: (req: IncomingMessage) => string;
+	log: Log;
+}
+
+type Reply = { status: number; body: unknown } | { error: ApiErrorCode };
+
+const NAME_MAX = 100;
+const text = (value: unknown, max: number): string | null =>
+	typeof value === 'string' && value.trim().length > 0 && value.trim().length <= max ? value.trim() : null;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Shops, devices and pairing. No business rules: just who may sync a shop's documents. */
+export function createApi(options: ApiOptions) {
+	const { registry, log } = options;
+
+	async function withPrincipal(req: IncomingMessage, handler: (p: Principal) => Promise<Reply>): Promise<Reply> {
+		const principal = await options.authenticate(req);
+		return principal ? handler(principal) : { error: 'unauthorized' };
+	}
+
+	async function withBody(req: IncomingMessage, handler: (body: Record<string, unknown>) => Promise<Reply>) {
+		const body = await readJsonBody(req);
+		if (!body.ok) return { error: body.error };
+		if (!isObject(body.value)) return { error: 'invalid-request' as const };
+		return handler(body.value);
+	}
+
+	const createShop = (req: IncomingMessage) =>
+		withBody(req, async (body): Promise<Reply> => {
+			if (options.setupSecret) {
+				const given = req.headers['x-setup-secret'];
+				if (typeof given !== 'string' || !secretsEqual(given, options.setupSecret)) {
+					return { error: 'setup-secret-required' };
+				}
+			}
+			const shopName = text(body.shopName, NAME_MAX);
+			const deviceName = text(body.deviceName, NAME_MAX);
+			if (!shopName || !deviceName) return { error: 'invalid-request' };
+			const device = await registry.createShop(shopName, deviceName);
+			log('shop-created', { shop: device.shopId, device: device.deviceId });
+			return { status: 201, body: device };
+		});
+
+	const createPairing = (req: IncomingMessage) =>
+		withPrincipal(req, (principal) =>
+			withBody(req, async (body): Promise<Reply> => {
+				if (principal.role !== 'owner') return { error: 'owner-only' };
+				const storeId = body.storeId === undefined ? undefined : text(body.storeId, 64);
+				if (storeId === null) return { error: 'invalid-request' };
+				const pairing = await registry.createPairing(principal, storeId);
+				log('pairing-created', { shop: principal.shopId, device: principal.deviceId });
+				return { status: 201, body: pairing };
+			})
+		);
+
+	const pair = async (req: IncomingMessage): Promise<Reply> => {
+		// Counted before anything else, so a guesser gets nothing but 429s once over budget.
+		if (!options.pairLimiter.allow(options.clientIp(req))) return { error: 'too-many-requests' };
+		return withBody(req, async (body): Promise<Reply> => {
+			const code = text(body.code, 32);
+			const deviceName = text(body.deviceName, NAME_MAX);
+			if (!code || !deviceName) return { error: 'invalid-request' };
+			const result = await registry.redeemPairing(code, deviceName);
+			if (!result.ok) {
+				log('pairing-refused', { reason: result.error });
+				return { error: result.error };
+			}
+			log('device-paired', { shop: result.device.shopId, device: result.device.deviceId });
+			return { status: 201, body: result.device };
+		});
+	};
+
+	const listDevices = (req: IncomingMessage) =>
+		withPrincipal(req, async (principal): Promise<Reply> => {
+			const devices = await registry.listDevices(principal.shopId);
+			return {
+				status: 200,
+				body: devices.map(({ id, name, role, storeId, createdAt, lastSeenAt, revokedAt }) => ({
+					id,
+					name,
+					role,
+					...(storeId ? { storeId } : {}),
+					createdAt,
+					lastSeenAt,
+					revokedAt
+				}))
+			};
+		});
+
+	const revokeDevice = (req: IncomingMessage, deviceId: string) =>
+		withPrincipal(req, async (principal): Promise<Reply> => {
+			if (principal.role !== 'owner') return { error: 'owner-only' };
+			if (deviceId === principal.deviceId) return { error: 'cannot-revoke-self' };
+			if (!(await registry.revokeDevice(principal.shopId, deviceId))) return { error: 'device-not-found' };
+			options.onDeviceRevoked(principal.shopId, deviceId);
+			log('device-revoked', { shop: principal.shopId, device: deviceId });
+			return { status: 200, body: { ok: true } };
+		});
+
+	const me = (req: IncomingMessage) =>
+		withPrincipal(req, async ({ shopId, deviceId, role }) => ({ status: 200, body: { shopId, deviceId, role } }));
+
+	function route(req: IncomingMessage, pathname: string): Promise<Reply> | Reply {
+		const method = req.method ?? 'GET';
+		const only = (allowed: string, handler: () => Promise<Reply>) =>
+			method === allowed ? handler() : ({ error: 'method-not-allowed' } as const);
+		if (pathname === '/api/shops') return only('POST', () => createShop(req));
+		if (pathname === '/api/pairings') return only('POST', () => createPairing(req));
+		if (pathname === '/api/pair') return only('POST', () => pair(req));
+		if (pathname === '/api/devices') return only('GET', () => listDevices(req));
+		if (pathname === '/api/me') return only('GET', () => me(req));
+		const device = /^\/api\/devices\/([A-Za-z0-9_-]{1,64})$/.exec(pathname);
+		if (device) return only('DELETE', () => revokeDevice(req, device[1]));
+		return { error: 'not-found' };
+	}
+
+	return async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+		const reply = await route(req, pathname);
+		if ('error' in reply) return sendError(res, reply.error);
+		sendJson(res, reply.status, reply.body);
+	};
+}

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { consoleLog } from './log.js';
+import { createRelay, defaultLimits } from './server.js';
+import { LevelStorage } from './storage/level.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const env = process.env;
+
+function intEnv(name: string, fallback: number): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 0) {
+		console.error(`${name} must be a non-negative integer, got "${raw}"`);
+		process.exit(1);
+	}
+	return value;
+}
+
+const port = intEnv('PORT', 8787);
+const host = env.HOST || '0.0.0.0';
+const dataDir = resolve(env.DATA_DIR || resolve(here, '../../data'));
+const staticDir = resolve(env.STATIC_DIR || resolve(here, '../../build'));
+
+mkdirSync(dataDir, { recursive: true });
+const storage = await LevelStorage.open(resolve(dataDir, 'relay.leveldb'), {
+	syncWrites: env.LEVEL_SYNC_WRITES === '1'
+});
+const relay = createRelay({
+	storage,
+	staticDir,
+	setupSecret: env.SETUP_SECRET || undefined,
+	trustProxy: env.TRUST_PROXY === '1',
+	log: consoleLog,
+	limits: {
+		maxMessageBytes: intEnv('MAX_MESSAGE_BYTES', defaultLimits.maxMessageBytes),
+		maxConnectionsPerIp: intEnv('MAX_CONNECTIONS_PER_IP', defaultLimits.maxConnectionsPerIp)
+	}
+});
+
+const address = await relay.listen(port, host);
+const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+console.log(`Shop CRM listening on http://${shownHost}:${address.port} (data in ${dataDir})`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+	process.on(signal, () => {
+		if (stopping) return;
+		stopping = true;
+		consoleLog('shutdown', { signal });
+		relay.close().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error('shutdown failed', error);
+				process.exit(1);
+			}
+		);
+	});
+}
+process.on('uncaughtException', (error) => consoleLog('uncaught-exception', { error: String(error).slice(0, 200) }));
+process.on('unhandledRejection', (error) => consoleLog('unhandled-rejection', { error: String(error).slice(0, 200) }));

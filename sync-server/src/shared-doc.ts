@@ -1,0 +1,164 @@
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import type { Log } from './log.js';
+import type { RelayStorage } from './storage/types.js';
+
+export const messageSync = 0;
+export const messageAwareness = 1;
+export const messageQueryAwareness = 3;
+
+/** One socket on one doc. */
+export interface Peer {
+	ws: WebSocket;
+	/** Awareness client ids this socket announced, removed for everyone when it leaves. */
+	awarenessIds: Set<number>;
+}
+
+export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, messageAwareness);
+	encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+	return encoding.toUint8Array(encoder);
+}
+
+/**
+ * A document held in memory while it has clients. Everything that can carry document content
+ * to a client (broadcasts and sync-step-2 answers) waits on one chain behind the storage
+ * appends, so no client ever receives an update the relay could still lose.
+ */
+export class SharedDoc {
+	readonly doc = new Y.Doc();
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly peers = new Map<WebSocket, Peer>();
+	unloadTimer: NodeJS.Timeout | undefined;
+	#chain: Promise<void> = Promise.resolve();
+	#stored: number;
+	#failed = false;
+
+	private constructor(
+		readonly key: string,
+		private readonly storage: RelayStorage,
+		private readonly log: Log,
+		private readonly compactAfter: number,
+		private readonly onStorageFailure: (doc: SharedDoc) => void,
+		storedCount: number
+	) {
+		this.#stored = storedCount;
+		// The relay itself is not a participant.
+		this.awareness.setLocalState(null);
+		this.awareness.on('update', this.#onAwarenessUpdate);
+	}
+
+	static async load(
+		key: string,
+		storage: RelayStorage,
+		log: Log,
+		compactAfter: number,
+		onStorageFailure: (doc: SharedDoc) => void
+	): Promise<SharedDoc> {
+		const updates = await storage.readUpdates(key);
+		const shared = new SharedDoc(key, storage, log, compactAfter, onStorageFailure, updates.length);
+		let skipped = 0;
+		for (const update of updates) {
+			// One bad entry must not make the whole document unreadable.
+			try {
+				Y.applyUpdate(shared.doc, update);
+			} catch {
+				skipped++;
+			}
+		}
+		if (skipped > 0) log('doc-load-skipped-updates', { doc: key, skipped });
+		// Listening only now, so what was loaded is not stored a second time.
+		shared.doc.on('update', shared.#onDocUpdate);
+		return shared;
+	}
+
+	get failed(): boolean {
+		return this.#failed;
+	}
+
+	#enqueue(task: () => Promise<void> | void): Promise<void> {
+		const run = this.#chain.then(async () => {
+			if (!this.#failed) await task();
+		});
+		this.#chain = run.catch((error: unknown) => {
+			if (this.#failed) return;
+			this.#failed = true;
+			this.log('doc-storage-failed', { doc: this.key, error: String(error).slice(0, 200) });
+			this.onStorageFailure(this);
+		});
+		return this.#chain;
+	}
+
+	#onDocUpdate = (update: Uint8Array, origin: unknown) => {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, messageSync);
+		syncProtocol.writeUpdate(encoder, update);
+		const message = encoding.toUint8Array(encoder);
+		void this.#enqueue(async () => {
+			await this.storage.appendUpdate(this.key, update);
+			this.#stored++;
+			this.broadcast(message, origin);
+			if (this.#stored > this.compactAfter) await this.#compact();
+		});
+	};
+
+	#onAwarenessUpdate = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	) => {
+		const peer = typeof origin === 'object' && origin !== null && 'awarenessIds' in origin ? (origin as Peer) : null;
+		if (peer) {
+			for (const id of [...added, ...updated]) peer.awarenessIds.add(id);
+			for (const id of removed) peer.awarenessIds.delete(id);
+		}
+		this.broadcast(encodeAwareness(this.awareness, [...added, ...updated, ...removed]), origin);
+	};
+
+	/** Sends to every open socket but the one the change came from. */
+	broadcast(message: Uint8Array, origin?: unknown): void {
+		for (const peer of this.peers.values()) {
+			if (peer !== origin) send(peer.ws, message);
+		}
+	}
+
+	/** For answers computed from the in-memory doc, which may hold updates not yet stored. */
+	sendWhenStored(ws: WebSocket, message: Uint8Array): void {
+		void this.#enqueue(() => send(ws, message));
+	}
+
+	async #compact(): Promise<void> {
+		// Runs inside the chain, so no append is in flight and #stored is exactly the log length.
+		const merged = Y.encodeStateAsUpdate(this.doc);
+		await this.storage.replaceUpdates(this.key, merged, this.#stored);
+		this.log('doc-compacted', { doc: this.key, replaced: this.#stored });
+		this.#stored = 1;
+	}
+
+	/** Waits for pending appends, compacts the log into one entry, frees the doc. */
+	async unload(): Promise<void> {
+		await this.#enqueue(async () => {
+			if (this.#stored > 1) await this.#compact();
+		});
+		this.destroy();
+	}
+
+	destroy(): void {
+		clearTimeout(this.unloadTimer);
+		this.doc.off('update', this.#onDocUpdate);
+		this.awareness.off('update', this.#onAwarenessUpdate);
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}
+
+export function send(ws: WebSocket, message: Uint8Array): void {
+	if (ws.readyState !== ws.OPEN) return;
+	// A failed send means the socket is going away; its close handler cleans up.
+	ws.send(message, (error) => {
+		if (error) ws.terminate();
+	});
+}

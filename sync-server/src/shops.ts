@@ -1,0 +1,184 @@
+import { randomInt } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import {
+	hashSecret,
+	newId,
+	newToken,
+	tokenFromRequest,
+	type Authenticate,
+	type Principal,
+	type Role
+} from './auth.js';
+import type { RelayStorage } from './storage/types.js';
+
+// Metadata layout (RelayStorage meta keys):
+//   shop/<shopId>                 ShopRecord
+//   device/<shopId>/<deviceId>    DeviceRecord
+//   token/<sha256(token)>         { shopId, deviceId }   lookup index, deleted on revoke
+//   pairing/<sha256(code)>        PairingRecord          deleted when used
+
+export interface ShopRecord {
+	id: string;
+	name: string;
+	createdAt: string;
+}
+
+export interface DeviceRecord {
+	id: string;
+	shopId: string;
+	name: string;
+	role: Role;
+	storeId?: string;
+	tokenHash: string;
+	createdAt: string;
+	lastSeenAt: string | null;
+	revokedAt: string | null;
+}
+
+interface PairingRecord {
+	shopId: string;
+	storeId?: string;
+	createdBy: string;
+	expiresAt: number;
+}
+
+export interface IssuedDevice {
+	shopId: string;
+	deviceId: string;
+	token: string;
+	role: Role;
+	storeId?: string;
+}
+
+export const PAIRING_TTL_MS = 10 * 60_000;
+const PAIRING_SWEEP_AFTER_MS = 60 * 60_000;
+// No 0/O or 1/I: codes are read off one screen and typed on another.
+const PAIRING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+// lastSeenAt is a hint for the owner, not an audit log: one write a minute per device is plenty.
+const LAST_SEEN_EVERY_MS = 60_000;
+
+export const normalizePairingCode = (code: string): string =>
+	code.toUpperCase().replace(/[\s-]/g, '');
+
+export type RedeemResult =
+	| { ok: true; device: IssuedDevice }
+	| { ok: false; error: 'pairing-code-invalid' | 'pairing-code-expired' };
+
+export class ShopRegistry {
+	// Single use within this process even when two tablets redeem one code at the same moment.
+	#claiming = new Set<string>();
+
+	constructor(
+		private readonly storage: RelayStorage,
+		private readonly now: () => number
+	) {}
+
+	#iso = () => new Date(this.now()).toISOString();
+
+	async createShop(shopName: string, deviceName: string): Promise<IssuedDevice> {
+		const shop: ShopRecord = { id: newId(), name: shopName, createdAt: this.#iso() };
+		await this.storage.putMeta(`shop/${shop.id}`, shop);
+		return this.#addDevice(shop.id, deviceName, 'owner');
+	}
+
+	async #addDevice(shopId: string, name: string, role: Role, storeId?: string): Promise<IssuedDevice> {
+		const token = newToken();
+		const device: DeviceRecord = {
+			id: newId(),
+			shopId,
+			name,
+			role,
+			...(storeId ? { storeId } : {}),
+			tokenHash: hashSecret(token),
+			createdAt: this.#iso(),
+			lastSeenAt: null,
+			revokedAt: null
+		};
+		// Device first, index second: a crash in between leaves an unusable token, never a
+		// token that points at nothing.
+		await this.storage.putMeta(`device/${shopId}/${device.id}`, device);
+		await this.storage.putMeta(`token/${device.tokenHash}`, { shopId, deviceId: device.id });
+		return { shopId, deviceId: device.id, token, role, ...(storeId ? { storeId } : {}) };
+	}
+
+	async authenticateToken(token: string): Promise<Principal | null> {
+		const index = await this.storage.getMeta<{ shopId: string; deviceId: string }>(
+			`token/${hashSecret(token)}`
+		);
+		if (!index) return null;
+		const key = `device/${index.shopId}/${index.deviceId}`;
+		const device = await this.storage.getMeta<DeviceRecord>(key);
+		if (!device || device.revokedAt !== null || device.tokenHash !== hashSecret(token)) return null;
+		const lastSeen = device.lastSeenAt ? Date.parse(device.lastSeenAt) : 0;
+		if (this.now() - lastSeen >= LAST_SEEN_EVERY_MS) {
+			await this.storage.putMeta(key, { ...device, lastSeenAt: this.#iso() });
+		}
+		return { shopId: device.shopId, deviceId: device.id, role: device.role };
+	}
+
+	/** The relay's default authenticate: a device token from the header or the query string. */
+	readonly authenticate: Authenticate = async (req: IncomingMessage) => {
+		const token = tokenFromRequest(req);
+		return token ? this.authenticateToken(token) : null;
+	};
+
+	async listDevices(shopId: string): Promise<DeviceRecord[]> {
+		return (await this.storage.listMeta<DeviceRecord>(`device/${shopId}/`)).map(([, d]) => d);
+	}
+
+	/** Returns false when the shop has no such device; revoking twice is harmless. */
+	async revokeDevice(shopId: string, deviceId: string): Promise<boolean> {
+		const key = `device/${shopId}/${deviceId}`;
+		const device = await this.storage.getMeta<DeviceRecord>(key);
+		if (!device) return false;
+		if (device.revokedAt === null) {
+			await this.storage.putMeta(key, { ...device, revokedAt: this.#iso() });
+		}
+		await this.storage.deleteMeta(`token/${device.tokenHash}`);
+		return true;
+	}
+
+	async createPairing(
+		principal: Principal,
+		storeId?: string
+	): Promise<{ code: string; expiresAt: string }> {
+		await this.#sweepExpiredPairings();
+		const raw = Array.from({ length: 8 }, () => PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)]).join('');
+		const expiresAt = this.now() + PAIRING_TTL_MS;
+		const record: PairingRecord = {
+			shopId: principal.shopId,
+			createdBy: principal.deviceId,
+			expiresAt,
+			...(storeId ? { storeId } : {})
+		};
+		await this.storage.putMeta(`pairing/${hashSecret(raw)}`, record);
+		return { code: `${raw.slice(0, 4)}-${raw.slice(4)}`, expiresAt: new Date(expiresAt).toISOString() };
+	}
+
+	async redeemPairing(code: string, deviceName: string): Promise<RedeemResult> {
+		const normalized = normalizePairingCode(code);
+		if (!/^[A-Z0-9]{8}$/.test(normalized)) return { ok: false, error: 'pairing-code-invalid' };
+		const key = `pairing/${hashSecret(normalized)}`;
+		if (this.#claiming.has(key)) return { ok: false, error: 'pairing-code-invalid' };
+		this.#claiming.add(key);
+		try {
+			const pairing = await this.storage.getMeta<PairingRecord>(key);
+			if (!pairing) return { ok: false, error: 'pairing-code-invalid' };
+			// An expired code stays until swept, so retyping it keeps saying 'expired'.
+			if (pairing.expiresAt <= this.now()) return { ok: false, error: 'pairing-code-expired' };
+			await this.storage.deleteMeta(key);
+			const shop = await this.storage.getMeta<ShopRecord>(`shop/${pairing.shopId}`);
+			if (!shop) return { ok: false, error: 'pairing-code-invalid' };
+			return { ok: true, device: await this.#addDevice(shop.id, deviceName, 'staff', pairing.storeId) };
+		} finally {
+			this.#claiming.delete(key);
+		}
+	}
+
+	async #sweepExpiredPairings() {
+		const cutoff = this.now() - PAIRING_SWEEP_AFTER_MS;
+		for (const [key, pairing] of await this.storage.listMeta<PairingRecord>('pairing/')) {
+			if (pairing.expiresAt <= cutoff) await this.storage.deleteMeta(key);
+		}
+	}
+}

@@ -1,0 +1,270 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type { RawData, WebSocket } from 'ws';
+import * as Y from 'yjs';
+import type { Principal } from './auth.js';
+import type { Log } from './log.js';
+import {
+	encodeAwareness,
+	messageAwareness,
+	messageQueryAwareness,
+	messageSync,
+	send,
+	SharedDoc,
+	type Peer
+} from './shared-doc.js';
+import type { RelayStorage } from './storage/types.js';
+
+export const DOC_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+
+export interface SyncHubOptions {
+	storage: RelayStorage;
+	log: Log;
+	/** Compact a doc's update log once it holds more entries than this. */
+	compactAfter: number;
+	/** How long a doc stays in memory after its last client left. */
+	unloadDelayMs: number;
+	pingIntervalMs: number;
+}
+
+interface Client extends Peer {
+	principal: Principal;
+	docKey: string;
+	alive: boolean;
+	closing: boolean;
+}
+
+// A peer that ignores our close frame is cut off after this.
+const CLOSE_GRACE_MS = 2_000;
+
+/** The y-websocket protocol over authenticated sockets, one SharedDoc per `${shopId}/${docName}`. */
+export class SyncHub {
+	#docs = new Map<string, Promise<SharedDoc>>();
+	#live = new Map<string, SharedDoc>();
+	#unloading = new Map<string, Promise<void>>();
+	#clients = new Set<Client>();
+	#ping: NodeJS.Timeout;
+
+	constructor(private readonly options: SyncHubOptions) {
+		this.#ping = setInterval(() => this.#pingAll(), options.pingIntervalMs);
+	}
+
+	get docCount(): number {
+		return this.#live.size;
+	}
+
+	get connectionCount(): number {
+		return this.#clients.size;
+	}
+
+	/** Takes over an upgraded socket whose principal was already authenticated. */
+	attach(ws: WebSocket, principal: Principal, docName: string): void {
+		const client: Client = {
+			ws,
+			principal,
+			docKey: `${principal.shopId}/${docName}`,
+			awarenessIds: new Set(),
+			alive: true,
+			closing: false
+		};
+		this.#clients.add(client);
+		const ready = this.#acquire(client);
+		ready.then(
+			(shared) => {
+				if (client.closing) return;
+				const encoder = encoding.createEncoder();
+				encoding.writeVarUint(encoder, messageSync);
+				syncProtocol.writeSyncStep1(encoder, shared.doc);
+				send(ws, encoding.toUint8Array(encoder));
+				const states = [...shared.awareness.getStates().keys()];
+				if (states.length > 0) send(ws, encodeAwareness(shared.awareness, states));
+			},
+			(error: unknown) => {
+				this.options.log('doc-load-failed', { doc: client.docKey, error: String(error).slice(0, 200) });
+				this.#close(client, 1011, 'document unavailable');
+			}
+		);
+		// Messages that arrive while the doc loads queue up behind `ready`, in order.
+		ws.on('message', (data, isBinary) => {
+			ready.then((shared) => this.#onMessage(client, shared, data, isBinary), () => {});
+		});
+		ws.on('pong', () => {
+			client.alive = true;
+		});
+		ws.on('error', (error: Error & { code?: string }) => {
+			// ws has already closed the socket (1009 for oversized frames); just say why.
+			this.options.log('ws-error', { doc: client.docKey, device: principal.deviceId, code: error.code });
+		});
+		ws.on('close', (code) => {
+			client.closing = true;
+			this.#clients.delete(client);
+			this.options.log('ws-closed', { doc: client.docKey, device: principal.deviceId, code });
+			ready.then((shared) => this.#leave(client, shared), () => {});
+		});
+		this.options.log('ws-open', { doc: client.docKey, device: principal.deviceId });
+	}
+
+	async #acquire(client: Client): Promise<SharedDoc> {
+		const key = client.docKey;
+		// Bounded: each pass waits for an unload or a load that raced with us.
+		for (let attempt = 0; attempt < 20; attempt++) {
+			const unloading = this.#unloading.get(key);
+			if (unloading) {
+				await unloading;
+				continue;
+			}
+			let loading = this.#docs.get(key);
+			if (!loading) {
+				loading = SharedDoc.load(key, this.options.storage, this.options.log, this.options.compactAfter, (d) =>
+					this.#drop(d)
+				);
+				const mine = loading;
+				this.#docs.set(key, mine);
+				mine.then(
+					(shared) => this.#live.set(key, shared),
+					() => {
+						if (this.#docs.get(key) === mine) this.#docs.delete(key);
+					}
+				);
+			}
+			const shared = await loading;
+			if (this.#docs.get(key) !== loading || shared.failed) continue;
+			clearTimeout(shared.unloadTimer);
+			shared.unloadTimer = undefined;
+			if (!client.closing) shared.peers.set(client.ws, client);
+			return shared;
+		}
+		throw new Error('document kept unloading');
+	}
+
+	#leave(client: Client, shared: SharedDoc): void {
+		if (!shared.peers.delete(client.ws)) return;
+		if (client.awarenessIds.size > 0) {
+			awarenessProtocol.removeAwarenessStates(shared.awareness, [...client.awarenessIds], null);
+		}
+		if (shared.peers.size === 0) {
+			clearTimeout(shared.unloadTimer);
+			shared.unloadTimer = setTimeout(() => void this.#unload(shared), this.options.unloadDelayMs);
+		}
+	}
+
+	#unload(shared: SharedDoc): Promise<void> {
+		const key = shared.key;
+		if (this.#live.get(key) !== shared || shared.peers.size > 0) return Promise.resolve();
+		this.#live.delete(key);
+		this.#docs.delete(key);
+		const done = shared
+			.unload()
+			.then(() => this.options.log('doc-unloaded', { doc: key }))
+			.catch((error: unknown) => this.options.log('doc-unload-failed', { doc: key, error: String(error) }))
+			.finally(() => this.#unloading.delete(key));
+		this.#unloading.set(key, done);
+		return done;
+	}
+
+	/** Storage failed under this doc: forget the in-memory copy and make clients resync. */
+	#drop(shared: SharedDoc): void {
+		if (this.#live.get(shared.key) === shared) {
+			this.#live.delete(shared.key);
+			this.#docs.delete(shared.key);
+		}
+		// Every peer of a SharedDoc is a Client: attach() is the only place that adds them.
+		for (const peer of shared.peers.values()) this.#close(peer as Client, 1011, 'storage failure');
+		shared.peers.clear();
+		shared.destroy();
+	}
+
+	#onMessage(client: Client, shared: SharedDoc, data: RawData, isBinary: boolean): void {
+		if (client.closing) return;
+		try {
+			if (!isBinary) throw new Error('text frame');
+			const bytes = toBytes(data);
+			const decoder = decoding.createDecoder(bytes);
+			const type = decoding.readVarUint(decoder);
+			if (type === messageSync) {
+				const syncType = decoding.readVarUint(decoder);
+				if (syncType === syncProtocol.messageYjsSyncStep1) {
+					const encoder = encoding.createEncoder();
+					encoding.writeVarUint(encoder, messageSync);
+					syncProtocol.writeSyncStep2(encoder, shared.doc, decoding.readVarUint8Array(decoder));
+					shared.sendWhenStored(client.ws, encoding.toUint8Array(encoder));
+				} else if (
+					syncType === syncProtocol.messageYjsSyncStep2 ||
+					syncType === syncProtocol.messageYjsUpdate
+				) {
+					// Not syncProtocol.readSyncMessage: it swallows apply errors, and a client that
+					// sends undecodable updates must be dropped, not ignored.
+					Y.applyUpdate(shared.doc, decoding.readVarUint8Array(decoder), client);
+				} else {
+					throw new Error(`unknown sync message ${syncType}`);
+				}
+			} else if (type === messageAwareness) {
+				awarenessProtocol.applyAwarenessUpdate(shared.awareness, decoding.readVarUint8Array(decoder), client);
+			} else if (type === messageQueryAwareness) {
+				send(client.ws, encodeAwareness(shared.awareness, [...shared.awareness.getStates().keys()]));
+			} else {
+				throw new Error(`unknown message type ${type}`);
+			}
+		} catch (error) {
+			this.options.log('ws-bad-message', {
+				doc: client.docKey,
+				device: client.principal.deviceId,
+				error: (error instanceof Error ? error.message : String(error)).slice(0, 120)
+			});
+			this.#close(client, 1003, 'bad message');
+		}
+	}
+
+	#close(client: Client, code: number, reason: string): void {
+		if (client.closing) return;
+		client.closing = true;
+		client.ws.close(code, reason);
+		setTimeout(() => client.ws.terminate(), CLOSE_GRACE_MS).unref();
+	}
+
+	/** Closes every socket of a revoked device at once (4401: y-websocket will not reconnect). */
+	closeDevice(shopId: string, deviceId: string): number {
+		let closed = 0;
+		for (const client of this.#clients) {
+			if (client.principal.shopId === shopId && client.principal.deviceId === deviceId) {
+				this.#close(client, 4401, 'device revoked');
+				closed++;
+			}
+		}
+		return closed;
+	}
+
+	#pingAll(): void {
+		for (const client of this.#clients) {
+			if (!client.alive) {
+				this.options.log('ws-ping-timeout', { doc: client.docKey, device: client.principal.deviceId });
+				client.ws.terminate();
+				continue;
+			}
+			client.alive = false;
+			try {
+				client.ws.ping();
+			} catch {
+				client.ws.terminate();
+			}
+		}
+	}
+
+	/** Shutdown: close sockets (1001), store and compact every doc, free them. */
+	async close(): Promise<void> {
+		clearInterval(this.#ping);
+		for (const client of this.#clients) this.#close(client, 1001, 'relay shutting down');
+		for (const shared of this.#live.values()) shared.peers.clear();
+		await Promise.allSettled([...this.#docs.values()]);
+		await Promise.all([...this.#live.values()].map((shared) => this.#unload(shared)));
+		await Promise.all([...this.#unloading.values()]);
+	}
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return Buffer.concat(data);
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return data;
+}
