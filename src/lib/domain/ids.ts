@@ -7,12 +7,19 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 export const ID_LENGTH = 16;
 export const ID_PATTERN = /^[a-z2-7]{16}$/;
 
+// One getRandomValues call per id costs a system call each in Node; an import of 100,000
+// customers makes that the slowest step. Bytes are drawn in blocks and each byte used once.
+const POOL = new Uint8Array(ID_LENGTH * 256);
+let poolUsed = POOL.length;
+
 export function newId(): string {
-	const bytes = new Uint8Array(ID_LENGTH);
-	globalThis.crypto.getRandomValues(bytes);
+	if (poolUsed + ID_LENGTH > POOL.length) {
+		globalThis.crypto.getRandomValues(POOL);
+		poolUsed = 0;
+	}
 	let id = '';
 	// 256 is a multiple of 32, so taking the low 5 bits keeps every character equally likely.
-	for (let i = 0; i < ID_LENGTH; i++) id += ALPHABET[bytes[i] & 31];
+	for (let i = 0; i < ID_LENGTH; i++) id += ALPHABET[POOL[poolUsed++] & 31];
 	return id;
 }
 
