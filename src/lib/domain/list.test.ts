@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { emptyDraft, type Customer } from './customer';
+import { ageOn } from './dates';
+import {
+	applyListQuery,
+	describeFilter,
+	isEmptyFilter,
+	matchesFilter,
+	toListRow,
+	type CustomerFilter,
+	type CustomerListRow
+} from './list';
+
+const TODAY = '2026-03-29';
+
+function customer(overrides: Partial<Customer>): Customer {
+	return { ...emptyDraft('2026-01-01T00:00:00Z'), id: 'c', updatedAt: '2026-01-01T00:00:00Z', ...overrides };
+}
+
+function row(overrides: Partial<CustomerListRow>): CustomerListRow {
+	return {
+		...toListRow(customer({ firstName: 'Test', lastName: 'Person' })),
+		...overrides
+	};
+}
+
+describe('toListRow', () => {
+	it('flattens a customer, taking postcode and city from the default address', () => {
+		const r = toListRow(
+			customer({
+				id: 'x1',
+				firstName: 'José',
+				lastName: 'García',
+				email: 'jose@example.es',
+				phone: '+447700900123',
+				birthDate: '1990-03-15',
+				gender: 'male',
+				storeId: 'camden',
+				tags: ['vip'],
+				cards: ['AB1234'],
+				addresses: [
+					{ id: 'a', label: '', line1: '', line2: '', city: 'Madrid', region: '', postcode: '28001', country: 'ES' },
+					{ id: 'b', label: '', line1: '', line2: '', city: 'London', region: '', postcode: 'SW1A 1AA', country: 'GB' }
+				],
+				defaultAddressId: 'b',
+				consents: {
+					email: { status: 'granted', date: '2026-01-01T00:00:00Z', source: 'till', recordedBy: 'till 1' },
+					sms: { status: 'withdrawn', date: '2026-01-01T00:00:00Z', source: 'till', recordedBy: 'till 1' }
+				}
+			})
+		);
+		expect(r).toEqual({
+			id: 'x1',
+			name: 'José García',
+			sortName: 'garcia jose',
+			email: 'jose@example.es',
+			phone: '+447700900123',
+			postcode: 'SW1A 1AA',
+			city: 'London',
+			birthDate: '1990-03-15',
+			gender: 'male',
+			storeId: 'camden',
+			tags: ['vip'],
+			consent: { email: true, sms: false, post: false },
+			registeredAt: '2026-01-01T00:00:00Z',
+			cards: ['AB1234']
+		});
+	});
+	it('leaves postcode and city empty without addresses', () => {
+		const r = toListRow(customer({}));
+		expect([r.postcode, r.city]).toEqual(['', '']);
+	});
+});
+
+describe('isEmptyFilter', () => {
+	it('treats missing and empty lists as no filter', () => {
+		expect(isEmptyFilter({})).toBe(true);
+		expect(isEmptyFilter({ genders: [], tags: [], consent: [], storeIds: [], birthMonths: [] })).toBe(true);
+		expect(isEmptyFilter({ ageMin: 0 })).toBe(false);
+		expect(isEmptyFilter({ tags: ['vip'] })).toBe(false);
+	});
+});
+
+describe('matchesFilter', () => {
+	const adult = row({ birthDate: '2008-03-29' }); // 18 today
+	const child = row({ birthDate: '2008-03-30' }); // 17 until tomorrow
+	const unknown = row({ birthDate: '' });
+
+	it('filters by age inclusively and excludes unknown birth dates', () => {
+		const f: CustomerFilter = { ageMin: 18, ageMax: 30 };
+		expect(matchesFilter(adult, f, TODAY)).toBe(true);
+		expect(matchesFilter(child, f, TODAY)).toBe(false);
+		expect(matchesFilter(unknown, f, TODAY)).toBe(false);
+		expect(matchesFilter(row({ birthDate: '1995-03-29' }), f, TODAY)).toBe(false); // 31 today
+		expect(matchesFilter(row({ birthDate: '1995-03-30' }), f, TODAY)).toBe(true); // 30
+		expect(matchesFilter(unknown, { ageMax: 99 }, TODAY)).toBe(false);
+	});
+	it('ages leap-day birthdays on 1 March', () => {
+		const leap = row({ birthDate: '2008-02-29' });
+		expect(matchesFilter(leap, { ageMin: 18 }, '2026-02-28')).toBe(false);
+		expect(matchesFilter(leap, { ageMin: 18 }, '2026-03-01')).toBe(true);
+	});
+	it('agrees with ageOn for every birth date around leap days and year ends', () => {
+		const births: string[] = [];
+		for (const y of [1996, 2000, 2007, 2008]) {
+			for (const md of ['01-01', '02-28', '02-29', '03-01', '03-29', '03-30', '12-31']) births.push(`${y}-${md}`);
+		}
+		for (const today of ['2026-02-28', '2026-03-01', '2026-03-29', '2028-02-29', '2026-12-31', '2027-01-01']) {
+			for (const birthDate of births) {
+				const age = ageOn(birthDate, today);
+				if (age === null) continue; // 1996-02-29 etc. are not dates
+				for (const [ageMin, ageMax] of [[18, undefined], [undefined, 18], [18, 26], [26, 30], [0, 0]] as const) {
+					const expected = (ageMin === undefined || age >= ageMin) && (ageMax === undefined || age <= ageMax);
+					expect(matchesFilter(row({ birthDate }), { ageMin, ageMax }, today), `${birthDate} on ${today}, ${ageMin}-${ageMax}`).toBe(expected);
+				}
+			}
+		}
+	});
+	it('filters by gender, birth month and store (any of)', () => {
+		const r = row({ gender: 'female', birthDate: '1990-03-15', storeId: 'camden' });
+		expect(matchesFilter(r, { genders: ['female', 'other'] }, TODAY)).toBe(true);
+		expect(matchesFilter(r, { genders: ['male'] }, TODAY)).toBe(false);
+		expect(matchesFilter(r, { birthMonths: [3, 4] }, TODAY)).toBe(true);
+		expect(matchesFilter(r, { birthMonths: [4] }, TODAY)).toBe(false);
+		expect(matchesFilter(unknown, { birthMonths: [3] }, TODAY)).toBe(false);
+		expect(matchesFilter(r, { storeIds: ['soho', 'camden'] }, TODAY)).toBe(true);
+		expect(matchesFilter(r, { storeIds: ['soho'] }, TODAY)).toBe(false);
+	});
+	it('filters by consent, granted or not', () => {
+		const r = row({ consent: { email: true, sms: false, post: false } });
+		expect(matchesFilter(r, { consent: [{ channel: 'email', granted: true }] }, TODAY)).toBe(true);
+		expect(matchesFilter(r, { consent: [{ channel: 'sms', granted: true }] }, TODAY)).toBe(false);
+		expect(matchesFilter(r, { consent: [{ channel: 'sms', granted: false }, { channel: 'email', granted: true }] }, TODAY)).toBe(true);
+	});
+	it('requires all tags', () => {
+		const r = row({ tags: ['vip', 'wholesale'] });
+		expect(matchesFilter(r, { tags: ['vip'] }, TODAY)).toBe(true);
+		expect(matchesFilter(r, { tags: ['VIP ', 'wholesale'] }, TODAY)).toBe(true);
+		expect(matchesFilter(r, { tags: ['vip', 'staff'] }, TODAY)).toBe(false);
+	});
+	it('combines criteria with and', () => {
+		const r = row({ gender: 'female', storeId: 'camden' });
+		expect(matchesFilter(r, { genders: ['female'], storeIds: ['soho'] }, TODAY)).toBe(false);
+	});
+});
+
+describe('applyListQuery', () => {
+	const rows: CustomerListRow[] = [
+		row({ id: '1', sortName: 'smith jane', city: 'london', phone: '+447700900001', birthDate: '1990-01-01', storeId: 'b' }),
+		row({ id: '2', sortName: 'avila jose', city: '', phone: '', birthDate: '', storeId: '' }),
+		row({ id: '3', sortName: 'brown amy', city: 'Édimbourg', phone: '+447700900003', birthDate: '2000-06-01', storeId: 'a' }),
+		row({ id: '4', sortName: 'smith jane', city: 'Aberdeen', phone: '', birthDate: '1980-05-05', storeId: 'c' }),
+		row({ id: '5', sortName: '', city: 'London', phone: '+12015550123', birthDate: '', storeId: 'a' })
+	];
+	const ids = (r: CustomerListRow[]) => r.map((x) => x.id);
+
+	it('sorts by name with ties kept in input order and empties last', () => {
+		expect(ids(applyListQuery(rows, {}, { key: 'name', dir: 'asc' }, TODAY))).toEqual(['2', '3', '1', '4', '5']);
+		expect(ids(applyListQuery(rows, {}, { key: 'name', dir: 'desc' }, TODAY))).toEqual(['1', '4', '3', '2', '5']);
+	});
+	it('keeps empties last in both directions', () => {
+		expect(ids(applyListQuery(rows, {}, { key: 'phone', dir: 'asc' }, TODAY))).toEqual(['5', '1', '3', '2', '4']);
+		expect(ids(applyListQuery(rows, {}, { key: 'phone', dir: 'desc' }, TODAY))).toEqual(['3', '1', '5', '2', '4']);
+	});
+	it('sorts cities folded, so case and accents do not matter', () => {
+		expect(ids(applyListQuery(rows, {}, { key: 'city', dir: 'asc' }, TODAY))).toEqual(['4', '3', '1', '5', '2']);
+	});
+	it('sorts by age youngest first, the reverse of birth date', () => {
+		expect(ids(applyListQuery(rows, {}, { key: 'birthDate', dir: 'asc' }, TODAY))).toEqual(['4', '1', '3', '2', '5']);
+		expect(ids(applyListQuery(rows, {}, { key: 'age', dir: 'asc' }, TODAY))).toEqual(['3', '1', '4', '2', '5']);
+		expect(ids(applyListQuery(rows, {}, { key: 'age', dir: 'desc' }, TODAY))).toEqual(['4', '1', '3', '2', '5']);
+	});
+	it('sorts stores by their names', () => {
+		const names = { a: 'Soho', b: 'Camden', c: 'Brixton' };
+		expect(ids(applyListQuery(rows, {}, { key: 'store', dir: 'asc' }, TODAY, names))).toEqual(['4', '1', '3', '5', '2']);
+		// Without names, by id.
+		expect(ids(applyListQuery(rows, {}, { key: 'store', dir: 'asc' }, TODAY))).toEqual(['3', '5', '1', '4', '2']);
+	});
+	it('filters before sorting and does not touch its input', () => {
+		const before = ids(rows);
+		expect(ids(applyListQuery(rows, { storeIds: ['a'] }, { key: 'name', dir: 'asc' }, TODAY))).toEqual(['3', '5']);
+		expect(ids(rows)).toEqual(before);
+	});
+	it('handles a large list', () => {
+		const many = Array.from({ length: 20_000 }, (_, i) =>
+			row({ id: String(i), sortName: `name ${(i * 7919) % 20_000}`, storeId: i % 3 === 0 ? 'a' : 'b' })
+		);
+		const out = applyListQuery(many, { storeIds: ['a'] }, { key: 'name', dir: 'asc' }, TODAY);
+		expect(out.length).toBe(6667);
+		for (let i = 1; i < out.length; i++) expect(out[i - 1].sortName <= out[i].sortName).toBe(true);
+	});
+});
+
+describe('describeFilter', () => {
+	const stores = { camden: 'Camden', soho: 'Soho' };
+	it('describes each criterion as a chip', () => {
+		expect(
+			describeFilter(
+				{
+					ageMin: 18,
+					ageMax: 30,
+					genders: ['female'],
+					birthMonths: [3],
+					storeIds: ['camden'],
+					consent: [{ channel: 'email', granted: true }, { channel: 'sms', granted: false }],
+					tags: ['vip', 'staff']
+				},
+				stores
+			)
+		).toEqual(['Age 18–30', 'Female', 'Born in March', 'Store: Camden', 'Email consent', 'No SMS consent', 'Tag: vip', 'Tag: staff']);
+	});
+	it('joins alternatives with "or"', () => {
+		expect(
+			describeFilter({ genders: ['female', 'not-stated'], birthMonths: [12, 1, 2], storeIds: ['soho', 'gone'] }, stores)
+		).toEqual(['Female or gender not stated', 'Born in January, February or December', 'Store: Soho or gone']);
+	});
+	it('describes open age ranges', () => {
+		expect(describeFilter({ ageMin: 65 }, stores)).toEqual(['Age 65+']);
+		expect(describeFilter({ ageMax: 17 }, stores)).toEqual(['Age up to 17']);
+		expect(describeFilter({ ageMin: 40, ageMax: 40 }, stores)).toEqual(['Age 40']);
+		expect(describeFilter({}, stores)).toEqual([]);
+	});
+});

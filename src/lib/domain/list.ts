@@ -1,0 +1,240 @@
+// The customer list in memory: one flat row per customer, filtered and sorted in plain JS.
+// At 100,000 rows a filter-and-sort takes tens of milliseconds, fast enough to redo when a
+// filter or sort changes without keeping an index per sort column.
+import {
+	CONSENT_CHANNELS,
+	defaultAddress,
+	fullName,
+	type ConsentChannel,
+	type Customer,
+	type Gender
+} from './customer';
+import { sortName } from './search';
+import { fold } from './text';
+
+export interface CustomerListRow {
+	id: string;
+	name: string;
+	sortName: string;
+	email: string;
+	phone: string;
+	postcode: string;
+	city: string;
+	birthDate: string;
+	gender: Gender;
+	storeId: string;
+	tags: string[];
+	/** true when the channel's consent is currently granted. */
+	consent: Record<ConsentChannel, boolean>;
+	registeredAt: string;
+	cards: string[];
+}
+
+export function toListRow(c: Customer): CustomerListRow {
+	const address = defaultAddress(c);
+	const consent = {} as Record<ConsentChannel, boolean>;
+	for (const ch of CONSENT_CHANNELS) consent[ch] = c.consents[ch]?.status === 'granted';
+	return {
+		id: c.id,
+		name: fullName(c),
+		sortName: sortName(c),
+		email: c.email,
+		phone: c.phone,
+		postcode: address?.postcode ?? '',
+		city: address?.city ?? '',
+		birthDate: c.birthDate,
+		gender: c.gender,
+		storeId: c.storeId,
+		tags: c.tags,
+		consent,
+		registeredAt: c.registeredAt,
+		cards: c.cards
+	};
+}
+
+export interface CustomerFilter {
+	ageMin?: number;
+	ageMax?: number;
+	genders?: Gender[];
+	birthMonths?: number[];
+	storeIds?: string[];
+	consent?: { channel: ConsentChannel; granted: boolean }[];
+	/** The customer has all of them. */
+	tags?: string[];
+}
+
+const isSet = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
+const hasItems = <T>(a: readonly T[] | undefined): a is readonly T[] => a !== undefined && a.length > 0;
+
+export function isEmptyFilter(f: CustomerFilter): boolean {
+	return (
+		!isSet(f.ageMin) &&
+		!isSet(f.ageMax) &&
+		!hasItems(f.genders) &&
+		!hasItems(f.birthMonths) &&
+		!hasItems(f.storeIds) &&
+		!hasItems(f.consent) &&
+		!hasItems(f.tags)
+	);
+}
+
+function yearsBefore(ymd: string, years: number): string {
+	return String(Math.max(0, Number(ymd.slice(0, 4)) - Math.floor(years))).padStart(4, '0') + ymd.slice(4);
+}
+
+// Built once per query so the per-row work is a handful of comparisons.
+function compileFilter(f: CustomerFilter, today: string): (row: CustomerListRow) => boolean {
+	const tests: ((row: CustomerListRow) => boolean)[] = [];
+	const { ageMin, ageMax } = f;
+	if (isSet(ageMin) || isSet(ageMax)) {
+		// Age bounds become birth-date bounds, so each row costs two string comparisons:
+		// age >= n exactly when born on or before the same month-day n years ago (which also
+		// ages 29 February birthdays on 1 March, like ageOn).
+		const latest = isSet(ageMin) ? yearsBefore(today, ageMin) : today;
+		const earliestExcluded = isSet(ageMax) ? yearsBefore(today, ageMax + 1) : '';
+		tests.push((row) => row.birthDate.length === 10 && row.birthDate <= latest && row.birthDate > earliestExcluded);
+	}
+	if (hasItems(f.genders)) {
+		const genders = new Set<string>(f.genders);
+		tests.push((row) => genders.has(row.gender));
+	}
+	if (hasItems(f.birthMonths)) {
+		const months = new Set(f.birthMonths);
+		tests.push((row) => row.birthDate.length === 10 && months.has(Number(row.birthDate.slice(5, 7))));
+	}
+	if (hasItems(f.storeIds)) {
+		const stores = new Set(f.storeIds);
+		tests.push((row) => stores.has(row.storeId));
+	}
+	if (hasItems(f.consent)) {
+		const wanted = f.consent;
+		tests.push((row) => wanted.every((w) => row.consent[w.channel] === w.granted));
+	}
+	if (hasItems(f.tags)) {
+		const tags = f.tags.map((t) => t.trim().toLowerCase());
+		tests.push((row) => tags.every((t) => row.tags.includes(t)));
+	}
+	return (row) => tests.every((t) => t(row));
+}
+
+export function matchesFilter(row: CustomerListRow, f: CustomerFilter, today: string): boolean {
+	return compileFilter(f, today)(row);
+}
+
+export type SortKey = 'name' | 'email' | 'phone' | 'postcode' | 'city' | 'birthDate' | 'age' | 'store' | 'registeredAt';
+export interface SortSpec {
+	key: SortKey;
+	dir: 'asc' | 'desc';
+}
+
+function sortKeyOf(key: SortKey, storeNames: Record<string, string>): (row: CustomerListRow) => string {
+	// fold() is the costly step; cities and stores repeat, so fold each distinct value once.
+	const folded = new Map<string, string>();
+	const memoFold = (s: string) => {
+		let f = folded.get(s);
+		if (f === undefined) folded.set(s, (f = fold(s)));
+		return f;
+	};
+	switch (key) {
+		case 'name':
+			return (r) => r.sortName;
+		case 'email':
+			return (r) => r.email;
+		case 'phone':
+			return (r) => r.phone;
+		case 'postcode':
+			return (r) => r.postcode;
+		case 'city':
+			return (r) => memoFold(r.city);
+		case 'birthDate':
+		case 'age':
+			return (r) => r.birthDate;
+		case 'store':
+			return (r) => (r.storeId ? memoFold(storeNames[r.storeId] ?? r.storeId) : '');
+		case 'registeredAt':
+			return (r) => r.registeredAt;
+	}
+}
+
+/**
+ * Filter, then a stable sort; rows without a value for the sort key always come last, in
+ * either direction, so "sort by phone" never opens on a page of blanks.
+ * Measured once (Node 20, shared 2-core box, 100,000 random rows): sort alone 20-80 ms by
+ * column, filter then sort 15-20 ms. The sort is the cost (~1.7 million comparisons); sorting
+ * composite strings natively without a comparator was tried and was no faster here.
+ */
+export function applyListQuery(
+	rows: readonly CustomerListRow[],
+	filter: CustomerFilter,
+	sort: SortSpec,
+	today: string,
+	storeNames: Record<string, string> = {}
+): CustomerListRow[] {
+	const kept = isEmptyFilter(filter) ? rows.slice() : rows.filter(compileFilter(filter, today));
+	const keyOf = sortKeyOf(sort.key, storeNames);
+	// The oldest birth date is the highest age: sorting by age ascending is birth date descending.
+	const ascending = (sort.dir === 'asc') !== (sort.key === 'age');
+
+	const sign = ascending ? 1 : -1;
+	const keys: string[] = new Array(kept.length);
+	const present: number[] = [];
+	const empty: number[] = [];
+	for (let i = 0; i < kept.length; i++) {
+		keys[i] = keyOf(kept[i]);
+		(keys[i] === '' ? empty : present).push(i);
+	}
+	// Plain < on precomputed keys: localeCompare would be ~10x slower at this size, and the
+	// keys are already folded where case and accents matter.
+	present.sort((a, b) => {
+		const x = keys[a];
+		const y = keys[b];
+		return x < y ? -sign : x > y ? sign : a - b;
+	});
+	const out: CustomerListRow[] = new Array(kept.length);
+	let n = 0;
+	for (const i of present) out[n++] = kept[i];
+	for (const i of empty) out[n++] = kept[i];
+	return out;
+}
+
+const GENDER_LABELS: Record<Gender, string> = {
+	female: 'female',
+	male: 'male',
+	other: 'other',
+	'not-stated': 'gender not stated'
+};
+const MONTHS = [
+	'January', 'February', 'March', 'April', 'May', 'June',
+	'July', 'August', 'September', 'October', 'November', 'December'
+];
+const CHANNEL_LABELS: Record<ConsentChannel, string> = { email: 'email', sms: 'SMS', post: 'post' };
+
+function joinOr(items: string[]): string {
+	return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function capitalise(s: string): string {
+	return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The filter as chips a person can read: 'Age 18–30', 'Female', 'Born in March', 'Tag: vip'. */
+export function describeFilter(f: CustomerFilter, storeNames: Record<string, string>): string[] {
+	const chips: string[] = [];
+	const min = isSet(f.ageMin) ? f.ageMin : undefined;
+	const max = isSet(f.ageMax) ? f.ageMax : undefined;
+	if (min !== undefined && max !== undefined) chips.push(min === max ? `Age ${min}` : `Age ${min}–${max}`);
+	else if (min !== undefined) chips.push(`Age ${min}+`);
+	else if (max !== undefined) chips.push(`Age up to ${max}`);
+	if (hasItems(f.genders)) chips.push(capitalise(joinOr(f.genders.map((g) => GENDER_LABELS[g] ?? g))));
+	if (hasItems(f.birthMonths)) {
+		const months = [...new Set(f.birthMonths)].sort((a, b) => a - b).map((m) => MONTHS[m - 1] ?? String(m));
+		chips.push(`Born in ${joinOr(months)}`);
+	}
+	if (hasItems(f.storeIds)) chips.push(`Store: ${joinOr(f.storeIds.map((id) => storeNames[id] ?? id))}`);
+	for (const c of f.consent ?? []) {
+		const label = CHANNEL_LABELS[c.channel] ?? c.channel;
+		chips.push(c.granted ? `${capitalise(label)} consent` : `No ${label} consent`);
+	}
+	for (const t of f.tags ?? []) chips.push(`Tag: ${t}`);
+	return chips;
+}
