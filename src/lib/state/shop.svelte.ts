@@ -82,6 +82,8 @@ export class ShopState {
 				setInterval(() => this.#tick(), 30_000),
 				setInterval(() => this.#store?.evictIdle(), 30_000)
 			);
+			// Reachable from the browser console for support, and from the benchmarks.
+			(globalThis as unknown as { shopCrm: ShopState }).shopCrm = this;
 			this.ready = true;
 		} catch (err) {
 			this.error = describeError(err);
