@@ -21,7 +21,8 @@ export type ErrorCode =
 	| 'email-exists'
 	| 'phone-exists'
 	| 'tag-invalid'
-	| 'field-too-long';
+	| 'field-too-long'
+	| 'customer-gone';
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -34,6 +35,7 @@ type Params = Record<string, string>;
 
 const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'name-required': () => 'Enter a first or last name',
+	'customer-gone': () => 'This customer was deleted on another tablet, so the changes could not be saved',
 	'email-invalid': () => 'This does not look like an email address, e.g. jane@example.com',
 	'phone-invalid': () =>
 		'This is not a phone number we can read. Include the country code for numbers from abroad, e.g. +33 1 23 45 67 89',

@@ -143,6 +143,26 @@ export class DocStore {
 		return next;
 	}
 
+	#flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+	#scheduleFlush(): void {
+		if (this.#flushTimer) return;
+		this.#flushTimer = setTimeout(() => {
+			this.#flushTimer = null;
+			this.flush().catch((err) => {
+				for (const l of this.#errorListeners) l(err);
+			});
+		}, 0);
+	}
+
+	#errorListeners = new Set<(err: unknown) => void>();
+
+	/** Failures of flushes nobody awaited (remote updates): the app shows them. */
+	onError(listener: (err: unknown) => void): () => void {
+		this.#errorListeners.add(listener);
+		return () => this.#errorListeners.delete(listener);
+	}
+
 	subscribe(listener: Listener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
@@ -194,8 +214,10 @@ export class DocStore {
 		doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === LOAD_ORIGIN) return;
 			entry.lastUsed = this.#now();
-			// Another tab persisted it already; projecting again is harmless and keeps this tab's listeners informed.
+			// Another tab persisted it already.
 			if (origin !== TAB_ORIGIN) entry.updates.push(update);
+			// Local edits are flushed by transact(); anything else (a provider, the relay) is flushed soon after.
+			if (origin !== LOCAL_ORIGIN) this.#scheduleFlush();
 		});
 		for (const p of this.#projections) {
 			if (!p.matches(name)) continue;
