@@ -211,6 +211,18 @@ describe('relay: bad clients', () => {
 		expect((await api(h, 'GET', '/healthz')).body.ok).toBe(true);
 	});
 
+	it('terminates a client that stops answering pings', async () => {
+		const h = await startRelay({ limits: { pingIntervalMs: 40 } });
+		const owner = await createShop(h);
+		const silent = rawSocket(`${h.wsBase}/doc?token=${owner.token}`, { autoPong: false });
+		const lively = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		expect(await Promise.all([silent.opened, lively.opened])).toEqual([true, true]);
+		expect(await silent.closed).toBe(1006);
+		await sleep(120);
+		expect(lively.closeCode).toBeUndefined();
+		expect(lively.ws.readyState).toBe(lively.ws.OPEN);
+	});
+
 	it('survives clients vanishing mid-sync and unloads the doc afterwards', async () => {
 		const storage = new MemoryStorage();
 		const h = await startRelay({ storage, limits: { unloadDelayMs: 20 } });

@@ -114,8 +114,8 @@ export const synced = (provider: WebsocketProvider) => waitFor('sync', () => pro
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A raw ws client, to see exactly what the relay answers at the upgrade or on bad frames. */
-export function rawSocket(url: string) {
-	const ws = new WebSocket(url);
+export function rawSocket(url: string, options: WebSocket.ClientOptions = {}) {
+	const ws = new WebSocket(url, options);
 	const result = {
 		ws,
 		messages: 0,

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { LevelStorage } from './storage/level.js';
+import { cleanupAll, tempDir, waitFor } from './testing/relay-harness.js';
+
+afterEach(cleanupAll);
+
+const mainFile = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+
+describe('main: the relay process', () => {
+	it('prints one listening line, serves, and shuts down cleanly on SIGTERM', async () => {
+		const dataDir = tempDir('relay-main-data-');
+		const child = spawn(process.execPath, ['--import', 'tsx', mainFile], {
+			env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: tempDir('relay-main-static-') },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		let stdout = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		try {
+			await waitFor('listening line', () => /listening on/.test(stdout), 15_000);
+			const line = stdout.split('\n').find((l) => l.includes('listening on'))!;
+			expect(line).toMatch(/^Shop CRM listening on http:\/\/127\.0\.0\.1:\d+ \(data in .+\)$/);
+			expect(line).toContain(dataDir);
+			const base = /http:\/\/[^ ]+/.exec(line)![0];
+
+			const created = await fetch(`${base}/api/shops`, {
+				method: 'POST',
+				body: JSON.stringify({ shopName: 'S', deviceName: 'D' })
+			});
+			const { token } = (await created.json()) as { token: string };
+			const open = () => {
+				const doc = new Y.Doc();
+				const provider = new WebsocketProvider(`${base.replace('http', 'ws')}/sync`, 'doc', doc, {
+					params: { token },
+					WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+					disableBc: true
+				});
+				return { doc, provider };
+			};
+			const a = open();
+			const b = open();
+			const closes: number[] = [];
+			a.provider.on('connection-close', (event) => closes.push(event?.code ?? -1));
+			await waitFor('synced', () => a.provider.synced && b.provider.synced);
+			a.doc.getMap('m').set('k', 'v');
+			// Once b has it, the relay stored it.
+			await waitFor('b has it', () => b.doc.getMap('m').get('k') === 'v');
+
+			child.kill('SIGTERM');
+			expect(await exited).toBe(0);
+			expect(closes[0]).toBe(1001);
+			for (const { doc, provider } of [a, b]) {
+				provider.destroy();
+				doc.destroy();
+			}
+		} finally {
+			child.kill('SIGKILL');
+			await exited;
+		}
+
+		const storage = await LevelStorage.open(join(dataDir, 'relay.leveldb'));
+		try {
+			const keys = await storage.listMeta<{ id: string }>('shop/');
+			expect(keys).toHaveLength(1);
+			const updates = await storage.readUpdates(`${keys[0][1].id}/doc`);
+			// Compacted on shutdown.
+			expect(updates).toHaveLength(1);
+			const restored = new Y.Doc();
+			Y.applyUpdate(restored, updates[0]);
+			expect(restored.getMap('m').get('k')).toBe('v');
+		} finally {
+			await storage.close();
+		}
+	});
+});
