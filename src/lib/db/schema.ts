@@ -24,6 +24,17 @@ export interface YUpdateRow {
 	update: Uint8Array;
 }
 
+/**
+ * A local change not yet confirmed by the relay: the clocks it reached for each Yjs client.
+ * It is confirmed (and removed) once the relay's state vector covers them.
+ */
+export interface OutboxRow {
+	seq?: number;
+	doc: string;
+	clocks: Record<number, number>;
+	at: number;
+}
+
 export interface KvRow {
 	key: string;
 	value: unknown;
@@ -34,6 +45,7 @@ export class ShopDB extends Dexie {
 	ydocs!: Table<YDocSnapshot, string>;
 	yupdates!: Table<YUpdateRow, number>;
 	kv!: Table<KvRow, string>;
+	outbox!: Table<OutboxRow, number>;
 
 	constructor(name = 'shop-crm') {
 		super(name);
@@ -43,7 +55,8 @@ export class ShopDB extends Dexie {
 			customers: 'id, *k, *cards, email, phone, sortName',
 			ydocs: 'name',
 			yupdates: '++seq, doc',
-			kv: 'key'
+			kv: 'key',
+			outbox: '++seq, doc'
 		});
 	}
 }

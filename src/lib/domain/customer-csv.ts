@@ -505,7 +505,10 @@ export function prepareImport(csv: ParsedCsv, mapping: ColumnMapping, ctx: Impor
 			seenHere.add(card);
 			const first = cardFirstRow.get(card);
 			if (first === undefined) cardFirstRow.set(card, rowNumber);
-			else problem('cards', card, 'card-duplicate-in-file', `Card ${card} is also on row ${first}`);
+			else {
+				const e = { field: 'cards', code: 'card-duplicate-in-file', params: { card, row: String(first) } } as const;
+				problem('cards', card, e.code, messageFor(e));
+			}
 		}
 
 		if (rowProblems.length === 0) valid.push({ rowNumber, draft: checked.draft });

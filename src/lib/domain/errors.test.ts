@@ -22,8 +22,8 @@ describe('messageFor', () => {
 		expect(messageFor({ field: 'notes', code: 'field-too-long', params: { max: '5000' } })).toBe(
 			'Keep this under 5000 characters'
 		);
-		expect(messageFor({ field: 'cards.0', code: 'card-duplicate-in-file', params: { card: 'AB12', line: '7' } })).toBe(
-			'Card AB12 also appears on line 7 of this file'
+		expect(messageFor({ field: 'cards.0', code: 'card-duplicate-in-file', params: { card: 'AB12', row: '7' } })).toBe(
+			'Card AB12 is also on row 7'
 		);
 	});
 	it('has a non-empty message for every code', () => {

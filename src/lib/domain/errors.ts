@@ -46,7 +46,7 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'card-duplicate-in-customer': (p) => `${card(p)} is listed twice for this customer`,
 	'card-already-assigned': (p) => `${card(p)} already belongs to ${p.ownerName || 'another customer'}`,
 	'card-duplicate-in-file': (p) =>
-		p.line ? `${card(p)} also appears on line ${p.line} of this file` : `${card(p)} appears more than once in this file`,
+		p.row ? `${card(p)} is also on row ${p.row}` : `${card(p)} appears more than once in this file`,
 	'default-address-missing': () => 'Choose one of this customer’s addresses as the default delivery address',
 	'postcode-invalid': (p) =>
 		p.postcode ? `${p.postcode} is not a postcode we recognise` : 'This is not a postcode we recognise',

@@ -54,7 +54,13 @@ interface Entry {
 	/** Pinned docs (being synced or with unflushed changes) are never evicted. */
 	pins: number;
 	dirty: Map<Projection, Set<string>>;
-	updates: Uint8Array[];
+	updates: PendingUpdate[];
+}
+
+interface PendingUpdate {
+	update: Uint8Array;
+	/** Made on this tablet: goes to the outbox until the relay confirms it. */
+	local: boolean;
 }
 
 export interface DocStoreOptions {
@@ -156,6 +162,13 @@ export class DocStore {
 	}
 
 	#errorListeners = new Set<(err: unknown) => void>();
+	#outboxListeners = new Set<() => void>();
+
+	/** Called after local changes reached the outbox (the sync engine pushes them). */
+	onOutbox(listener: () => void): () => void {
+		this.#outboxListeners.add(listener);
+		return () => this.#outboxListeners.delete(listener);
+	}
 
 	/** Failures of flushes nobody awaited (remote updates): the app shows them. */
 	onError(listener: (err: unknown) => void): () => void {
@@ -215,7 +228,7 @@ export class DocStore {
 			if (origin === LOAD_ORIGIN) return;
 			entry.lastUsed = this.#now();
 			// Another tab persisted it already.
-			if (origin !== TAB_ORIGIN) entry.updates.push(update);
+			if (origin !== TAB_ORIGIN) entry.updates.push({ update, local: origin === LOCAL_ORIGIN });
 			// Local edits are flushed by transact(); anything else (a provider, the relay) is flushed soon after.
 			if (origin !== LOCAL_ORIGIN) this.#scheduleFlush();
 		});
@@ -243,7 +256,7 @@ export class DocStore {
 	}
 
 	async #flushOnce(): Promise<void> {
-		const work: { entry: Entry; updates: Uint8Array[]; dirty: Map<Projection, Set<string>> }[] = [];
+		const work: { entry: Entry; updates: PendingUpdate[]; dirty: Map<Projection, Set<string>> }[] = [];
 		for (const entry of this.#entries.values()) {
 			if (entry.updates.length === 0 && entry.dirty.size === 0) continue;
 			work.push({ entry, updates: entry.updates, dirty: entry.dirty });
@@ -252,14 +265,19 @@ export class DocStore {
 		}
 		if (work.length === 0) return;
 
-		const tables = new Set<string>(['yupdates']);
+		const tables = new Set<string>(['yupdates', 'outbox']);
 		for (const w of work) for (const p of w.dirty.keys()) p.tables.forEach((t) => tables.add(t));
 		const changes: ChangeSet = {};
 		try {
 			await this.db.transaction('rw', [...tables], async () => {
 				// add(): the log is append-only; each update gets a fresh sequence number.
-				const rows = work.flatMap((w) => w.updates.map((update) => ({ doc: w.entry.name, update })));
+				const rows = work.flatMap((w) => w.updates.map(({ update }) => ({ doc: w.entry.name, update })));
 				if (rows.length) await this.db.yupdates.bulkAdd(rows);
+				const at = this.#now();
+				const outbox = work.flatMap((w) =>
+					w.updates.filter((u) => u.local).map(({ update }) => ({ doc: w.entry.name, clocks: endClocks(update), at }))
+				);
+				if (outbox.length) await this.db.outbox.bulkAdd(outbox);
 				for (const w of work) {
 					for (const [p, ids] of w.dirty) {
 						await p.apply(this.db, w.entry.doc, ids);
@@ -279,9 +297,10 @@ export class DocStore {
 			}
 			throw err;
 		}
-		const updates = work.flatMap((w) => w.updates.map((update) => ({ doc: w.entry.name, update })));
+		const updates = work.flatMap((w) => w.updates.map(({ update }) => ({ doc: w.entry.name, update })));
 		if (updates.length) this.#channel?.postMessage({ updates, changes } satisfies TabMessage);
 		this.#emit(changes);
+		if (work.some((w) => w.updates.some((u) => u.local))) for (const l of this.#outboxListeners) l();
 	}
 
 	#emit(changes: ChangeSet): void {
@@ -301,4 +320,16 @@ export class DocStore {
 		}
 		this.#emit(msg.changes);
 	}
+}
+
+/** The clock each Yjs client reaches in an update: what the relay must have to hold it. */
+export function endClocks(update: Uint8Array): Record<number, number> {
+	const out: Record<number, number> = {};
+	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) out[client] = clock;
+	return out;
+}
+
+/** True when a state vector covers every clock of an outbox row. */
+export function covers(stateVector: Map<number, number>, clocks: Record<number, number>): boolean {
+	return Object.entries(clocks).every(([client, clock]) => (stateVector.get(Number(client)) ?? 0) >= clock);
 }
