@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { encodeAwareness } from './shared-doc.js';
 import { LevelStorage } from './storage/level.js';
 import { MemoryStorage } from './storage/memory.js';
 import {
@@ -50,6 +52,18 @@ describe('relay: sync between tablets', () => {
 		a.provider.awareness.setLocalStateField('user', { till: 1 });
 		const b = connect(h, 'doc', owner.token);
 		await waitFor('awareness of a on b', () => b.provider.awareness.getStates().has(a.doc.clientID));
+	});
+
+	it('echoes awareness to a lone client, which keeps its socket from looking dead', async () => {
+		const h = await startRelay();
+		const owner = await createShop(h);
+		const raw = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		expect(await raw.opened).toBe(true);
+		const local = new awarenessProtocol.Awareness(new Y.Doc());
+		local.setLocalState({ till: 1 });
+		raw.ws.send(encodeAwareness(local, [local.clientID]));
+		await waitFor('awareness echoed', () => raw.types.includes(1));
+		local.destroy();
 	});
 
 	it('never sends a client an update before it is stored', async () => {

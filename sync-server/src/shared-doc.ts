@@ -115,7 +115,9 @@ export class SharedDoc {
 			for (const id of [...added, ...updated]) peer.awarenessIds.add(id);
 			for (const id of removed) peer.awarenessIds.delete(id);
 		}
-		this.broadcast(encodeAwareness(this.awareness, [...added, ...updated, ...removed]), origin);
+		// To everyone, sender included: a lone tablet's only traffic is its own awareness renewal
+		// (every 15 s), and y-websocket drops a socket that received nothing for 30 s.
+		this.broadcast(encodeAwareness(this.awareness, [...added, ...updated, ...removed]));
 	};
 
 	/** Sends to every open socket but the one the change came from. */

@@ -119,6 +119,8 @@ export function rawSocket(url: string, options: WebSocket.ClientOptions = {}) {
 	const result = {
 		ws,
 		messages: 0,
+		/** First byte of each message received: 0 sync, 1 awareness. */
+		types: [] as number[],
 		upgradeStatus: undefined as number | undefined,
 		closeCode: undefined as number | undefined,
 		opened: new Promise<boolean>((resolve) => {
@@ -133,7 +135,10 @@ export function rawSocket(url: string, options: WebSocket.ClientOptions = {}) {
 		closed: new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
 	};
 	ws.on('error', () => {});
-	ws.on('message', () => result.messages++);
+	ws.on('message', (data: Buffer) => {
+		result.messages++;
+		result.types.push(data[0]);
+	});
 	void result.closed.then((code) => (result.closeCode = code));
 	cleanups.push(() => ws.terminate());
 	return result;
