@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLog } from './log.js';
@@ -40,6 +40,9 @@ const relay = createRelay({
 	}
 });
 
+if (!existsSync(resolve(staticDir, 'index.html'))) {
+	consoleLog('static-dir-without-index', { dir: staticDir, hint: 'run npm run build' });
+}
 const address = await relay.listen(port, host);
 const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 console.log(`Shop CRM listening on http://${shownHost}:${address.port} (data in ${dataDir})`);
