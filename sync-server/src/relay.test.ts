@@ -12,6 +12,7 @@ import {
 	createShop,
 	health,
 	pairStaff,
+	rawGet,
 	rawSocket,
 	sleep,
 	startRelay,
@@ -179,6 +180,25 @@ describe('relay: who may connect', () => {
 		await waitFor('slot released', async () => (await health(h)).connections === 1);
 		const fourth = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
 		expect(await fourth.opened).toBe(true);
+	});
+	it('gives a connection slot back after a failed handshake', async () => {
+		const h = await startRelay({ limits: { maxConnectionsPerIp: 1 } });
+		const owner = await createShop(h);
+		for (let i = 0; i < 3; i++) {
+			const res = await rawGet(h, `/sync/doc?token=${owner.token}`, {
+				connection: 'Upgrade',
+				upgrade: 'websocket',
+				'sec-websocket-version': '99',
+				'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ=='
+			});
+			expect(res.status).toBe(400);
+		}
+		await waitFor('slots released', async () => {
+			const raw = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+			const opened = await raw.opened;
+			raw.ws.terminate();
+			return opened;
+		});
 	});
 });
 

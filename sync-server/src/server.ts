@@ -129,8 +129,10 @@ export function createRelay(options: RelayOptions): Relay {
 			log('ws-refused', { reason: 'too-many-connections' });
 			return reject(socket, 429);
 		}
-		// Reserved before the async auth, so a burst cannot slip past the limit.
+		// Reserved before the async auth, so a burst cannot slip past the limit, and released
+		// when the TCP socket closes, whichever way (refused, failed handshake, websocket closed).
 		connectionsPerIp.set(ip, current + 1);
+		socket.once('close', () => release(ip));
 		let principal = null;
 		try {
 			principal = await authenticate(req);
@@ -138,15 +140,11 @@ export function createRelay(options: RelayOptions): Relay {
 			log('auth-failed', { error: String(error).slice(0, 200) });
 		}
 		if (!principal || closing || socket.destroyed) {
-			release(ip);
 			if (!principal) log('ws-refused', { reason: 'unauthorized' });
 			return socket.destroyed ? undefined : reject(socket, principal ? 503 : 401);
 		}
 		const authenticated = principal;
-		wss.handleUpgrade(req, socket, head, (ws) => {
-			ws.once('close', () => release(ip));
-			hub.attach(ws, authenticated, docName);
-		});
+		wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, authenticated, docName));
 	}
 
 	const server = createServer((req, res) => {

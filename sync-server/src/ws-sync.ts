@@ -255,11 +255,17 @@ export class SyncHub {
 	/** Shutdown: close sockets (1001), store and compact every doc, free them. */
 	async close(): Promise<void> {
 		clearInterval(this.#ping);
+		// Waiting (briefly) for the close handshakes lets the 1001 frames reach the tablets
+		// before the process exits.
+		const closed = [...this.#clients].map(
+			(client) => new Promise<void>((resolve) => (client.ws.readyState === client.ws.CLOSED ? resolve() : client.ws.once('close', () => resolve())))
+		);
 		for (const client of this.#clients) this.#close(client, 1001, 'relay shutting down');
 		for (const shared of this.#live.values()) shared.peers.clear();
 		await Promise.allSettled([...this.#docs.values()]);
 		await Promise.all([...this.#live.values()].map((shared) => this.#unload(shared)));
 		await Promise.all([...this.#unloading.values()]);
+		await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
 	}
 }
 
