@@ -257,6 +257,22 @@ describe('relay: bad clients', () => {
 		expect(lively.ws.readyState).toBe(lively.ws.OPEN);
 	});
 
+	it('does not keep a doc in memory for a client that left while it was loading', async () => {
+		class SlowLoad extends MemoryStorage {
+			override async readUpdates(docKey: string) {
+				await sleep(100);
+				return super.readUpdates(docKey);
+			}
+		}
+		const h = await startRelay({ storage: new SlowLoad() });
+		const owner = await createShop(h);
+		const raw = rawSocket(`${h.wsBase}/slow?token=${owner.token}`);
+		expect(await raw.opened).toBe(true);
+		raw.ws.terminate();
+		await sleep(150);
+		await waitFor('doc unloaded', async () => (await health(h)).docs === 0, 2000);
+	});
+
 	it('survives clients vanishing mid-sync and unloads the doc afterwards', async () => {
 		const storage = new MemoryStorage();
 		const h = await startRelay({ storage, limits: { unloadDelayMs: 20 } });

@@ -157,8 +157,12 @@ export class SharedDoc {
 	}
 }
 
+// A tablet that stops reading would otherwise make the relay buffer every update for it.
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
 export function send(ws: WebSocket, message: Uint8Array): void {
 	if (ws.readyState !== ws.OPEN) return;
+	if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
 	// A failed send means the socket is going away; its close handler cleans up.
 	ws.send(message, (error) => {
 		if (error) ws.terminate();

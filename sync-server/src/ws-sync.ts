@@ -133,7 +133,9 @@ export class SyncHub {
 			if (this.#docs.get(key) !== loading || shared.failed) continue;
 			clearTimeout(shared.unloadTimer);
 			shared.unloadTimer = undefined;
-			if (!client.closing) shared.peers.set(client.ws, client);
+			// Added even if the socket already closed: its close handler's #leave then removes it
+			// and schedules the unload, so a vanished client cannot pin the doc in memory.
+			shared.peers.set(client.ws, client);
 			return shared;
 		}
 		throw new Error('document kept unloading');
