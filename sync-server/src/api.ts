@@ -4,10 +4,13 @@ import type { ApiErrorCode } from './errors.js';
 import { readJsonBody, sendError, sendJson, type RateLimiter } from './http-util.js';
 import type { Log } from './log.js';
 import type { ShopRegistry } from './shops.js';
+import { DOC_NAME } from './ws-sync.js';
 
 export interface ApiOptions {
 	registry: ShopRegistry;
 	authenticate: Authenticate;
+	/** The stored state vector of one of a shop's docs. */
+	stateVector: (shopId: string, docName: string) => Promise<Uint8Array>;
 	/** Called after a device is revoked, to close its open sockets. */
 	onDeviceRevoked: (shopId: string, deviceId: string) => void;
 	setupSecret?: string;
@@ -115,6 +118,13 @@ export function createApi(options: ApiOptions) {
 	const me = (req: IncomingMessage) =>
 		withPrincipal(req, async ({ shopId, deviceId, role }) => ({ status: 200, body: { shopId, deviceId, role } }));
 
+	const stateVector = (req: IncomingMessage, docName: string) =>
+		withPrincipal(req, async (principal): Promise<Reply> => {
+			if (!DOC_NAME.test(docName)) return { error: 'bad-path' };
+			const sv = await options.stateVector(principal.shopId, docName);
+			return { status: 200, body: { stateVector: Buffer.from(sv).toString('base64') } };
+		});
+
 	function route(req: IncomingMessage, pathname: string): Promise<Reply> | Reply {
 		const method = req.method ?? 'GET';
 		const only = (allowed: string, handler: () => Promise<Reply>) =>
@@ -126,6 +136,8 @@ export function createApi(options: ApiOptions) {
 		if (pathname === '/api/me') return only('GET', () => me(req));
 		const device = /^\/api\/devices\/([A-Za-z0-9_-]{1,64})$/.exec(pathname);
 		if (device) return only('DELETE', () => revokeDevice(req, device[1]));
+		const doc = /^\/api\/docs\/([^/]{1,64})\/state-vector$/.exec(pathname);
+		if (doc) return only('GET', () => stateVector(req, decodeURIComponent(doc[1])));
 		return { error: 'not-found' };
 	}
 

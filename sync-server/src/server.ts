@@ -78,6 +78,7 @@ export function createRelay(options: RelayOptions): Relay {
 		registry,
 		authenticate,
 		onDeviceRevoked: (shopId, deviceId) => hub.closeDevice(shopId, deviceId),
+		stateVector: (shopId, docName) => hub.storedStateVector(`${shopId}/${docName}`),
 		setupSecret: options.setupSecret,
 		pairLimiter: new RateLimiter(limits.pairAttemptsPerMinute, now),
 		clientIp: ipOf,

@@ -127,6 +127,17 @@ export class SharedDoc {
 		}
 	}
 
+	/**
+	 * The state vector of what is stored: taken now, answered once every update applied so far
+	 * has been appended (their appends are ahead of ours on the chain).
+	 */
+	async storedStateVector(): Promise<Uint8Array> {
+		const sv = Y.encodeStateVector(this.doc);
+		await this.#enqueue(() => {});
+		if (this.#failed) throw new Error('document storage failed');
+		return sv;
+	}
+
 	/** For answers computed from the in-memory doc, which may hold updates not yet stored. */
 	sendWhenStored(ws: WebSocket, message: Uint8Array): void {
 		void this.#enqueue(() => send(ws, message));

@@ -59,6 +59,14 @@ export class SyncHub {
 		return this.#clients.size;
 	}
 
+	/** What the relay has stored of a doc, as a Yjs state vector (tablets confirm their changes with it). */
+	async storedStateVector(docKey: string): Promise<Uint8Array> {
+		const live = this.#live.get(docKey);
+		if (live && !live.failed) return live.storedStateVector();
+		const updates = await this.options.storage.readUpdates(docKey);
+		return updates.length ? Y.encodeStateVectorFromUpdate(Y.mergeUpdates(updates)) : Y.encodeStateVector(new Y.Doc());
+	}
+
 	/** Takes over an upgraded socket whose principal was already authenticated. */
 	attach(ws: WebSocket, principal: Principal, docName: string): void {
 		const client: Client = {

@@ -1,0 +1,417 @@
+// Replication between this tablet and the relay.
+//
+// The standard y-websocket provider syncs one document per socket and needs the document in
+// memory, so a tablet cannot stay connected to all of them (100,000 customers and 500,000 sales
+// would not fit the heap budget). Instead:
+//
+// - `index` (tiny) and `settings` stay connected. `index` holds one entry per document:
+//   heads[doc] = { n, at, by }, rewritten by a tablet after the relay CONFIRMED its change to doc.
+// - Other tablets see heads[doc] change, open that doc, sync it and keep it open a little while
+//   (so follow-up edits arrive live), then let it go.
+// - Local changes go to the outbox (written in the same IndexedDB transaction as the change). The
+//   engine opens each outbox doc, lets the provider sync it, then asks the relay for its state
+//   vector: only when that covers the change is the outbox entry removed. A tablet that was
+//   offline for days therefore pushes everything it did, and nothing is counted as sent that the
+//   relay has not stored.
+//
+// Because heads[doc] is written only after the relay has the change, a tablet that hears of it
+// always finds the change on the relay.
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { DocStore } from './docstore';
+import { covers } from './docstore';
+import { SETTINGS_DOC } from './docnames';
+
+export const INDEX_DOC = 'index';
+const HEADS = 'heads';
+const SEEN_KEY = 'sync.seenHeads';
+const LAST_SYNCED_KEY = 'sync.lastSyncedAt';
+
+export interface Head {
+	n: string;
+	at: number;
+	by: string;
+}
+
+export interface SyncCredentials {
+	/** Base URL of the relay, e.g. http://localhost:8787 (ws:// is derived). */
+	relayUrl: string;
+	token: string;
+	deviceId: string;
+	shopId: string;
+}
+
+export type SyncState = 'offline' | 'connecting' | 'online' | 'unauthorized';
+
+export interface SyncStatus {
+	state: SyncState;
+	/** Local changes the relay has not confirmed yet. */
+	pending: number;
+	/** When this tablet last had nothing to send and nothing to fetch (epoch ms), or null. */
+	lastSyncedAt: number | null;
+	/** Documents being synced right now. */
+	syncing: number;
+}
+
+export interface SyncEngineOptions {
+	/** Node tests pass `ws`; browsers use their own WebSocket. */
+	WebSocketImpl?: typeof WebSocket;
+	fetch?: typeof fetch;
+	/** How long a document fetched because of a remote change stays connected. */
+	lingerMs?: number;
+	now?: () => number;
+	/** How many documents are synced at once. */
+	concurrency?: number;
+}
+
+interface Link {
+	provider: WebsocketProvider;
+	unpin: () => void;
+	keep: boolean;
+	users: number;
+	timer: ReturnType<typeof setTimeout> | null;
+}
+
+export class SyncEngine {
+	#store: DocStore;
+	#creds: SyncCredentials;
+	#opts: Required<Omit<SyncEngineOptions, 'WebSocketImpl'>> & { WebSocketImpl?: typeof WebSocket };
+	#links = new Map<string, Link>();
+	#linking = new Map<string, Promise<Link>>();
+	#status: SyncStatus = { state: 'connecting', pending: 0, lastSyncedAt: null, syncing: 0 };
+	#listeners = new Set<(s: SyncStatus) => void>();
+	#stopped = false;
+	#pumpRunning: Promise<void> | null = null;
+	#pumpAgain = false;
+	#pulls = new Map<string, Promise<void>>();
+	#cleanups: (() => void)[] = [];
+
+	constructor(store: DocStore, creds: SyncCredentials, opts: SyncEngineOptions = {}) {
+		this.#store = store;
+		this.#creds = creds;
+		this.#opts = {
+			fetch: opts.fetch ?? ((...args) => globalThis.fetch(...args)),
+			lingerMs: opts.lingerMs ?? 30_000,
+			now: opts.now ?? Date.now,
+			concurrency: opts.concurrency ?? 4,
+			WebSocketImpl: opts.WebSocketImpl
+		};
+	}
+
+	get status(): SyncStatus {
+		return this.#status;
+	}
+
+	subscribe(listener: (s: SyncStatus) => void): () => void {
+		this.#listeners.add(listener);
+		listener(this.#status);
+		return () => this.#listeners.delete(listener);
+	}
+
+	async start(): Promise<void> {
+		const last = await this.#store.db.kv.get(LAST_SYNCED_KEY);
+		this.#set({ lastSyncedAt: (last?.value as number) ?? null });
+		await this.#refreshPending();
+		this.#cleanups.push(this.#store.onOutbox(() => void this.#refreshPending().then(() => this.pump())));
+
+		const index = await this.#link(INDEX_DOC, true);
+		await this.#link(SETTINGS_DOC, true);
+		const heads = (await this.#store.open(INDEX_DOC)).getMap<Head>(HEADS);
+		const onHeads = (event: Y.YMapEvent<Head>) => {
+			if (event.transaction.local) return;
+			void this.#pullChanged([...event.keysChanged]);
+		};
+		heads.observe(onHeads);
+		this.#cleanups.push(() => heads.unobserve(onHeads));
+
+		const onStatus = ({ status }: { status: string }) => {
+			if (this.#status.state === 'unauthorized') return;
+			this.#set({ state: status === 'connected' ? 'connecting' : status === 'connecting' ? 'connecting' : 'offline' });
+		};
+		const onSync = (synced: boolean) => {
+			if (!synced || this.#stopped) return;
+			this.#set({ state: 'online' });
+			// Catch up on everything that changed while we were away, then push what we did.
+			void this.#pullChanged([...heads.keys()]);
+			void this.pump();
+		};
+		const onClose = () => void this.#checkAuthorised();
+		index.provider.on('status', onStatus);
+		index.provider.on('sync', onSync);
+		index.provider.on('connection-close', onClose);
+		this.#cleanups.push(() => {
+			index.provider.off('status', onStatus);
+			index.provider.off('sync', onSync);
+			index.provider.off('connection-close', onClose);
+		});
+		if (index.provider.synced) onSync(true);
+	}
+
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		for (const c of this.#cleanups) c();
+		this.#cleanups = [];
+		for (const name of [...this.#links.keys()]) this.#unlink(name);
+		this.#set({ state: 'offline' });
+	}
+
+	/** Push the outbox: runs until it is empty or the relay is unreachable. Safe to call anytime. */
+	pump(): Promise<void> {
+		if (this.#pumpRunning) {
+			this.#pumpAgain = true;
+			return this.#pumpRunning;
+		}
+		this.#pumpRunning = (async () => {
+			try {
+				do {
+					this.#pumpAgain = false;
+					await this.#pumpOnce();
+				} while (this.#pumpAgain && !this.#stopped && this.#status.state === 'online');
+			} finally {
+				this.#pumpRunning = null;
+			}
+		})();
+		return this.#pumpRunning;
+	}
+
+	/** Resolves when nothing is left to send and no fetch is under way (tests, benchmarks). */
+	async idle(timeoutMs = 30_000): Promise<void> {
+		const until = this.#opts.now() + timeoutMs;
+		for (;;) {
+			if (this.#pumpRunning) await this.#pumpRunning;
+			await Promise.all(this.#pulls.values());
+			await this.#refreshPending();
+			if (this.#status.pending === 0 && !this.#pumpRunning && this.#pulls.size === 0) return;
+			if (this.#opts.now() > until) throw new Error(`sync not idle after ${timeoutMs} ms`);
+			await sleep(50);
+			if (this.#status.state === 'online') void this.pump();
+		}
+	}
+
+	async #pumpOnce(): Promise<void> {
+		if (this.#stopped || this.#status.state !== 'online') return;
+		const rows = await this.#store.db.outbox.toArray();
+		const docs = [...new Set(rows.map((r) => r.doc))];
+		// index last: its heads announce the other documents, which must be on the relay first.
+		docs.sort((a, b) => (a === INDEX_DOC ? 1 : b === INDEX_DOC ? -1 : 0));
+		await forEachLimited(docs, this.#opts.concurrency, async (doc) => {
+			const confirmed = await this.#pushDoc(doc);
+			if (confirmed && doc !== INDEX_DOC) await this.#announce(doc);
+		});
+		await this.#refreshPending();
+		if (this.#status.pending === 0 && this.#pulls.size === 0) await this.#markSynced();
+	}
+
+	/** Syncs one doc and waits for the relay to confirm our changes. True when all are confirmed. */
+	async #pushDoc(doc: string): Promise<boolean> {
+		const link = await this.#link(doc, false);
+		link.users++;
+		try {
+			await this.#waitSynced(link);
+			for (let attempt = 0; attempt < 20 && !this.#stopped; attempt++) {
+				const sv = await this.#relayStateVector(doc);
+				if (sv) {
+					const rows = await this.#store.db.outbox.where('doc').equals(doc).toArray();
+					const done = rows.filter((r) => covers(sv, r.clocks)).map((r) => r.seq!);
+					if (done.length) await this.#store.db.outbox.bulkDelete(done);
+					if (done.length === rows.length) return true;
+				}
+				await sleep(Math.min(50 * 2 ** attempt, 2000));
+			}
+			return false;
+		} catch {
+			return false;
+		} finally {
+			link.users--;
+			this.#release(doc);
+		}
+	}
+
+	/** Tell the other tablets that `doc` has news for them. */
+	async #announce(doc: string): Promise<void> {
+		const n = Math.random().toString(36).slice(2, 12);
+		await this.#store.transact([INDEX_DOC], (docs) => {
+			docs.get(INDEX_DOC)!.getMap<Head>(HEADS).set(doc, { n, at: this.#opts.now(), by: this.#creds.deviceId });
+		});
+		await this.#setSeen({ [doc]: n });
+	}
+
+	async #pullChanged(docs: string[]): Promise<void> {
+		const heads = (await this.#store.open(INDEX_DOC)).getMap<Head>(HEADS);
+		const seen = await this.#seen();
+		const stale = docs.filter((d) => heads.get(d) && heads.get(d)!.n !== seen[d]);
+		await forEachLimited(stale, this.#opts.concurrency, (doc) => this.#pull(doc, heads.get(doc)!.n));
+		if (this.#status.pending === 0 && this.#pulls.size === 0 && this.#status.state === 'online') await this.#markSynced();
+	}
+
+	#pull(doc: string, n: string): Promise<void> {
+		const running = this.#pulls.get(doc);
+		if (running) return running.then(() => this.#pullChanged([doc]));
+		const p = (async () => {
+			const link = await this.#link(doc, false);
+			link.users++;
+			this.#set({ syncing: this.#status.syncing + 1 });
+			try {
+				await this.#waitSynced(link);
+				await this.#store.flush();
+				await this.#setSeen({ [doc]: n });
+			} finally {
+				link.users--;
+				this.#set({ syncing: this.#status.syncing - 1 });
+				this.#release(doc, this.#opts.lingerMs);
+			}
+		})()
+			.catch(() => {})
+			.finally(() => this.#pulls.delete(doc));
+		this.#pulls.set(doc, p);
+		return p;
+	}
+
+	async #link(doc: string, keep: boolean): Promise<Link> {
+		const existing = this.#links.get(doc);
+		if (existing) {
+			if (existing.timer) clearTimeout(existing.timer);
+			existing.timer = null;
+			existing.keep ||= keep;
+			return existing;
+		}
+		let linking = this.#linking.get(doc);
+		if (!linking) {
+			linking = (async () => {
+				const unpin = await this.#store.pin(doc);
+				const ydoc = await this.#store.open(doc);
+				const provider = new WebsocketProvider(wsUrl(this.#creds.relayUrl), doc, ydoc, {
+					params: { token: this.#creds.token },
+					disableBc: true,
+					maxBackoffTime: 5000,
+					...(this.#opts.WebSocketImpl ? { WebSocketPolyfill: this.#opts.WebSocketImpl } : {})
+				});
+				const link: Link = { provider, unpin, keep, users: 0, timer: null };
+				this.#links.set(doc, link);
+				return link;
+			})().finally(() => this.#linking.delete(doc));
+			this.#linking.set(doc, linking);
+		}
+		return linking;
+	}
+
+	/** Let go of a doc (after `delayMs`) unless something still uses it. */
+	#release(doc: string, delayMs = 0): void {
+		const link = this.#links.get(doc);
+		if (!link || link.keep || link.users > 0) return;
+		if (link.timer) clearTimeout(link.timer);
+		link.timer = setTimeout(() => {
+			if (link.users === 0 && !link.keep) this.#unlink(doc);
+		}, delayMs);
+	}
+
+	#unlink(doc: string): void {
+		const link = this.#links.get(doc);
+		if (!link) return;
+		if (link.timer) clearTimeout(link.timer);
+		link.provider.destroy();
+		link.unpin();
+		this.#links.delete(doc);
+	}
+
+	#waitSynced(link: Link, timeoutMs = 20_000): Promise<void> {
+		if (link.provider.synced) return Promise.resolve();
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				link.provider.off('sync', onSync);
+				reject(new Error('sync timed out'));
+			}, timeoutMs);
+			const onSync = (synced: boolean) => {
+				if (!synced) return;
+				clearTimeout(timer);
+				link.provider.off('sync', onSync);
+				resolve();
+			};
+			link.provider.on('sync', onSync);
+		});
+	}
+
+	async #relayStateVector(doc: string): Promise<Map<number, number> | null> {
+		try {
+			const res = await this.#opts.fetch(`${this.#creds.relayUrl}/api/docs/${encodeURIComponent(doc)}/state-vector`, {
+				headers: { authorization: `Bearer ${this.#creds.token}` }
+			});
+			if (res.status === 401 || res.status === 403) {
+				await this.#checkAuthorised();
+				return null;
+			}
+			if (!res.ok) return null;
+			const body = (await res.json()) as { stateVector: string };
+			return Y.decodeStateVector(base64ToBytes(body.stateVector));
+		} catch {
+			return null;
+		}
+	}
+
+	/** A closed socket may mean the relay refused us: ask it who we are. */
+	async #checkAuthorised(): Promise<void> {
+		if (this.#stopped) return;
+		try {
+			const res = await this.#opts.fetch(`${this.#creds.relayUrl}/api/me`, {
+				headers: { authorization: `Bearer ${this.#creds.token}` }
+			});
+			if (res.status === 401 || res.status === 403) {
+				this.#set({ state: 'unauthorized' });
+				for (const name of [...this.#links.keys()]) this.#unlink(name);
+			}
+		} catch {
+			// Unreachable relay: offline, and the provider keeps trying.
+		}
+	}
+
+	async #seen(): Promise<Record<string, string>> {
+		return ((await this.#store.db.kv.get(SEEN_KEY))?.value as Record<string, string>) ?? {};
+	}
+
+	async #setSeen(patch: Record<string, string>): Promise<void> {
+		await this.#store.db.transaction('rw', this.#store.db.kv, async () => {
+			const seen = await this.#seen();
+			// put(): the seen-heads map is one small row replaced whole, inside this transaction.
+			await this.#store.db.kv.put({ key: SEEN_KEY, value: { ...seen, ...patch } });
+		});
+	}
+
+	async #markSynced(): Promise<void> {
+		const at = this.#opts.now();
+		await this.#store.db.kv.put({ key: LAST_SYNCED_KEY, value: at });
+		this.#set({ lastSyncedAt: at });
+	}
+
+	async #refreshPending(): Promise<void> {
+		const pending = await this.#store.db.outbox.count();
+		if (pending !== this.#status.pending) this.#set({ pending });
+	}
+
+	#set(patch: Partial<SyncStatus>): void {
+		this.#status = { ...this.#status, ...patch };
+		for (const l of this.#listeners) l(this.#status);
+	}
+}
+
+export function wsUrl(relayUrl: string): string {
+	return relayUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/sync';
+}
+
+function base64ToBytes(b64: string): Uint8Array {
+	const bin = atob(b64);
+	const out = new Uint8Array(bin.length);
+	for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+	return out;
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+	let next = 0;
+	const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+		while (next < items.length) await fn(items[next++]);
+	});
+	await Promise.all(workers);
+}
