@@ -4,7 +4,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY } from './tests/support/env';
 
 // The browser tests run against the real relay serving the real build (`npm test` builds both
 // first), so what passes here is what a till gets: service worker, SPA fallback and all.
-const PORT = 4873;
+const PORT = Number(process.env.SHOP_CRM_TEST_PORT ?? 4873);
 
 // One fresh relay data directory per run. Set once in the runner process and inherited by
 // workers, so every process agrees on it. test-results/ is emptied before the web server starts.

@@ -1,6 +1,10 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+// The build loads this config more than once; the version (which names a global shared by the
+// HTML and the JS) must be the same each time, so it is fixed once per build process.
+process.env.APP_VERSION ??= new Date().toISOString();
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -10,7 +14,7 @@ const config = {
 		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
 		// We register the service worker ourselves so that we can show "Update available" (src/lib/state/pwa.svelte.ts).
 		serviceWorker: { register: false },
-		version: { name: process.env.APP_VERSION ?? new Date().toISOString() }
+		version: { name: process.env.APP_VERSION }
 	}
 };
 
