@@ -1,0 +1,243 @@
+// Convergence under chaos, tested the way Yjs tests itself (tests/testHelper.js): several simulated
+// tablets and an in-process relay, a seeded random sequence of edits, disconnects, relay restarts
+// and faults on the wire (duplicated, reordered and cut websocket messages); then heal and compare
+// every tablet's Dexie tables field by field, and check what ARCHITECTURE.md "Conflict semantics"
+// promises against a shadow model.
+//
+// Reproduce one seed:   CONVERGENCE_SEED=7 npx vitest run src/lib/sync/convergence.test.ts
+// Run more seeds:       CONVERGENCE_SEEDS=200 CONVERGENCE_OPS=120 npx vitest run src/lib/sync/convergence.test.ts
+import { describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import { Rng } from '$lib/domain/random';
+import type { Customer, CustomerDraft } from '$lib/domain/customer';
+import { customersMap } from './customers';
+import { customerDocName, SETTINGS_DOC } from './docnames';
+import { LOCAL_ORIGIN } from './docstore';
+import { SETTINGS_MAP, writeSettings } from './settings';
+import { createShop, eventually, makeTablet, pairDevice, startTestRelay, type Tablet, type TestRelay } from './testing';
+import { DataGen, EDITABLE_FIELDS, Shadow, snapshot, Wire, faultySocketClass, type EditableField } from './convergence-support';
+
+const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 12);
+const OPS = Number(process.env.CONVERGENCE_OPS ?? 80);
+const PHASES = 2;
+const TABLETS = 3;
+const seeds = process.env.CONVERGENCE_SEED
+	? [Number(process.env.CONVERGENCE_SEED)]
+	: Array.from({ length: SEEDS }, (_, i) => i + 1);
+
+const NOW = '2026-11-23T10:00:00.000Z';
+
+// Each WebsocketProvider listens to process 'exit' (and removes it on destroy); three tablets
+// syncing a dozen documents each legitimately pass Node's default warning threshold of 10.
+process.setMaxListeners(100);
+
+type Op = 'create' | 'update' | 'delete' | 'settings' | 'toggle' | 'restart' | 'cut' | 'pause';
+const OP_WEIGHTS: [Op, number][] = [
+	['create', 22],
+	['update', 32],
+	['delete', 6],
+	['settings', 8],
+	['toggle', 9],
+	['restart', 2],
+	['cut', 5],
+	['pause', 10]
+];
+
+describe.each(seeds)('convergence (seed %i)', (seed) => {
+	it(`${TABLETS} tablets, ${OPS} random operations in ${PHASES} phases, faults on the wire: every tablet ends equal and keeps what is promised`, async () => {
+		await run(seed);
+	}, 120_000);
+});
+
+async function run(seed: number): Promise<void> {
+	const log: string[] = [];
+	const ops = new Rng(seed);
+	const gen = new DataGen(ops, seed);
+	const wire = new Wire(new Rng(seed * 31 + 17));
+	const WebSocketImpl = faultySocketClass(wire);
+	const shadow = new Shadow();
+	const created: string[] = [];
+	let relay: TestRelay | null = null;
+	const tablets: Tablet[] = [];
+	const stats = { staleWrites: 0 };
+
+	try {
+		relay = await startTestRelay();
+		const owner = await createShop(relay);
+		tablets.push(makeTablet('A', owner, seed * 16 + 1));
+		for (let i = 1; i < TABLETS; i++) {
+			const name = String.fromCharCode(65 + i);
+			tablets.push(makeTablet(name, await pairDevice(relay, owner, `Till ${name}`), seed * 16 + 1 + i));
+		}
+		const connect = (t: Tablet) => t.connect({ WebSocketImpl });
+		for (const t of tablets) await connect(t);
+
+		for (let phase = 0; phase < PHASES; phase++) {
+			log.push(`--- phase ${phase + 1}`);
+			const count = Math.round(OPS / PHASES);
+			for (let i = 0; i < count; i++) {
+				const step = `#${phase * count + i}`;
+				const op = ops.weighted(OP_WEIGHTS);
+				const t = ops.pick(tablets);
+				switch (op) {
+					case 'create': {
+						const draft = gen.draft(NOW);
+						const r = await t.customers.create(draft);
+						if (r.ok) {
+							created.push(r.id);
+							shadow.created(r.id, t.name);
+							log.push(`${step} ${t.name} create ${r.id} ${draft.firstName} ${draft.lastName} cards=${draft.cards.join(',')}`);
+						} else log.push(`${step} ${t.name} create refused ${r.errors.map((e) => e.code).join(',')}`);
+						break;
+					}
+					case 'update': {
+						if (created.length === 0) {
+							log.push(`${step} ${t.name} ${op}: no customer yet`);
+							break;
+						}
+						const id = ops.pick(created);
+						const fields = pickFields(ops);
+						const changes = Object.fromEntries(fields.map((f) => [f, gen.value(f)])) as Partial<CustomerDraft>;
+						const current = await t.customers.get(id);
+						if (!current) {
+							log.push(`${step} ${t.name} update ${id} ${fields.join(',')}: not here (no-op)`);
+							break;
+						}
+						const { id: _id, updatedAt: _u, ...base } = current;
+						const doc = await t.store.open(customerDocName(id));
+						const written = await localWrites(customersMap(doc), () => t.customers.update(id, { ...base, ...changes }));
+						const result = written.result;
+						for (const [key, value] of written.keys) {
+							const field = key.slice(id.length + 1);
+							shadow.edited(id, field, t.name, (value as { v: unknown }).v);
+							if (!fields.includes(field as EditableField)) stats.staleWrites++;
+						}
+						const extra = [...written.keys.keys()].map((k) => k.slice(id.length + 1)).filter((f) => !fields.includes(f as EditableField));
+						log.push(
+							`${step} ${t.name} update ${id} ${JSON.stringify(changes)}: ${result.ok ? 'ok' : result.errors.map((e) => e.code).join(',')}` +
+								(extra.length ? ` (also wrote ${extra.join(',')}: the form's base was stale)` : '')
+						);
+						break;
+					}
+					case 'delete': {
+						if (created.length === 0) {
+							log.push(`${step} ${t.name} ${op}: no customer yet`);
+							break;
+						}
+						const id = ops.pick(created);
+						const doc = await t.store.open(customerDocName(id));
+						const written = await localWrites(customersMap(doc), () => t.customers.remove(id));
+						const did = written.keys.has(id);
+						if (did) shadow.deleted(id);
+						log.push(`${step} ${t.name} delete ${id}: ${did ? 'deleted' : 'not live here (no-op)'}`);
+						break;
+					}
+					case 'settings': {
+						const patch = gen.settingsPatch();
+						const doc = await t.store.open(SETTINGS_DOC);
+						const written = await localWrites(doc.getMap(SETTINGS_MAP), () =>
+							t.store.transact([SETTINGS_DOC], (docs) => writeSettings(docs.get(SETTINGS_DOC)!, patch))
+						);
+						for (const [key, value] of written.keys) shadow.settingEdited(key, t.name, value);
+						log.push(`${step} ${t.name} settings ${JSON.stringify(patch)} wrote ${[...written.keys.keys()].join(',') || 'nothing'}`);
+						break;
+					}
+					case 'toggle': {
+						if (t.engine) await t.disconnect();
+						else await connect(t);
+						log.push(`${step} ${t.name} ${t.engine ? 'connect' : 'disconnect'}`);
+						break;
+					}
+					case 'restart': {
+						await relay.restart();
+						log.push(`${step} relay restart`);
+						break;
+					}
+					case 'cut': {
+						const cut = wire.terminateOne(ops.next());
+						log.push(`${step} cut a socket${cut ? '' : ' (none open)'}`);
+						break;
+					}
+					case 'pause': {
+						const ms = ops.int(0, 40);
+						await sleep(ms);
+						log.push(`${step} pause ${ms} ms`);
+						break;
+					}
+				}
+			}
+
+			// Heal: no more faults, every tablet reconnected, then wait until all agree.
+			wire.enabled = false;
+			for (const t of tablets) await t.disconnect();
+			for (const t of tablets) await connect(t);
+			log.push(`heal (${wire.summary()}; untouched fields written from a stale base so far: ${stats.staleWrites})`);
+			await eventually(async () => {
+				for (const t of tablets) await t.engine!.idle(10_000);
+				const snaps = await Promise.all(tablets.map((t) => snapshot(t.db)));
+				for (let i = 1; i < tablets.length; i++) {
+					expect(snaps[i], `tablet ${tablets[i].name} differs from tablet A`).toEqual(snaps[0]);
+				}
+			}, 40_000);
+
+			// The promised semantics, against the shadow model (all tablets are equal by now).
+			const [first] = await Promise.all([snapshot(tablets[0].db)]);
+			expect(
+				first.customers.map((c) => c.id),
+				'customers created and never deleted exist everywhere; deleted ones nowhere'
+			).toEqual(shadow.live());
+			const byId = new Map(first.customers.map((c) => [c.id, c]));
+			for (const [id, field, value] of shadow.promisedFields()) {
+				expect(byId.get(id)?.[field as keyof Customer], `${id}.${field} was written by one tablet only this phase`).toEqual(value);
+			}
+			const settings = (first.settings ?? {}) as Record<string, unknown>;
+			for (const [key, value] of shadow.promisedSettings()) {
+				expect(settings[key], `setting ${key} was written by one tablet only this phase`).toEqual(value);
+			}
+			for (const t of tablets) expect(await t.db.outbox.count(), `outbox of ${t.name} is empty`).toBe(0);
+
+			shadow.nextPhase();
+			wire.enabled = true;
+		}
+		if (process.env.CONVERGENCE_VERBOSE) console.log(`seed ${seed}\n${log.join('\n')}\n${wire.summary()}`);
+	} catch (err) {
+		if (err instanceof Error) {
+			err.message =
+				`seed ${seed} failed (reproduce: CONVERGENCE_SEED=${seed} npx vitest run src/lib/sync/convergence.test.ts)\n` +
+				`${err.message}\n--- operation log (${wire.summary()}) ---\n${log.join('\n')}`;
+		}
+		throw err;
+	} finally {
+		for (const t of tablets) await t.close().catch(() => {});
+		await relay?.stop().catch(() => {});
+	}
+}
+
+function pickFields(rng: Rng): EditableField[] {
+	const n = rng.int(1, 3);
+	const out: EditableField[] = [];
+	for (let i = 0; i < n; i++) {
+		const f = rng.pick(EDITABLE_FIELDS);
+		if (!out.includes(f)) out.push(f);
+	}
+	return out;
+}
+
+/** Runs `fn` and reports the keys it wrote to `map` in local transactions, with their values then. */
+async function localWrites<T>(map: Y.Map<unknown>, fn: () => Promise<T>): Promise<{ result: T; keys: Map<string, unknown> }> {
+	const keys = new Map<string, unknown>();
+	const observer = (event: Y.YMapEvent<unknown>) => {
+		if (event.transaction.origin !== LOCAL_ORIGIN) return;
+		for (const key of event.keysChanged) keys.set(key, map.get(key));
+	};
+	map.observe(observer);
+	try {
+		return { result: await fn(), keys };
+	} finally {
+		map.unobserve(observer);
+	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((r) => setTimeout(r, ms));
+}
