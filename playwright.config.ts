@@ -26,7 +26,8 @@ export default defineConfig({
 		launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] },
 		// Service workers are part of what is under test.
 		serviceWorkers: 'allow',
-		trace: 'retain-on-failure'
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure'
 	},
 	webServer: {
 		command: `node ${RELAY_ENTRY}`,

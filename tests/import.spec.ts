@@ -29,7 +29,7 @@ test('imports the valid rows of a CSV and lists every bad row with its reason', 
 	await expect(problems.getByText(/2000000000017/).first()).toBeVisible();
 
 	await page.getByRole('button', { name: /^Import 2 customers/ }).click();
-	await expect(page.getByText(/2 customers imported|Imported 2/).first()).toBeVisible();
+	await expect(page.getByText(/2 customers imported/).filter({ visible: true }).first()).toBeVisible();
 
 	await page.getByRole('link', { name: 'Customers', exact: true }).first().click();
 	await expect(page.getByText(/^2 customers$/).first()).toBeVisible();
@@ -45,7 +45,7 @@ test('exports the filtered list to CSV', async ({ page }) => {
 	await page.getByLabel('CSV file').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
 	await page.getByRole('button', { name: /Continue|Preview|Next/ }).first().click();
 	await page.getByRole('button', { name: /^Import 2 customers/ }).click();
-	await expect(page.getByText(/2 customers imported|Imported 2/).first()).toBeVisible();
+	await expect(page.getByText(/2 customers imported/).filter({ visible: true }).first()).toBeVisible();
 	await page.getByRole('link', { name: 'Customers', exact: true }).first().click();
 	await page.getByRole('searchbox', { name: 'Search customers' }).fill('ann');
 	await expect(page.getByText('1 match').first()).toBeVisible();
@@ -55,5 +55,5 @@ test('exports the filtered list to CSV', async ({ page }) => {
 	expect(lines).toHaveLength(2);
 	expect(lines[0]).toContain('First name');
 	expect(lines[1]).toContain('ann@example.com');
-	expect(lines[1]).toContain('+447700900001');
+	expect(lines[1]).toMatch(/07700 900001|\+447700900001/);
 });
