@@ -4,9 +4,14 @@
 // memory, so a tablet cannot stay connected to all of them (100,000 customers and 500,000 sales
 // would not fit the heap budget). Instead:
 //
-// - `index` (tiny) and `settings` stay connected. `index` holds one entry per document:
-//   heads[doc] = { n, at, by }, rewritten by a tablet after the relay CONFIRMED its change to doc.
-// - Other tablets see heads[doc] change, open that doc, sync it and keep it open a little while
+// - `index` (tiny) and `settings` stay connected. `index` holds one entry per document and device:
+//   heads['<doc>/<deviceId>'] = { n, at, by }, rewritten by that device after the relay CONFIRMED
+//   its change to doc. One slot per device, not one per doc: two tablets announcing the same doc
+//   concurrently would otherwise race for one Y.Map key, and the tablet whose value won the
+//   last-writer-wins merge would take the loser's announcement for its own and never fetch the
+//   loser's change (found by convergence.test.ts). A slot has a single writer, so none is lost.
+//   (Keys written as heads['<doc>'] by older versions are read as slots of an unknown device.)
+// - Other tablets see a slot change, open that doc, sync it and keep it open a little while
 //   (so follow-up edits arrive live), then let it go.
 // - Local changes go to the outbox (written in the same IndexedDB transaction as the change). The
 //   engine opens each outbox doc, lets the provider sync it, then asks the relay for its state
@@ -14,7 +19,7 @@
 //   offline for days therefore pushes everything it did, and nothing is counted as sent that the
 //   relay has not stored.
 //
-// Because heads[doc] is written only after the relay has the change, a tablet that hears of it
+// Because a head is written only after the relay has the change, a tablet that hears of it
 // always finds the change on the relay.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -167,6 +172,10 @@ export class SyncEngine {
 					this.#pumpAgain = false;
 					await this.#pumpOnce();
 				} while (this.#pumpAgain && !this.#stopped && this.#status.state === 'online');
+			} catch (err) {
+				// A pass still running when stop() came may find the database closed after it
+				// (sign-out, tests): that is not an error of this engine any more.
+				if (!this.#stopped) throw err;
 			} finally {
 				this.#pumpRunning = null;
 			}
@@ -230,23 +239,42 @@ export class SyncEngine {
 	/** Tell the other tablets that `doc` has news for them. */
 	async #announce(doc: string): Promise<void> {
 		const n = Math.random().toString(36).slice(2, 12);
+		const slot = `${doc}/${this.#creds.deviceId}`;
 		await this.#store.transact([INDEX_DOC], (docs) => {
-			docs.get(INDEX_DOC)!.getMap<Head>(HEADS).set(doc, { n, at: this.#opts.now(), by: this.#creds.deviceId });
+			docs.get(INDEX_DOC)!.getMap<Head>(HEADS).set(slot, { n, at: this.#opts.now(), by: this.#creds.deviceId });
 		});
-		await this.#setSeen({ [doc]: n });
+		// Our own slot: we hold what we announced. Other devices' slots are marked only by #pull.
+		await this.#setSeen({ [slot]: n });
 	}
 
-	async #pullChanged(docs: string[]): Promise<void> {
+	/** `slots` are heads keys ('<doc>/<deviceId>'); each doc with a slot not seen yet is synced once. */
+	async #pullChanged(slots: string[]): Promise<void> {
+		try {
+			await this.#pullChangedOnce(slots);
+		} catch (err) {
+			// As in pump(): after stop() the store may be closed under a pass still running.
+			if (!this.#stopped) throw err;
+		}
+	}
+
+	async #pullChangedOnce(slots: string[]): Promise<void> {
 		const heads = (await this.#store.open(INDEX_DOC)).getMap<Head>(HEADS);
 		const seen = await this.#seen();
-		const stale = docs.filter((d) => heads.get(d) && heads.get(d)!.n !== seen[d]);
-		await forEachLimited(stale, this.#opts.concurrency, (doc) => this.#pull(doc, heads.get(doc)!.n));
+		const stale = new Map<string, Record<string, string>>();
+		for (const slot of slots) {
+			const head = heads.get(slot);
+			if (!head || head.n === seen[slot]) continue;
+			const doc = docOfSlot(slot);
+			stale.set(doc, { ...stale.get(doc), [slot]: head.n });
+		}
+		await forEachLimited([...stale], this.#opts.concurrency, ([doc, marks]) => this.#pull(doc, marks));
 		if (this.#status.pending === 0 && this.#pulls.size === 0 && this.#status.state === 'online') await this.#markSynced();
 	}
 
-	#pull(doc: string, n: string): Promise<void> {
+	/** Syncs `doc`, then marks its slots seen with the values read BEFORE the sync began. */
+	#pull(doc: string, marks: Record<string, string>): Promise<void> {
 		const running = this.#pulls.get(doc);
-		if (running) return running.then(() => this.#pullChanged([doc]));
+		if (running) return running.then(() => this.#pullChanged(Object.keys(marks)));
 		const p = (async () => {
 			const link = await this.#link(doc, false);
 			link.users++;
@@ -254,7 +282,7 @@ export class SyncEngine {
 			try {
 				await this.#waitSynced(link);
 				await this.#store.flush();
-				await this.#setSeen({ [doc]: n });
+				await this.#setSeen(marks);
 			} finally {
 				link.users--;
 				this.#set({ syncing: this.#status.syncing - 1 });
@@ -391,6 +419,12 @@ export class SyncEngine {
 		this.#status = { ...this.#status, ...patch };
 		for (const l of this.#listeners) l(this.#status);
 	}
+}
+
+/** The document a heads key announces: '<doc>/<deviceId>', or '<doc>' as older versions wrote it. */
+function docOfSlot(slot: string): string {
+	const slash = slot.indexOf('/');
+	return slash === -1 ? slot : slot.slice(0, slash);
 }
 
 export function wsUrl(relayUrl: string): string {
