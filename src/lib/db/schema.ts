@@ -50,9 +50,10 @@ export class ShopDB extends Dexie {
 	constructor(name = 'shop-crm') {
 		super(name);
 		// Indexes kept to what queries need: each one costs import time at 100,000 customers.
-		// *k: as-you-type search; *cards/email/phone: uniqueness and duplicate checks; sortName: first list page.
+		// *k: as-you-type search, and (its exact 'e:', 'p:', 'c:' keys) duplicate and card checks;
+		// sortName: the first list page.
 		this.version(1).stores({
-			customers: 'id, *k, *cards, email, phone, sortName',
+			customers: 'id, *k, sortName',
 			ydocs: 'name',
 			yupdates: '++seq, doc',
 			kv: 'key',

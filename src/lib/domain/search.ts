@@ -73,3 +73,10 @@ export function searchPrefixes(query: string, defaultCountry: string): string[] 
 export function sortName(c: Pick<Customer, 'firstName' | 'lastName'>): string {
 	return fold(c.lastName + ' ' + c.firstName);
 }
+
+/** The exact search keys of one email, phone (E.164) or card: for uniqueness and duplicate checks. */
+export const exactKey = {
+	email: (email: string): string => 'e:' + email.toLowerCase(),
+	phone: (e164: string): string => 'p:' + e164.replace(/\D/g, ''),
+	card: (card: string): string => 'c:' + card.toLowerCase()
+};
