@@ -44,13 +44,31 @@ export class SyncState {
 
 	#engine: SyncEngine | null = null;
 	#unsubscribe: (() => void) | null = null;
+	#starting: Promise<void> | null = null;
 
-	/** Reads the stored credentials and starts syncing if this tablet belongs to a shop. */
-	async start(): Promise<void> {
-		const row = await shop.db.kv.get(CREDENTIALS_KEY);
-		if (!row) return;
-		this.credentials = row.value as Credentials;
-		await this.#startEngine();
+	/** Reads the stored credentials and starts syncing if this tablet belongs to a shop. Idempotent. */
+	start(): Promise<void> {
+		this.#starting ??= (async () => {
+			const row = await shop.db.kv.get(CREDENTIALS_KEY);
+			if (!row) return;
+			this.credentials = row.value as Credentials;
+			await this.#startEngine();
+		})();
+		return this.#starting;
+	}
+
+	/**
+	 * Forget this tablet's shop credentials (after it was removed from the shop, or to join
+	 * another). The data stays on the tablet; nothing is sent anywhere.
+	 */
+	async leave(): Promise<void> {
+		this.#unsubscribe?.();
+		this.#unsubscribe = null;
+		await this.#engine?.stop();
+		this.#engine = null;
+		await shop.db.kv.delete(CREDENTIALS_KEY);
+		this.credentials = null;
+		this.status = { state: 'offline', pending: this.status.pending, lastSyncedAt: null, syncing: 0 };
 	}
 
 	/** The first device of a shop: creates it on the relay and writes its settings. */
@@ -78,12 +96,19 @@ export class SyncState {
 		const relayUrl = normaliseRelayUrl(input.relayUrl);
 		const code = input.code.trim().toUpperCase().replace(/[^A-Z0-9]/g, '');
 		const formatted = code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : input.code.trim();
-		const body = await call<{ shopId: string; deviceId: string; token: string; role: 'staff' }>(relayUrl, '/api/pair', {
+		const { storeId, ...body } = await call<{
+			shopId: string;
+			deviceId: string;
+			token: string;
+			role: 'staff';
+			storeId?: string;
+		}>(relayUrl, '/api/pair', {
 			method: 'POST',
 			body: { code: formatted, deviceName: input.deviceName }
 		});
 		await this.#saveCredentials({ relayUrl, ...body });
-		await shop.saveDevice({ name: input.deviceName });
+		// The owner may have chosen this tablet's store when making the code.
+		await shop.saveDevice({ name: input.deviceName, ...(storeId ? { storeId } : {}) });
 		await this.#startEngine();
 	}
 
@@ -112,6 +137,7 @@ export class SyncState {
 		this.#unsubscribe?.();
 		await this.#engine?.stop();
 		this.#engine = null;
+		this.#starting = null;
 		this.credentials = null;
 	}
 
