@@ -199,3 +199,5 @@ async function call<T>(
 }
 
 export const sync = new SyncState();
+// Reachable from the browser console for support, and from the benchmarks (as shop.svelte.ts does).
+(globalThis as unknown as { shopCrmSync: SyncState }).shopCrmSync = sync;
