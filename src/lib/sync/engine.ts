@@ -23,6 +23,8 @@
 // always finds the change on the relay.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import type { DocStore } from './docstore';
 import { covers } from './docstore';
 import { SETTINGS_DOC } from './docnames';
@@ -280,6 +282,11 @@ export class SyncEngine {
 			link.users++;
 			this.#set({ syncing: this.#status.syncing + 1 });
 			try {
+				// A link that synced earlier may not have the announced change yet: it can still be in
+				// flight on that socket, or lost with a connection that died before the link is let
+				// go. Marking it seen would then hide it for good, so ask the relay once more and
+				// mark only after an answer (sync step 2) sent after the head was read.
+				if (link.provider.synced) resync(link.provider);
 				await this.#waitSynced(link);
 				await this.#store.flush();
 				await this.#setSeen(marks);
@@ -419,6 +426,17 @@ export class SyncEngine {
 		this.#status = { ...this.#status, ...patch };
 		for (const l of this.#listeners) l(this.#status);
 	}
+}
+
+/** Makes a connected provider sync again: its 'sync' event fires on the relay's next step 2. */
+function resync(provider: WebsocketProvider): void {
+	provider.synced = false;
+	const ws = provider.ws;
+	if (!provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return; // a reconnect syncs anyway
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 0); // messageSync
+	syncProtocol.writeSyncStep1(encoder, provider.doc);
+	ws.send(encoding.toUint8Array(encoder));
 }
 
 /** The document a heads key announces: '<doc>/<deviceId>', or '<doc>' as older versions wrote it. */
