@@ -205,7 +205,8 @@ async function run(seed: number): Promise<void> {
 		if (err instanceof Error) {
 			err.message =
 				`seed ${seed} failed (reproduce: CONVERGENCE_SEED=${seed} npx vitest run src/lib/sync/convergence.test.ts)\n` +
-				`${err.message}\n--- operation log (${wire.summary()}) ---\n${log.join('\n')}`;
+				`${err.message}\n--- operation log (${wire.summary()}) ---\n${log.join('\n')}\n` +
+				`--- sync state (heads announced in each tablet's index, heads it has seen) ---\n${await syncState(tablets)}`;
 		}
 		throw err;
 	} finally {
@@ -283,6 +284,21 @@ it('regression: two tablets announcing one document concurrently both end with b
 		await relay?.stop();
 	}
 });
+
+/** What each tablet's engine believes: enough to tell a lost announcement from a lost update. */
+async function syncState(tablets: Tablet[]): Promise<string> {
+	const out: string[] = [];
+	for (const t of tablets) {
+		try {
+			const heads = (await t.store.open('index')).getMap('heads').toJSON();
+			const seen = (await t.db.kv.get('sync.seenHeads'))?.value;
+			out.push(`${t.name} (device ${t.creds.deviceId}): heads ${JSON.stringify(heads)}\n  seen ${JSON.stringify(seen)}`);
+		} catch (e) {
+			out.push(`${t.name}: ${String(e)}`);
+		}
+	}
+	return out.join('\n');
+}
 
 function pickFields(rng: Rng): EditableField[] {
 	const n = rng.int(1, 3);
