@@ -29,7 +29,7 @@ export interface ServiceContext {
 }
 
 /** Rows written per transaction during an import: a cancel stops between two of them. */
-export const IMPORT_CHUNK = 2000;
+export const IMPORT_CHUNK = 5000;
 
 export class DexieCustomerService implements CustomerService {
 	#store: DocStore;

@@ -44,8 +44,13 @@ type Listener = (changes: ChangeSet) => void;
 /** What a tab tells the other tabs of this browser after a flush. */
 interface TabMessage {
 	updates: { doc: string; update: Uint8Array }[];
+	/** Docs changed by a flush too large to copy across: other tabs reload them from IndexedDB. */
+	reload?: string[];
 	changes: ChangeSet;
 }
+
+/** Above this many bytes of updates, tabs are told to reload rather than sent the bytes. */
+const TAB_COPY_LIMIT = 256 * 1024;
 
 interface Entry {
 	doc: Y.Doc;
@@ -247,6 +252,17 @@ export class DocStore {
 		return entry;
 	}
 
+	/** Catch a loaded doc up with what another tab stored (Yjs ignores what it already has). */
+	async #reloadFromDb(name: string): Promise<void> {
+		const entry = this.#entries.get(name);
+		if (!entry) return;
+		const [snapshot, rows] = await Promise.all([this.db.ydocs.get(name), this.db.yupdates.where('doc').equals(name).toArray()]);
+		entry.doc.transact(() => {
+			if (snapshot) Y.applyUpdate(entry.doc, snapshot.state);
+			for (const r of rows) Y.applyUpdate(entry.doc, r.update);
+		}, TAB_ORIGIN);
+	}
+
 	async #compact(entry: Entry, seqs: number[]): Promise<void> {
 		const state = Y.encodeStateAsUpdate(entry.doc);
 		await this.db.transaction('rw', this.db.ydocs, this.db.yupdates, async () => {
@@ -298,7 +314,12 @@ export class DocStore {
 			throw err;
 		}
 		const updates = work.flatMap((w) => w.updates.map(({ update }) => ({ doc: w.entry.name, update })));
-		if (updates.length) this.#channel?.postMessage({ updates, changes } satisfies TabMessage);
+		const bytes = updates.reduce((n, u) => n + u.update.byteLength, 0);
+		if (updates.length && bytes <= TAB_COPY_LIMIT) this.#channel?.postMessage({ updates, changes } satisfies TabMessage);
+		else if (updates.length) {
+			const reload = [...new Set(updates.map((u) => u.doc))];
+			this.#channel?.postMessage({ updates: [], reload, changes } satisfies TabMessage);
+		}
 		this.#emit(changes);
 		if (work.some((w) => w.updates.some((u) => u.local))) for (const l of this.#outboxListeners) l();
 	}
@@ -318,6 +339,7 @@ export class DocStore {
 			const entry = this.#entries.get(doc);
 			if (entry) Y.applyUpdate(entry.doc, update, TAB_ORIGIN);
 		}
+		for (const doc of msg.reload ?? []) void this.#reloadFromDb(doc);
 		this.#emit(msg.changes);
 	}
 }
