@@ -1,0 +1,388 @@
+// Sync figures, measured on the real build in headless Chromium against a real relay of our own
+// (spawned here, so its pid — hence its RSS — is known). Three tablets are three browser contexts
+// (each its own IndexedDB) in one Chromium:
+//
+//   a. propagation: tablet A creates or edits a customer; time until tablet B's DocStore has
+//      written it to B's IndexedDB (B's store.subscribe fires after the flush transaction
+//      committed). Both timestamps are performance.timeOrigin + performance.now() taken in the
+//      pages themselves (one machine, one clock).
+//   b. cold sync: A loads `customers` demo customers and waits until the relay confirmed all of
+//      them (pending === 0); then a fresh tablet C pairs, and we time pair() → C's
+//      db.customers.count() reaching A's count, with C's peak JS heap meanwhile.
+//   c. relay: VmRSS of the relay process before and after, and `du` of its DATA_DIR.
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY } from '../tests/support/env';
+import { generateCustomers, DEMO_STORES } from '../src/lib/domain/demo';
+import type { CustomerDraft } from '../src/lib/domain/customer';
+import { customerDocName } from '../src/lib/sync/docnames';
+
+type Record_ = (figure: string, value: string, aim?: string) => void;
+
+const PROPAGATION_ROUNDS = Number(process.env.BENCH_SYNC_ROUNDS ?? 60);
+/** The engine keeps a fetched doc connected this long (engine.ts lingerMs); the relay unloads a doc this long after its last client left (server.ts unloadDelayMs). */
+const LINGER_MS = 30_000;
+
+/** Shapes of the page globals we use (shop.svelte.ts, sync.svelte.ts). */
+interface PageGlobals {
+	shopCrm: {
+		ready: boolean;
+		db: { customers: { count(): Promise<number> } };
+		store: { subscribe(l: (changes: Record<string, string[]>) => void): () => void };
+		customers: {
+			create(d: CustomerDraft): Promise<{ ok: boolean; id?: string; errors?: unknown }>;
+			update(id: string, d: CustomerDraft): Promise<{ ok: boolean; errors?: unknown }>;
+			get(id: string): Promise<(CustomerDraft & { id: string; updatedAt: string }) | undefined>;
+		};
+		loadDemoShop(count: number): Promise<void>;
+	};
+	shopCrmSync: {
+		status: { state: string; pending: number; lastSyncedAt: number | null; syncing: number };
+		createShop(i: { shopName: string; deviceName: string; settings: unknown }): Promise<void>;
+		createPairing(): Promise<{ code: string }>;
+		pair(i: { code: string; deviceName: string }): Promise<void>;
+	};
+	benchArrivals?: { id: string; t: number }[];
+	benchHeap?: { max: number; timer: ReturnType<typeof setInterval> };
+}
+const g = () => globalThis as unknown as PageGlobals;
+
+interface OwnRelay {
+	url: string;
+	pid: number;
+	dataDir: string;
+	stop(): Promise<void>;
+}
+
+/** As tests/support/relay.ts startRelay, but keeps the child so we can read its /proc entry. */
+async function spawnRelay(dataDir: string): Promise<OwnRelay> {
+	const child: ChildProcess = spawn(process.execPath, [resolve(RELAY_ENTRY)], {
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: resolve('build') },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	const url = await new Promise<string>((done, fail) => {
+		const timer = setTimeout(() => fail(new Error(`relay did not start in 15 s\n${output}`)), 15_000);
+		child.stdout!.on('data', (c: Buffer) => {
+			output += c.toString();
+			const m = /listening on (http:\/\/\S+)/i.exec(output);
+			if (m) {
+				clearTimeout(timer);
+				done(m[1]);
+			}
+		});
+		child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+		child.once('exit', (code) => fail(new Error(`relay exited (${code})\n${output}`)));
+	});
+	// Keep draining its log so the pipe never fills.
+	child.stdout!.on('data', () => {});
+	return {
+		url,
+		pid: child.pid!,
+		dataDir,
+		async stop() {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise<void>((d) => child.once('exit', () => d()));
+			child.kill('SIGTERM');
+			const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+			await exited;
+			clearTimeout(t);
+		}
+	};
+}
+
+function rssMb(pid: number): number {
+	const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function health(url: string): Promise<{ docs: number; connections: number }> {
+	return (await fetch(url + '/healthz')).json() as Promise<{ docs: number; connections: number }>;
+}
+
+function duMb(dir: string): number {
+	return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]) / 1e6;
+}
+
+const load = () => loadavg()[0].toFixed(2);
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+interface Tablet {
+	context: BrowserContext;
+	page: Page;
+}
+
+async function openTablet(browser: Browser, url: string): Promise<Tablet> {
+	const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+	const page = await context.newPage();
+	page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
+	await page.goto(url + '/settings');
+	await page.waitForFunction(() => !!(globalThis as unknown as PageGlobals).shopCrm?.ready, undefined, { timeout: 30_000 });
+	return { context, page };
+}
+
+async function waitStatus(page: Page, want: 'online' | 'idle', timeoutMs: number): Promise<void> {
+	await page.waitForFunction(
+		(w) => {
+			const s = (globalThis as unknown as PageGlobals).shopCrmSync?.status;
+			if (!s || s.state !== 'online') return false;
+			return w === 'online' || (s.pending === 0 && s.syncing === 0);
+		},
+		want,
+		{ timeout: timeoutMs, polling: 250 }
+	);
+}
+
+/** Heap sampling from outside the page: CDP answers between tasks, the page's own timer too. */
+async function sampleHeap(page: Page): Promise<{ stop(): Promise<number> }> {
+	const cdp: CDPSession = await page.context().newCDPSession(page);
+	let max = 0;
+	let running = true;
+	const loop = (async () => {
+		while (running) {
+			try {
+				const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+				max = Math.max(max, usedSize);
+			} catch {
+				/* page busy or closing */
+			}
+			await sleep(100);
+		}
+	})();
+	return {
+		async stop() {
+			running = false;
+			await loop;
+			await cdp.detach().catch(() => {});
+			return max;
+		}
+	};
+}
+
+export async function benchSync(record: Record_, opts: { customers: number }): Promise<void> {
+	const N = opts.customers;
+	console.log(`Sync benchmark: ${PROPAGATION_ROUNDS} propagation rounds, cold sync of ${N.toLocaleString('en-GB')} customers`);
+	const dataDir = mkdtempSync(join(tmpdir(), 'shop-crm-bench-sync-'));
+	const relay = await spawnRelay(dataDir);
+	let browser: Browser | undefined;
+	try {
+		browser = await chromium.launch({
+			executablePath: CHROMIUM_PATH,
+			args: [...CHROMIUM_ARGS, '--enable-precise-memory-info']
+		});
+
+		// --- set up: A creates the shop, B pairs -------------------------------------------------
+		const a = await openTablet(browser, relay.url);
+		await a.page.evaluate(
+			(stores) =>
+				(globalThis as unknown as PageGlobals).shopCrmSync.createShop({
+					shopName: 'Bench shop',
+					deviceName: 'Till A',
+					settings: { stores }
+				}),
+			DEMO_STORES
+		);
+		await waitStatus(a.page, 'online', 30_000);
+		const pairB = await a.page.evaluate(() => (globalThis as unknown as PageGlobals).shopCrmSync.createPairing());
+		const b = await openTablet(browser, relay.url);
+		await b.page.evaluate((code) => (globalThis as unknown as PageGlobals).shopCrmSync.pair({ code, deviceName: 'Till B' }), pairB.code);
+		await waitStatus(b.page, 'idle', 30_000);
+		await waitStatus(a.page, 'idle', 30_000);
+		const rssStart = rssMb(relay.pid);
+
+		// --- a. propagation A → B ----------------------------------------------------------------
+		await b.page.evaluate(() => {
+			const w = globalThis as unknown as PageGlobals;
+			w.benchArrivals = [];
+			w.shopCrm.store.subscribe((changes) => {
+				const t = performance.timeOrigin + performance.now();
+				for (const id of changes.customers ?? []) w.benchArrivals!.push({ id, t });
+			});
+		});
+		// No cards: the demo load in part b must not find its card numbers taken.
+		const drafts = generateCustomers({ seed: 7, count: PROPAGATION_ROUNDS, now: new Date().toISOString(), stores: DEMO_STORES }).map(
+			(d) => ({ ...d, cards: [] })
+		);
+		const created: string[] = [];
+		const lat: { kind: 'create' | 'edit'; linked: boolean; ms: number }[] = [];
+		// When B last received a change to each bucket: within LINGER_MS, B still has that bucket's
+		// socket open and the change comes straight through it; otherwise B learns of it from the
+		// index doc's heads and opens the bucket first.
+		const lastOnB = new Map<string, number>();
+		let lost = 0;
+		for (let i = 0; i < PROPAGATION_ROUNDS; i++) {
+			// Creates first (a third), then a mix: edits of customers created earlier and more creates.
+			const kind: 'create' | 'edit' = created.length < PROPAGATION_ROUNDS / 3 || i % 2 === 0 ? 'create' : 'edit';
+			const target = kind === 'edit' ? created[(i * 7) % created.length] : undefined;
+			const sent = await a.page.evaluate(
+				async ({ draft, target, i }) => {
+					const shop = (globalThis as unknown as PageGlobals).shopCrm;
+					if (target) {
+						const c = (await shop.customers.get(target))!;
+						const { id: _id, updatedAt: _u, ...rest } = c;
+						const t0 = performance.timeOrigin + performance.now();
+						const r = await shop.customers.update(target, { ...rest, notes: `bench edit ${i}` });
+						if (!r.ok) throw new Error('update refused: ' + JSON.stringify(r.errors));
+						return { id: target, t0 };
+					}
+					const t0 = performance.timeOrigin + performance.now();
+					const r = await shop.customers.create(draft);
+					if (!r.ok) throw new Error('create refused: ' + JSON.stringify(r.errors));
+					return { id: r.id!, t0 };
+				},
+				{ draft: drafts[i], target, i }
+			);
+			if (kind === 'create') created.push(sent.id);
+			const arrived = await b.page
+				.waitForFunction(
+					({ id, t0 }) => (globalThis as unknown as PageGlobals).benchArrivals!.find((e) => e.id === id && e.t >= t0)?.t ?? null,
+					sent,
+					{ timeout: 20_000, polling: 20 }
+				)
+				.then((h) => h.jsonValue() as Promise<number>)
+				.catch(() => null);
+			const bucket = customerDocName(sent.id);
+			const linked = Date.now() - (lastOnB.get(bucket) ?? -Infinity) < LINGER_MS - 1000;
+			if (arrived === null) lost++;
+			else {
+				lat.push({ kind, linked, ms: arrived - sent.t0 });
+				lastOnB.set(bucket, Date.now());
+			}
+			// Edits at the till are seconds apart; a short pause keeps them from queueing behind each other.
+			await sleep(150 + ((i * 37) % 250));
+		}
+		const all = lat.map((l) => l.ms).sort((x, y) => x - y);
+		const ofKind = (k: string) => lat.filter((l) => l.kind === k).map((l) => l.ms).sort((x, y) => x - y);
+		record(
+			`Propagation A → B's IndexedDB, ${lat.length} changes: median / p95 (load ${load()})`,
+			`${ms(quantile(all, 0.5))} / ${ms(quantile(all, 0.95))}${lost ? `, ${lost} not arrived in 20 s` : ''}`,
+			'p95 < 200 ms'
+		);
+		const groups: [string, number[]][] = [
+			['creates', ofKind('create')],
+			['edits', ofKind('edit')],
+			['bucket not open on B (via index heads)', lat.filter((l) => !l.linked).map((l) => l.ms).sort((x, y) => x - y)],
+			['bucket still open on B (live on its socket)', lat.filter((l) => l.linked).map((l) => l.ms).sort((x, y) => x - y)]
+		];
+		for (const [label, xs] of groups) {
+			if (xs.length) record(`&nbsp;&nbsp;of which ${label} (${xs.length}): median / p95 / max`, `${ms(quantile(xs, 0.5))} / ${ms(quantile(xs, 0.95))} / ${ms(xs[xs.length - 1])}`);
+		}
+		console.log(`  propagation samples (ms; c/e = create/edit, * = bucket open on B): ${lat.map((l) => `${l.kind[0]}${l.linked ? '*' : ''}${l.ms.toFixed(0)}`).join(' ')}`);
+		// B is done: it would otherwise fetch the whole load below and share the 2 cores with A and C.
+		await b.context.close();
+
+		// --- b. A loads N customers, relay confirms them -----------------------------------------
+		const rssBefore = rssMb(relay.pid);
+		record(`Relay RSS, shop set up, ${created.length} customers (load ${load()})`, `${rssBefore.toFixed(0)} MB (at start ${rssStart.toFixed(0)} MB)`);
+		const tLoad = Date.now();
+		await a.page.evaluate((n) => (globalThis as unknown as PageGlobals).shopCrm.loadDemoShop(n), N);
+		const loadedMs = Date.now() - tLoad;
+		await waitStatus(a.page, 'idle', 30 * 60_000);
+		const confirmedMs = Date.now() - tLoad;
+		const total = await a.page.evaluate(() => (globalThis as unknown as PageGlobals).shopCrm.db.customers.count());
+		record(
+			`A: loadDemoShop(${N.toLocaleString('en-GB')}) written / all confirmed by the relay (load ${load()})`,
+			`${(loadedMs / 1000).toFixed(1)} s / ${(confirmedMs / 1000).toFixed(1)} s`
+		);
+		const rssLoaded = rssMb(relay.pid);
+
+		// --- b. cold sync of a fresh tablet C -----------------------------------------------------
+		const pairC = await a.page.evaluate(() => (globalThis as unknown as PageGlobals).shopCrmSync.createPairing());
+		const c = await openTablet(browser, relay.url);
+		await c.page.evaluate(() => {
+			const w = globalThis as unknown as PageGlobals;
+			// No named functions in here: tsx would wrap them in a __name() helper the page lacks.
+			const perf = performance as unknown as { memory: { usedJSHeapSize: number } };
+			w.benchHeap = {
+				max: perf.memory.usedJSHeapSize,
+				timer: setInterval(() => (w.benchHeap!.max = Math.max(w.benchHeap!.max, perf.memory.usedJSHeapSize)), 100)
+			};
+		});
+		const heapBeforeC = await c.page.evaluate(
+			() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize
+		);
+		const cdpHeap = await sampleHeap(c.page);
+		const loadAtStart = load();
+		const cold = await c.page.evaluate(
+			async ({ code, total }) => {
+				const w = globalThis as unknown as PageGlobals;
+				const t0 = performance.now();
+				await w.shopCrmSync.pair({ code, deviceName: 'Till C' });
+				const paired = performance.now() - t0;
+				let firstRowMs: number | null = null;
+				for (;;) {
+					const n = await w.shopCrm.db.customers.count();
+					if (n > 0 && firstRowMs === null) firstRowMs = performance.now() - t0;
+					if (n >= total) break;
+					if (performance.now() - t0 > 30 * 60_000) throw new Error(`cold sync: ${n} of ${total} after 30 min`);
+					await new Promise((r) => setTimeout(r, 100));
+				}
+				return { paired, firstRowMs, allMs: performance.now() - t0 };
+			},
+			{ code: pairC.code, total }
+		);
+		const peakCdp = await cdpHeap.stop();
+		const peakPage = await c.page.evaluate(() => {
+			const w = globalThis as unknown as PageGlobals;
+			clearInterval(w.benchHeap!.timer);
+			return w.benchHeap!.max;
+		});
+		const peak = Math.max(peakCdp, peakPage);
+		record(
+			`C (fresh tablet): pair() → all ${total.toLocaleString('en-GB')} customers in its IndexedDB (load ${loadAtStart} → ${load()})`,
+			`${(cold.allMs / 1000).toFixed(1)} s (paired in ${ms(cold.paired)}, first rows at ${((cold.firstRowMs ?? 0) / 1000).toFixed(1)} s)`,
+			'< 60 s'
+		);
+		record(
+			`C: peak JS heap during the cold sync`,
+			`${(peak / 1e6).toFixed(0)} MB (page sampler ${(peakPage / 1e6).toFixed(0)}, CDP ${(peakCdp / 1e6).toFixed(0)}; before pairing ${(heapBeforeC / 1e6).toFixed(0)})`,
+			'< 300 MB'
+		);
+		await waitStatus(c.page, 'idle', 120_000).catch(() => console.log('  C not idle within 2 min after the count matched'));
+		const heapAfter = await c.page.evaluate(async () => {
+			await new Promise((r) => setTimeout(r, 3000));
+			return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+		});
+		record(`C: JS heap 3 s after its sync went idle`, `${(heapAfter / 1e6).toFixed(0)} MB`);
+
+		// --- c. relay memory and disk -------------------------------------------------------------
+		const rssSynced = rssMb(relay.pid);
+		const disk = duMb(dataDir);
+		record(
+			`Relay RSS: before load / A's ${N.toLocaleString('en-GB')} confirmed / after C's cold sync (load ${load()})`,
+			`${rssBefore.toFixed(0)} / ${rssLoaded.toFixed(0)} / ${rssSynced.toFixed(0)} MB`
+		);
+		record(`Relay DATA_DIR on disk (du) after the sync, ${total.toLocaleString('en-GB')} customers`, `${disk.toFixed(1)} MB`);
+
+		// C settles: the engine lets fetched docs go after LINGER_MS, the DocStore evicts docs idle
+		// for 60 s on its 30 s timer. A is closed (it would only keep index and settings open).
+		await a.context.close();
+		await sleep(100_000);
+		const cdp = await c.context.newCDPSession(c.page);
+		await cdp.send('HeapProfiler.collectGarbage');
+		const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+		await cdp.detach();
+		const docsOnC = await c.page.evaluate(
+			() => (globalThis as unknown as { shopCrm: { store: { loadedDocs: string[] } } }).shopCrm.store.loadedDocs
+		);
+		record(`C: JS heap 100 s after the sync, after a full GC (docs in memory: ${docsOnC.join(', ') || 'none'})`, `${(usedSize / 1e6).toFixed(0)} MB`);
+		const relayDocs = (await health(relay.url)).docs;
+		await c.context.close();
+		const rssLeft = rssMb(relay.pid);
+		await sleep(LINGER_MS + 5000);
+		record(
+			`Relay RSS when the last tablet left (docs loaded ${relayDocs}) / ${(LINGER_MS + 5000) / 1000} s later (docs loaded ${(await health(relay.url)).docs}) (load ${load()})`,
+			`${rssLeft.toFixed(0)} / ${rssMb(relay.pid).toFixed(0)} MB`
+		);
+	} finally {
+		await browser?.close();
+		await relay.stop();
+		record(`Relay DATA_DIR on disk after the relay stopped`, `${duMb(dataDir).toFixed(1)} MB`);
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
