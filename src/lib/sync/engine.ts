@@ -282,12 +282,20 @@ export class SyncEngine {
 			link.users++;
 			this.#set({ syncing: this.#status.syncing + 1 });
 			try {
-				// A link that synced earlier may not have the announced change yet: it can still be in
-				// flight on that socket, or lost with a connection that died before the link is let
-				// go. Marking it seen would then hide it for good, so ask the relay once more and
-				// mark only after an answer (sync step 2) sent after the head was read.
-				if (link.provider.synced) resync(link.provider);
-				await this.#waitSynced(link);
+				// Marking a head seen without holding its change would hide the change for good, so
+				// check against what the relay has stored (the head was written after the change
+				// was). A link that synced earlier may not have it yet (still in flight, or lost with
+				// a connection that died), and a 'sync' event only says SOME step 2 arrived.
+				for (let attempt = 0; ; attempt++) {
+					if (attempt > 0 || link.provider.synced) resync(link.provider);
+					await this.#waitSynced(link);
+					const relay = await this.#relayStateVector(doc);
+					if (!relay) throw new Error('relay state vector unavailable');
+					const local = Y.decodeStateVector(Y.encodeStateVector(link.provider.doc));
+					if (covers(local, Object.fromEntries(relay))) break;
+					if (attempt >= 5 || this.#stopped) throw new Error(`${doc}: not caught up with the relay`);
+					await sleep(50 * 2 ** attempt);
+				}
 				await this.#store.flush();
 				await this.#setSeen(marks);
 			} finally {
