@@ -16,7 +16,17 @@ import { customerDocName, SETTINGS_DOC } from './docnames';
 import { LOCAL_ORIGIN } from './docstore';
 import { SETTINGS_MAP, writeSettings } from './settings';
 import { createShop, eventually, makeTablet, pairDevice, startTestRelay, type Tablet, type TestRelay } from './testing';
-import { DataGen, EDITABLE_FIELDS, Shadow, snapshot, Wire, faultySocketClass, type EditableField } from './convergence-support';
+import {
+	DataGen,
+	DEFAULT_FAULTS,
+	EDITABLE_FIELDS,
+	Shadow,
+	snapshot,
+	Wire,
+	faultySocketClass,
+	type EditableField,
+	type WireFaults
+} from './convergence-support';
 
 const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 12);
 const OPS = Number(process.env.CONVERGENCE_OPS ?? 80);
@@ -54,7 +64,7 @@ async function run(seed: number): Promise<void> {
 	const log: string[] = [];
 	const ops = new Rng(seed);
 	const gen = new DataGen(ops, seed);
-	const wire = new Wire(new Rng(seed * 31 + 17));
+	const wire = new Wire(new Rng(seed * 31 + 17), faults());
 	const WebSocketImpl = faultySocketClass(wire);
 	const shadow = new Shadow();
 	const created: string[] = [];
@@ -298,6 +308,17 @@ async function syncState(tablets: Tablet[]): Promise<string> {
 		}
 	}
 	return out.join('\n');
+}
+
+/** DEFAULT_FAULTS, overridden by e.g. CONVERGENCE_FAULTS='reorder=0,duplicate=0.2' (to bisect a failure). */
+function faults(): WireFaults {
+	const out = { ...DEFAULT_FAULTS };
+	for (const part of (process.env.CONVERGENCE_FAULTS ?? '').split(',').filter(Boolean)) {
+		const [k, v] = part.split('=');
+		if (!(k in out)) throw new Error(`CONVERGENCE_FAULTS: unknown fault ${k}`);
+		out[k as keyof WireFaults] = Number(v);
+	}
+	return out;
 }
 
 function pickFields(rng: Rng): EditableField[] {
