@@ -28,7 +28,7 @@ import {
 	type WireFaults
 } from './convergence-support';
 
-const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 12);
+const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 20);
 const OPS = Number(process.env.CONVERGENCE_OPS ?? 80);
 const PHASES = 2;
 const TABLETS = 3;
