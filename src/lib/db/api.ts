@@ -33,8 +33,12 @@ export interface CustomerService {
 	findDuplicates(draft: CustomerDraft, excludeId?: string): Promise<FieldError[]>;
 	/** Validates (domain + card uniqueness), then writes through the replicated path. */
 	create(draft: CustomerDraft): Promise<WriteResult>;
-	/** Writes only the fields that changed, so concurrent edits of other fields on other tablets survive. */
-	update(id: string, draft: CustomerDraft): Promise<WriteResult>;
+	/**
+	 * Writes only the fields that changed, so concurrent edits of other fields on other tablets
+	 * survive. `base` is the customer as the form loaded it: fields equal to it are not written
+	 * even if another tablet changed them since (without it, the current state is the base).
+	 */
+	update(id: string, draft: CustomerDraft, base?: CustomerDraft): Promise<WriteResult>;
 	remove(id: string): Promise<void>;
 	/**
 	 * Writes already-validated drafts in chunks; each chunk is one transaction, so a cancel

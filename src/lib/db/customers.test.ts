@@ -203,6 +203,28 @@ describe('two tablets exchanging Yjs updates', () => {
 		expect((await b.service.search('new@ex')).map((c) => c.id)).toEqual([r.id]);
 	});
 
+	it('saving a form loaded before another tablet’s edit keeps that edit', async () => {
+		const a = open(undefined, 505);
+		const b = open(undefined, 606);
+		const r = await a.service.create(jose());
+		if (!r.ok) throw new Error('create failed');
+		const name = customerDocName(r.id);
+		await exchange(a, b, name);
+		const loadedOnB = await b.service.get(r.id);
+		const { id: _i, updatedAt: _u, ...formBase } = loadedOnB!;
+		// A edits the notes and B receives it while B's form is still open.
+		await a.service.update(r.id, { ...formBase, notes: 'Allergic to nuts' });
+		await exchange(a, b, name);
+		// B's form still shows the old notes; the person changes only the phone.
+		await b.service.update(r.id, { ...formBase, phone: '07700 900456' }, formBase);
+		await exchange(a, b, name);
+		for (const t of [a, b]) {
+			const c = await t.service.get(r.id);
+			expect(c?.notes).toBe('Allergic to nuts');
+			expect(c?.phone).toBe('+447700900456');
+		}
+	});
+
 	it('a deletion wins over a concurrent edit', async () => {
 		const a = open(undefined, 303);
 		const b = open(undefined, 404);

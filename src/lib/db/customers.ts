@@ -117,14 +117,14 @@ export class DexieCustomerService implements CustomerService {
 		return { ok: true, id };
 	}
 
-	async update(id: string, draft: CustomerDraft): Promise<WriteResult> {
+	async update(id: string, draft: CustomerDraft, base?: CustomerDraft): Promise<WriteResult> {
 		const checked = await this.#validate(draft, id);
 		if (!checked.ok) return checked;
 		const name = customerDocName(id);
 		const doc = await this.#store.open(name);
 		const current = readCustomer(customersMap(doc), id);
 		if (current.kind !== 'live') return { ok: false, errors: [{ field: 'firstName', code: 'customer-gone' }] };
-		const changes = changedFields(current.customer, checked.draft);
+		const changes = changedFields(base ?? current.customer, checked.draft);
 		if (Object.keys(changes).length === 0) return { ok: true, id };
 		const now = this.#ctx.now();
 		await this.#store.transact([name], (docs) => {

@@ -23,3 +23,18 @@ export function bucketOf(id: string, buckets: number): number {
 	}
 	return (h >>> 0) % buckets;
 }
+
+/** The item catalogue: small (thousands of items), one document. */
+export const ITEMS_DOC = 'items';
+/** Point adjustments made by staff (earning and redeeming are part of the sales). */
+export const POINTS_DOC = 'points';
+
+/**
+ * Sales are immutable and are partitioned by the UTC month they were rung up in: a month of a
+ * busy chain is ~8,000 sales (~1.7 MB encoded), old months stop changing, and a tablet fetches
+ * only the months whose heads changed. UTC, not the shop's zone, so a change of time zone never
+ * moves a sale to another document.
+ */
+export function salesDocName(at: string): string {
+	return `sales-${at.slice(0, 7)}`;
+}

@@ -32,6 +32,12 @@ export interface Projection {
 	apply(db: ShopDB, doc: Y.Doc, ids: Set<string>): Promise<void>;
 	/** Name used in change notifications ('customers', 'settings', ...). */
 	kind: string;
+	/**
+	 * Once per flush, after every apply(), still inside the flush transaction: for derived data
+	 * that depends on several entities (a customer's statistics over all their sales), so it is
+	 * computed once however many documents the flush touched.
+	 */
+	finish?(db: ShopDB): Promise<string[]>;
 }
 
 export interface ChangeSet {
@@ -294,11 +300,17 @@ export class DocStore {
 					w.updates.filter((u) => u.local).map(({ update }) => ({ doc: w.entry.name, clocks: endClocks(update), at }))
 				);
 				if (outbox.length) await this.db.outbox.bulkAdd(outbox);
+				const involved = new Set<Projection>();
 				for (const w of work) {
 					for (const [p, ids] of w.dirty) {
 						await p.apply(this.db, w.entry.doc, ids);
 						(changes[p.kind] ??= []).push(...ids);
+						involved.add(p);
 					}
+				}
+				for (const p of involved) {
+					const derived = await p.finish?.(this.db);
+					if (derived?.length) (changes[`${p.kind}:derived`] ??= []).push(...derived);
 				}
 			});
 		} catch (err) {
