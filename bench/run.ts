@@ -92,14 +92,16 @@ async function listKeystrokes(page: Page, url: string, queries: string[]): Promi
 			input.value = '';
 			input.dispatchEvent(new Event('input', { bubbles: true }));
 			await new Promise((r) => setTimeout(r, 50));
-			const before = document.querySelector(rowSelector)?.textContent ?? '';
+			// The match count and the rows derive from the same state: once the count reads
+			// "N matches", the matching rows are what is painted (the first row alone may not change).
 			const t = performance.now();
 			input.value = q;
 			input.dispatchEvent(new Event('input', { bubbles: true }));
 			for (;;) {
 				await new Promise((r) => requestAnimationFrame(r));
-				const now = document.querySelector(rowSelector)?.textContent ?? '';
-				if (now !== before && now.toLowerCase().includes(q.toLowerCase().slice(0, 2))) break;
+				const count = document.querySelector('[role="status"].count')?.textContent ?? '';
+				const row = document.querySelector(rowSelector)?.textContent ?? '';
+				if (/match/.test(count) && row !== '') break;
 				if (performance.now() - t > 5000) break;
 			}
 			out.push(performance.now() - t);
