@@ -25,21 +25,26 @@ export class CustomerListState {
 	#firstPage = $state.raw<CustomerListRow[]>([]);
 	#loaded = $state(false);
 	#storedCount = $state(0);
-	/** Ids matching the search box, or null when it is empty. */
-	#matches = $state.raw<Set<string> | null>(null);
+	/**
+	 * The search that the rows show: the query and the ids matching it, replaced together when an
+	 * answer arrives, so the rows and the count never mix one keystroke's query with another's ids.
+	 */
+	#applied = $state.raw<{ query: string; ids: Set<string> | null }>({ query: '', ids: null });
 	/** Search results shown before the full list has loaded. */
 	#early = $state.raw<CustomerListRow[]>([]);
 	#searchSeq = 0;
 
 	readonly rows: CustomerListRow[] = $derived.by(() => {
 		const storeNames = Object.fromEntries(shop.settings.stores.map((s) => [s.id, s.name]));
-		if (!this.#loaded) return this.query.trim() ? this.#early : this.#firstPage;
-		const matches = this.#matches;
-		const base = matches && this.query.trim() ? this.#all.filter((r) => matches.has(r.id)) : this.#all;
+		if (!this.#loaded) return this.#applied.query ? this.#early : this.#firstPage;
+		const ids = this.#applied.ids;
+		const base = ids ? this.#all.filter((r) => ids.has(r.id)) : this.#all;
 		return applyListQuery(base, this.filter, this.sort, shop.today, storeNames);
 	});
 
-	readonly count: number = $derived(this.#loaded || this.query.trim() ? this.rows.length : this.#storedCount);
+	/** True while the rows are the answer to a search (the count then reads "N matches"). */
+	readonly searching: boolean = $derived(this.#applied.query !== '');
+	readonly count: number = $derived(this.#loaded || this.searching ? this.rows.length : this.#storedCount);
 	readonly total: number = $derived(this.#loaded ? this.#all.length : this.#storedCount);
 	readonly loading: boolean = $derived(!this.#loaded);
 
@@ -99,9 +104,10 @@ export class CustomerListState {
 
 	async #runSearch(query: string): Promise<void> {
 		const seq = ++this.#searchSeq;
-		if (!query.trim()) {
-			this.#matches = null;
+		const q = query.trim();
+		if (!q) {
 			this.#early = [];
+			this.#applied = { query: '', ids: null };
 			return;
 		}
 		if (!this.#loaded) {
@@ -110,7 +116,7 @@ export class CustomerListState {
 		}
 		const ids = await shop.customers.searchIds(query);
 		// A slower answer to an older keystroke must not replace the newer one.
-		if (seq === this.#searchSeq) this.#matches = ids;
+		if (seq === this.#searchSeq) this.#applied = { query: q, ids };
 	}
 
 	async #onChanges(changes: ChangeSet): Promise<void> {
