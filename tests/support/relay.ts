@@ -8,7 +8,11 @@ export interface Relay {
 	/** e.g. http://localhost:43121 */
 	url: string;
 	staticDir: string;
+	/** The relay process (for SIGKILL tests and memory readings). */
+	pid: number;
 	stop(): Promise<void>;
+	/** SIGKILL: no flush, no goodbye, as a power cut or an OOM kill would. */
+	kill(): Promise<void>;
 }
 
 const LISTENING = /listening on (http:\/\/\S+)/i;
@@ -17,10 +21,10 @@ const LISTENING = /listening on (http:\/\/\S+)/i;
  * Starts another real relay on an ephemeral port, for tests that need a server of their own
  * (e.g. one whose copy of the app they can change). The configured web server stays untouched.
  */
-export async function startRelay(options: { staticDir: string; dataDir?: string }): Promise<Relay> {
+export async function startRelay(options: { staticDir: string; dataDir?: string; port?: number }): Promise<Relay> {
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'shop-crm-relay-'));
 	const child = spawn(process.execPath, [resolve(RELAY_ENTRY)], {
-		env: { ...process.env, PORT: '0', DATA_DIR: dataDir, STATIC_DIR: options.staticDir },
+		env: { ...process.env, PORT: String(options.port ?? 0), DATA_DIR: dataDir, STATIC_DIR: options.staticDir },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -47,6 +51,13 @@ export async function startRelay(options: { staticDir: string; dataDir?: string 
 	return {
 		url,
 		staticDir: options.staticDir,
+		pid: child.pid!,
+		async kill() {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise<void>((done) => child.once('exit', () => done()));
+			child.kill('SIGKILL');
+			await exited;
+		},
 		async stop() {
 			await stopProcess(child);
 			if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
