@@ -40,4 +40,20 @@ describe('messageFor', () => {
 			expect(m, code).not.toMatch(/undefined|\$\{/);
 		}
 	});
+	it('has the agreed wording for sales and loyalty', () => {
+		expect(messageFor({ field: 'price', code: 'item-price-missing' })).toBe('This item has no price');
+		expect(messageFor({ field: 'points', code: 'points-exceed-balance', params: { available: '120' } })).toBe(
+			'Only 120 points available'
+		);
+		expect(messageFor({ field: 'lines.0', code: 'points-not-allowed', params: { name: 'Walnut loaf' } })).toBe(
+			'Walnut loaf cannot be paid with points'
+		);
+		expect(
+			messageFor({ field: 'lines.0', code: 'refund-exceeds-original', params: { name: 'Blue mug', remaining: '1' } })
+		).toBe('Only 1 of Blue mug can still be refunded');
+		expect(messageFor({ field: 'receiptNo', code: 'receipt-duplicate', params: { receiptNo: '1042' } })).toBe(
+			'Receipt 1042 is already in this shop'
+		);
+		expect(messageFor({ field: 'sku', code: 'sku-duplicate' })).toBe('This SKU is already used by another item');
+	});
 });

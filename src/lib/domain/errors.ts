@@ -22,7 +22,44 @@ export type ErrorCode =
 	| 'phone-exists'
 	| 'tag-invalid'
 	| 'field-too-long'
-	| 'customer-gone';
+	| 'customer-gone'
+	// Items, sales and loyalty (src/lib/domain/sales/)
+	| 'item-name-required'
+	| 'sku-required'
+	| 'sku-duplicate'
+	| 'sku-duplicate-in-file'
+	| 'barcode-invalid'
+	| 'barcode-check-digit'
+	| 'barcode-duplicate'
+	| 'barcode-duplicate-in-file'
+	| 'item-price-missing'
+	| 'price-invalid'
+	| 'cost-invalid'
+	| 'points-price-missing'
+	| 'money-unreadable'
+	| 'redeem-unreadable'
+	| 'item-unknown'
+	| 'qty-invalid'
+	| 'discount-invalid'
+	| 'points-invalid'
+	| 'points-whole-units'
+	| 'points-exceed-line'
+	| 'points-exceed-balance'
+	| 'points-not-allowed'
+	| 'points-need-customer'
+	| 'cart-empty'
+	| 'payment-invalid'
+	| 'payment-short'
+	| 'payment-card-over'
+	| 'refund-exceeds-original'
+	| 'refund-empty'
+	| 'refund-line-unknown'
+	| 'refund-of-refund'
+	| 'receipt-missing'
+	| 'receipt-duplicate'
+	| 'receipt-inconsistent'
+	| 'receipt-incomplete'
+	| 'sale-date-unreadable';
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -67,7 +104,54 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 		p.tag
 			? `Tag “${p.tag}” is not allowed: use up to 50 characters without commas or semicolons`
 			: 'Use tags of up to 50 characters without commas or semicolons',
-	'field-too-long': (p) => (p.max ? `Keep this under ${p.max} characters` : 'This is too long')
+	'field-too-long': (p) => (p.max ? `Keep this under ${p.max} characters` : 'This is too long'),
+	'item-name-required': () => 'Enter the item’s name',
+	'sku-required': () => 'Enter a SKU (the shop’s own code for this item)',
+	'sku-duplicate': (p) => `${p.sku ? `SKU ${p.sku}` : 'This SKU'} is already used by ${p.ownerName || 'another item'}`,
+	'sku-duplicate-in-file': (p) =>
+		p.row ? `SKU ${p.sku ?? ''} is also on row ${p.row}` : `SKU ${p.sku ?? ''} appears more than once in this file`,
+	'barcode-invalid': () => 'A barcode is 4 to 32 letters or digits, without spaces',
+	'barcode-check-digit': (p) =>
+		`${p.barcode ? `Barcode ${p.barcode}` : 'This barcode'} has a wrong check digit: check it was typed or scanned correctly`,
+	'barcode-duplicate': (p) =>
+		`${p.barcode ? `Barcode ${p.barcode}` : 'This barcode'} is already used by ${p.ownerName || 'another item'}`,
+	'barcode-duplicate-in-file': (p) =>
+		p.row ? `Barcode ${p.barcode ?? ''} is also on row ${p.row}` : `Barcode ${p.barcode ?? ''} appears more than once in this file`,
+	'item-price-missing': (p) => (p.name ? `${p.name} has no price` : 'This item has no price'),
+	'price-invalid': () => 'Enter the price as an amount above zero, e.g. 12.50',
+	'cost-invalid': () => 'Enter the cost as an amount of zero or more, e.g. 4.20 (0 if unknown)',
+	'points-price-missing': () => 'Enter how many points pay for this item, or make it not redeemable with points',
+	'money-unreadable': (p) => (p.value ? `“${p.value}” is not an amount we can read, e.g. 12.50` : 'This is not an amount we can read, e.g. 12.50'),
+	'redeem-unreadable': (p) => `“${p.value ?? ''}” is not a points option we can read: use none, partial or full`,
+	'item-unknown': (p) => (p.name ? `${p.name} is no longer in the catalogue` : 'This item is no longer in the catalogue'),
+	'qty-invalid': (p) => (p.name ? `The quantity of ${p.name} must be a whole number of 1 or more` : 'The quantity must be a whole number of 1 or more'),
+	'discount-invalid': () => 'A discount must be a whole amount of zero or more',
+	'points-invalid': () => 'Points must be a whole number of zero or more',
+	'points-whole-units': (p) =>
+		`${p.name ?? 'This item'} is paid with points only whole: ${p.pointsPrice ?? 'a fixed number of'} points per item`,
+	'points-exceed-line': (p) => `At most ${p.max ?? 'a few'} points can pay for ${p.name ?? 'this line'}`,
+	'points-exceed-balance': (p) => `Only ${p.available ?? '0'} points available`,
+	'points-not-allowed': (p) => `${p.name ?? 'This item'} cannot be paid with points`,
+	'points-need-customer': () => 'Add the customer to the sale before paying with their points',
+	'cart-empty': () => 'Add at least one item to the sale',
+	'payment-invalid': () => 'A payment must be a whole amount above zero, by cash or card',
+	'payment-short': (p) => (p.amount ? `${p.amount} still to pay` : 'The payments do not cover the total yet'),
+	'payment-card-over': () => 'A card payment cannot be more than is left to pay: only cash gives change',
+	'refund-exceeds-original': (p) =>
+		p.remaining === '0'
+			? `${p.name ?? 'This item'} has already been refunded in full`
+			: `Only ${p.remaining ?? 'part'} of ${p.name ?? 'this item'} can still be refunded`,
+	'refund-empty': () => 'Choose at least one item to refund',
+	'refund-line-unknown': () => 'This line is not on the original receipt',
+	'refund-of-refund': () => 'A refund cannot itself be refunded',
+	'receipt-missing': () => 'This row has no receipt number',
+	'receipt-duplicate': (p) => `${p.receiptNo ? `Receipt ${p.receiptNo}` : 'This receipt'} is already in this shop`,
+	'receipt-inconsistent': (p) =>
+		`Rows of receipt ${p.receiptNo ?? ''} disagree on ${p.what ?? 'the sale’s details'}${p.row ? ` (see row ${p.row})` : ''}`,
+	'receipt-incomplete': (p) =>
+		`Left out with the rest of receipt ${p.receiptNo ?? ''}${p.row ? `, because row ${p.row} has a problem` : ''}`,
+	'sale-date-unreadable': (p) =>
+		`“${p.value ?? ''}” is not a date and time we can read: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`
 };
 
 function card(p: Params): string {
