@@ -2,6 +2,8 @@
 // tables below except `ydocs`/`yupdates`/`kv`-device entries is a projection of it, rebuildable at any time.
 import Dexie, { type Table } from 'dexie';
 import type { Customer } from '$lib/domain/customer';
+import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
+import type { CustomerStats } from '$lib/domain/sales/stats';
 
 /** A customer as projected for reading: the record plus derived keys for the indexes. */
 export interface CustomerRecord extends Customer {
@@ -35,6 +37,11 @@ export interface OutboxRow {
 	at: number;
 }
 
+export interface ItemRecord extends Item {
+	/** Search keys: folded name/brand word prefixes come from the words, plus sku and barcode. */
+	k: string[];
+}
+
 export interface KvRow {
 	key: string;
 	value: unknown;
@@ -46,9 +53,17 @@ export class ShopDB extends Dexie {
 	yupdates!: Table<YUpdateRow, number>;
 	kv!: Table<KvRow, string>;
 	outbox!: Table<OutboxRow, number>;
+	items!: Table<ItemRecord, string>;
+	sales!: Table<Sale, string>;
+	adjustments!: Table<PointAdjustment, string>;
+	customerStats!: Table<CustomerStats, string>;
 
-	constructor(name = 'shop-crm') {
-		super(name);
+	/**
+	 * `strict`: a second instance on the same database whose transactions are flushed to disk
+	 * before they complete (used for finalised sales: a power cut just after "Paid" loses nothing).
+	 */
+	constructor(name = 'shop-crm', opts: { durability?: 'strict' | 'relaxed' | 'default' } = {}) {
+		super(name, { chromeTransactionDurability: opts.durability ?? 'default' });
 		// Indexes kept to what queries need: each one costs import time at 100,000 customers.
 		// *k: as-you-type search, and (its exact 'e:', 'p:', 'c:' keys) duplicate and card checks;
 		// sortName: the first list page.
@@ -58,6 +73,14 @@ export class ShopDB extends Dexie {
 			yupdates: '++seq, doc',
 			kv: 'key',
 			outbox: '++seq, doc'
+		});
+		// Sales, items and loyalty (issue 4). New tables only: nothing to migrate. Projections are
+		// filled from the replicated documents by the DocStore as they load or sync.
+		this.version(2).stores({
+			items: 'id, sku, barcode, *k',
+			sales: 'id, customerId, at, receiptNo, refundOf',
+			adjustments: 'id, customerId',
+			customerStats: 'customerId'
 		});
 	}
 }

@@ -59,7 +59,10 @@ export type ErrorCode =
 	| 'receipt-duplicate'
 	| 'receipt-inconsistent'
 	| 'receipt-incomplete'
-	| 'sale-date-unreadable';
+	| 'sale-date-unreadable'
+	| 'sale-not-found'
+	| 'sale-already-tracked'
+	| 'reason-required';
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -150,6 +153,9 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 		`Rows of receipt ${p.receiptNo ?? ''} disagree on ${p.what ?? 'the sale’s details'}${p.row ? ` (see row ${p.row})` : ''}`,
 	'receipt-incomplete': (p) =>
 		`Left out with the rest of receipt ${p.receiptNo ?? ''}${p.row ? `, because row ${p.row} has a problem` : ''}`,
+	'sale-not-found': () => 'This sale is not on this tablet (yet): check the receipt number, or sync and try again',
+	'sale-already-tracked': () => 'This sale already belongs to a customer',
+	'reason-required': () => 'Say why: the reason is kept with the adjustment',
 	'sale-date-unreadable': (p) =>
 		`“${p.value ?? ''}” is not a date and time we can read: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`
 };

@@ -4,6 +4,8 @@ import { liveQuery } from 'dexie';
 import { ShopDB } from '$lib/db/schema';
 import { DocStore } from '$lib/sync/docstore';
 import { allProjections, SETTINGS_KEY } from '$lib/db/projections';
+import { createSalesProjections } from '$lib/db/sales-projections';
+import { DexieItemService, DexieSalesService } from '$lib/db/sales';
 import { SETTINGS_DOC } from '$lib/sync/docnames';
 import { writeSettings } from '$lib/sync/settings';
 import { DexieCustomerService } from '$lib/db/customers';
@@ -13,6 +15,7 @@ import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
 import { todayIn } from '$lib/domain/dates';
 import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
 import { describeError } from './errors';
+import { newId } from '$lib/domain/ids';
 
 export interface DeviceSettings {
 	name: string;
@@ -20,6 +23,7 @@ export interface DeviceSettings {
 }
 
 const DEVICE_KEY = 'device';
+const INSTALL_KEY = 'installId';
 export const DEMO_SEED = 20261123;
 export const DEMO_COUNT = 3000;
 
@@ -33,6 +37,8 @@ export class ShopState {
 	#db: ShopDB | null = null;
 	#store: DocStore | null = null;
 	#customers: DexieCustomerService | null = null;
+	#sales: DexieSalesService | null = null;
+	#items: DexieItemService | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
 
@@ -51,6 +57,16 @@ export class ShopState {
 		return this.#customers;
 	}
 
+	get sales(): DexieSalesService {
+		if (!this.#sales) throw new Error('The shop database is not open yet');
+		return this.#sales;
+	}
+
+	get items(): DexieItemService {
+		if (!this.#items) throw new Error('The shop database is not open yet');
+		return this.#items;
+	}
+
 	/** Opens the local database. Safe to call more than once. */
 	start(dbName = 'shop-crm'): Promise<void> {
 		this.#starting ??= this.#start(dbName);
@@ -62,7 +78,27 @@ export class ShopState {
 			const db = new ShopDB(dbName);
 			await db.open();
 			this.#db = db;
-			this.#store = new DocStore(db, { projections: allProjections });
+			// A random id of this installation: receipt numbers carry it, so two tablets never issue the same one.
+			const installId = ((await db.kv.get(INSTALL_KEY))?.value as string | undefined) ?? newId();
+			await db.kv.put({ key: INSTALL_KEY, value: installId });
+			const statsContext = { today: () => this.today, timeZone: () => this.settings.timeZone };
+			this.#store = new DocStore(db, {
+				projections: [...allProjections, ...createSalesProjections(statsContext)],
+				// A finalised sale is on disk before "Paid" returns: a power cut just after loses nothing.
+				strictDb: new ShopDB(dbName, { durability: 'strict' }),
+				strictDocs: (name) => name.startsWith('sales-')
+			});
+			this.#sales = new DexieSalesService(this.#store, {
+				now: () => new Date().toISOString(),
+				today: () => this.today,
+				timeZone: () => this.settings.timeZone,
+				by: () => this.device.name,
+				receiptPrefix: () => ({
+					store: storeCode(this.device.storeId),
+					device: installId.slice(0, 5).toUpperCase()
+				})
+			});
+			this.#items = new DexieItemService(this.#store);
 			this.#customers = new DexieCustomerService(this.#store, {
 				validation: () => ({
 					defaultCountry: this.settings.defaultCountry,
@@ -98,7 +134,10 @@ export class ShopState {
 
 	#tick(): void {
 		const today = todayIn(this.settings.timeZone, new Date());
-		if (today !== this.today) this.today = today;
+		if (today === this.today) return;
+		this.today = today;
+		// Rolling 12-month figures change with the date: rebuild them for everyone.
+		void this.#sales?.recomputeAllStats().catch((err) => (this.error = describeError(err)));
 	}
 
 	async saveSettings(patch: Partial<ShopSettings>): Promise<void> {
@@ -160,6 +199,11 @@ export class ShopState {
 		this.error = null;
 		this.settings = structuredClone(DEFAULT_SETTINGS);
 	}
+}
+
+/** Short store code for receipt numbers: 'camden' → 'CAM'. */
+function storeCode(storeId: string): string {
+	return (storeId.replace(/[^a-z0-9]/gi, '').slice(0, 3) || 'STO').toUpperCase();
 }
 
 export const shop = new ShopState();

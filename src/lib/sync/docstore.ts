@@ -76,6 +76,12 @@ interface PendingUpdate {
 
 export interface DocStoreOptions {
 	projections: Projection[];
+	/**
+	 * The same database opened with strict durability, for flushes that touch documents matching
+	 * `strictDocs` (finalised sales). Without it, every flush uses `db`.
+	 */
+	strictDb?: ShopDB;
+	strictDocs?: (docName: string) => boolean;
 	/** Injected for tests; Date.now by default. */
 	now?: () => number;
 	/** Cross-tab channel name; null disables it (tests, Node). */
@@ -91,10 +97,14 @@ export class DocStore {
 	#flushing: Promise<void> = Promise.resolve();
 	#now: () => number;
 	#channel: BroadcastChannel | null = null;
+	#strictDb: ShopDB | null;
+	#strictDocs: (docName: string) => boolean;
 
 	constructor(db: ShopDB, opts: DocStoreOptions) {
 		this.db = db;
 		this.#projections = opts.projections;
+		this.#strictDb = opts.strictDb ?? null;
+		this.#strictDocs = opts.strictDocs ?? (() => false);
 		this.#now = opts.now ?? Date.now;
 		const channelName = opts.channel === undefined ? 'shop-crm-docs' : opts.channel;
 		if (channelName && typeof BroadcastChannel !== 'undefined') {
@@ -290,26 +300,27 @@ export class DocStore {
 		const tables = new Set<string>(['yupdates', 'outbox']);
 		for (const w of work) for (const p of w.dirty.keys()) p.tables.forEach((t) => tables.add(t));
 		const changes: ChangeSet = {};
+		const db = this.#strictDb && work.some((w) => this.#strictDocs(w.entry.name)) ? this.#strictDb : this.db;
 		try {
-			await this.db.transaction('rw', [...tables], async () => {
+			await db.transaction('rw', [...tables], async () => {
 				// add(): the log is append-only; each update gets a fresh sequence number.
 				const rows = work.flatMap((w) => w.updates.map(({ update }) => ({ doc: w.entry.name, update })));
-				if (rows.length) await this.db.yupdates.bulkAdd(rows);
+				if (rows.length) await db.yupdates.bulkAdd(rows);
 				const at = this.#now();
 				const outbox = work.flatMap((w) =>
 					w.updates.filter((u) => u.local).map(({ update }) => ({ doc: w.entry.name, clocks: endClocks(update), at }))
 				);
-				if (outbox.length) await this.db.outbox.bulkAdd(outbox);
+				if (outbox.length) await db.outbox.bulkAdd(outbox);
 				const involved = new Set<Projection>();
 				for (const w of work) {
 					for (const [p, ids] of w.dirty) {
-						await p.apply(this.db, w.entry.doc, ids);
+						await p.apply(db, w.entry.doc, ids);
 						(changes[p.kind] ??= []).push(...ids);
 						involved.add(p);
 					}
 				}
 				for (const p of involved) {
-					const derived = await p.finish?.(this.db);
+					const derived = await p.finish?.(db);
 					if (derived?.length) (changes[`${p.kind}:derived`] ??= []).push(...derived);
 				}
 			});

@@ -1,0 +1,222 @@
+// Sales, items and loyalty points: every write goes through the DocStore (validate → one Yjs
+// transaction → persisted + projected in one IndexedDB transaction), like customers.
+import type { DocStore } from '$lib/sync/docstore';
+import { ITEMS_DOC, POINTS_DOC, salesDocName } from '$lib/sync/docnames';
+import { adjustmentsMap, itemsMap, salesMap, trackSale, writeSale } from '$lib/sync/sales';
+import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
+import type { CustomerStats } from '$lib/domain/sales/stats';
+import type { FieldError } from '$lib/domain/errors';
+import { fold } from '$lib/domain/text';
+import { newId } from '$lib/domain/ids';
+import type { ItemService, SaleResult, SalesService } from './sales-api';
+import { recomputeStats } from './sales-projections';
+
+export interface SalesContext {
+	now(): string;
+	today(): string;
+	timeZone(): string;
+	/** Who is recording (device name or cashier). */
+	by(): string;
+	/** Receipt prefix parts: the store's and this device's short codes. */
+	receiptPrefix(): { store: string; device: string };
+}
+
+const RECEIPT_SEQ_KEY = 'sales.receiptSeq';
+
+export class DexieSalesService implements SalesService {
+	#store: DocStore;
+	#ctx: SalesContext;
+
+	constructor(store: DocStore, ctx: SalesContext) {
+		this.#store = store;
+		this.#ctx = ctx;
+	}
+
+	get #db() {
+		return this.#store.db;
+	}
+
+	async nextReceiptNo(): Promise<string> {
+		const seq = (((await this.#db.kv.get(RECEIPT_SEQ_KEY))?.value as number) ?? 0) + 1;
+		const { store, device } = this.#ctx.receiptPrefix();
+		return `${store}-${device}-${String(seq).padStart(6, '0')}`;
+	}
+
+	async record(sale: Sale): Promise<SaleResult> {
+		const errors: FieldError[] = [];
+		if (sale.lines.length === 0) errors.push({ field: 'lines', code: 'cart-empty' });
+		const existing = await this.#db.sales.where('receiptNo').equals(sale.receiptNo).first();
+		if (existing && existing.id !== sale.id) {
+			errors.push({ field: 'receiptNo', code: 'receipt-duplicate', params: { receiptNo: sale.receiptNo } });
+		}
+		if (sale.customerId && sale.pointsRedeemed > 0) {
+			const balance = (await this.stats(sale.customerId))?.pointsBalance ?? 0;
+			if (sale.pointsRedeemed > balance) {
+				errors.push({ field: 'points', code: 'points-exceed-balance', params: { balance: String(balance) } });
+			}
+		}
+		if (errors.length) return { ok: false, errors };
+		const name = salesDocName(sale.at);
+		await this.#store.transact([name], (docs) => writeSale(salesMap(docs.get(name)!), sale));
+		await this.#bumpReceiptSeq(sale.receiptNo);
+		return { ok: true, sale };
+	}
+
+	async #bumpReceiptSeq(receiptNo: string): Promise<void> {
+		const seq = Number(receiptNo.split('-').pop());
+		if (!Number.isFinite(seq)) return;
+		await this.#db.transaction('rw', this.#db.kv, async () => {
+			const current = ((await this.#db.kv.get(RECEIPT_SEQ_KEY))?.value as number) ?? 0;
+			// put(): one counter, never lowered.
+			if (seq > current) await this.#db.kv.put({ key: RECEIPT_SEQ_KEY, value: seq });
+		});
+	}
+
+	get(id: string): Promise<Sale | undefined> {
+		return this.#db.sales.get(id);
+	}
+
+	byReceiptNo(receiptNo: string): Promise<Sale | undefined> {
+		return this.#db.sales.where('receiptNo').equals(receiptNo.trim().toUpperCase()).first();
+	}
+
+	recent(limit = 50): Promise<Sale[]> {
+		return this.#db.sales.orderBy('at').reverse().limit(limit).toArray();
+	}
+
+	async ofCustomer(customerId: string): Promise<Sale[]> {
+		const sales = await this.#db.sales.where('customerId').equals(customerId).toArray();
+		return sales.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+	}
+
+	refundsOf(saleId: string): Promise<Sale[]> {
+		return this.#db.sales.where('refundOf').equals(saleId).toArray();
+	}
+
+	async track(saleId: string, customerId: string): Promise<{ ok: true } | { ok: false; errors: FieldError[] }> {
+		const sale = await this.get(saleId);
+		if (!sale) return { ok: false, errors: [{ field: 'sale', code: 'sale-not-found' }] };
+		if (sale.customerId) return { ok: false, errors: [{ field: 'customerId', code: 'sale-already-tracked' }] };
+		if (!(await this.#db.customers.get(customerId))) {
+			return { ok: false, errors: [{ field: 'customerId', code: 'customer-gone' }] };
+		}
+		const name = salesDocName(sale.at);
+		let done = false;
+		await this.#store.transact([name], (docs) => {
+			done = trackSale(salesMap(docs.get(name)!), saleId, { customerId, at: this.#ctx.now(), by: this.#ctx.by() });
+		});
+		return done ? { ok: true } : { ok: false, errors: [{ field: 'customerId', code: 'sale-already-tracked' }] };
+	}
+
+	async adjustPoints(customerId: string, points: number, reason: string): Promise<{ ok: true } | { ok: false; errors: FieldError[] }> {
+		const errors: FieldError[] = [];
+		if (!Number.isInteger(points) || points === 0) errors.push({ field: 'points', code: 'points-invalid' });
+		if (!reason.trim()) errors.push({ field: 'reason', code: 'reason-required' });
+		if (!(await this.#db.customers.get(customerId))) errors.push({ field: 'customerId', code: 'customer-gone' });
+		if (errors.length) return { ok: false, errors };
+		const adj: PointAdjustment = { id: newId(), customerId, points, reason: reason.trim(), at: this.#ctx.now(), by: this.#ctx.by() };
+		await this.#store.transact([POINTS_DOC], (docs) => adjustmentsMap(docs.get(POINTS_DOC)!).set(adj.id, adj));
+		return { ok: true };
+	}
+
+	async adjustmentsOf(customerId: string): Promise<PointAdjustment[]> {
+		const rows = await this.#db.adjustments.where('customerId').equals(customerId).toArray();
+		return rows.sort((a, b) => (a.at < b.at ? 1 : -1));
+	}
+
+	stats(customerId: string): Promise<CustomerStats | undefined> {
+		return this.#db.customerStats.get(customerId);
+	}
+
+	async recomputeAllStats(onProgress?: (p: { done: number; total: number }) => void): Promise<void> {
+		const ids = (await this.#db.sales.orderBy('customerId').uniqueKeys()) as string[];
+		const adjusted = (await this.#db.adjustments.orderBy('customerId').uniqueKeys()) as string[];
+		const all = [...new Set([...ids, ...adjusted])];
+		const CHUNK = 2000;
+		for (let i = 0; i < all.length; i += CHUNK) {
+			await this.#db.transaction('rw', this.#db.sales, this.#db.adjustments, this.#db.customerStats, () =>
+				recomputeStats(this.#db, all.slice(i, i + CHUNK), this.#ctx.today(), this.#ctx.timeZone())
+			);
+			onProgress?.({ done: Math.min(i + CHUNK, all.length), total: all.length });
+		}
+	}
+}
+
+export class DexieItemService implements ItemService {
+	#store: DocStore;
+
+	constructor(store: DocStore) {
+		this.#store = store;
+	}
+
+	get #db() {
+		return this.#store.db;
+	}
+
+	get(id: string): Promise<Item | undefined> {
+		return this.#db.items.get(id);
+	}
+
+	async search(query: string, limit = 30): Promise<Item[]> {
+		const q = fold(query);
+		if (!q) return [];
+		const words = q.split(' ');
+		const [first, ...rest] = words;
+		const candidates = await Promise.all([
+			this.#db.items.where('k').startsWith('w:' + first).limit(500).toArray(),
+			this.#db.items.where('k').startsWith('s:' + query.trim().toLowerCase()).limit(limit).toArray(),
+			this.#db.items.where('k').startsWith('b:' + query.trim().toLowerCase()).limit(limit).toArray()
+		]);
+		const seen = new Set<string>();
+		const out: Item[] = [];
+		for (const item of candidates.flat()) {
+			if (seen.has(item.id)) continue;
+			seen.add(item.id);
+			// Every further word must prefix some word of the item too: "blue mug" finds "Mug, blue".
+			if (rest.length && !rest.every((w) => item.k.some((k) => k.startsWith('w:' + w)))) continue;
+			out.push(item);
+			if (out.length === limit) break;
+		}
+		return out;
+	}
+
+	async findByCode(code: string): Promise<Item | undefined> {
+		const c = code.trim().toLowerCase();
+		if (!c) return undefined;
+		return (
+			(await this.#db.items.where('k').equals('b:' + c).first()) ?? (await this.#db.items.where('k').equals('s:' + c).first())
+		);
+	}
+
+	all(): Promise<Item[]> {
+		return this.#db.items.orderBy('sku').toArray();
+	}
+
+	async save(item: Item): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }> {
+		const clash = await this.#db.items.where('sku').equals(item.sku).first();
+		if (clash && clash.id !== item.id) {
+			return { ok: false, errors: [{ field: 'sku', code: 'sku-duplicate', params: { sku: item.sku, name: clash.name } }] };
+		}
+		await this.#store.transact([ITEMS_DOC], (docs) => itemsMap(docs.get(ITEMS_DOC)!).set(item.id, item));
+		return { ok: true, id: item.id };
+	}
+
+	async importMany(
+		items: Item[],
+		opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
+	): Promise<{ imported: number; cancelled: boolean }> {
+		let imported = 0;
+		const CHUNK = 1000;
+		for (let i = 0; i < items.length; i += CHUNK) {
+			if (opts.signal?.aborted) return { imported, cancelled: true };
+			const chunk = items.slice(i, i + CHUNK);
+			await this.#store.transact([ITEMS_DOC], (docs) => {
+				const map = itemsMap(docs.get(ITEMS_DOC)!);
+				for (const item of chunk) map.set(item.id, item);
+			});
+			imported += chunk.length;
+			opts.onProgress?.({ done: imported, total: items.length });
+		}
+		return { imported, cancelled: false };
+	}
+}
