@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ShopDB } from './schema';
+import { DocStore } from '$lib/sync/docstore';
+import { allProjections } from './projections';
+import { createSalesProjections } from './sales-projections';
+import { DexieCustomerService } from './customers';
+import { DexieItemService, DexieSalesService } from './sales';
+import { emptyDraft } from '$lib/domain/customer';
+import { seededIds } from '$lib/domain/ids';
+import type { Sale } from '$lib/domain/sales/types';
+import { salesDocName } from '$lib/sync/docnames';
+
+const TODAY = '2026-11-23';
+let n = 0;
+
+function tablet(seed: number) {
+	const name = `sales-test-${++n}-${Math.random()}`;
+	const db = new ShopDB(name);
+	const strict = new ShopDB(name, { durability: 'strict' });
+	const strictFlushes: string[] = [];
+	const store = new DocStore(db, {
+		projections: [...allProjections, ...createSalesProjections({ today: () => TODAY, timeZone: () => 'Europe/London' })],
+		channel: null,
+		strictDb: strict,
+		strictDocs: (doc) => {
+			const yes = doc.startsWith('sales-');
+			if (yes) strictFlushes.push(doc);
+			return yes;
+		}
+	});
+	const customers = new DexieCustomerService(store, {
+		validation: () => ({ defaultCountry: 'GB', today: TODAY }),
+		now: () => '2026-11-23T10:00:00.000Z',
+		newId: seededIds(seed)
+	});
+	const sales = new DexieSalesService(store, {
+		now: () => '2026-11-23T10:00:00.000Z',
+		today: () => TODAY,
+		timeZone: () => 'Europe/London',
+		by: () => `Till ${seed}`,
+		receiptPrefix: () => ({ store: 'CAM', device: `D${seed}` })
+	});
+	return { db, store, customers, sales, items: new DexieItemService(store), strictFlushes };
+}
+
+function sale(over: Partial<Sale> & { id: string; receiptNo: string }): Sale {
+	const lines = [
+		{
+			itemId: 'mug',
+			sku: 'MUG-1',
+			name: 'Blue mug',
+			brand: 'Potter',
+			category: 'Home',
+			variant: '350 ml',
+			qty: 2,
+			unitPrice: 1250,
+			unitCost: 500,
+			discount: 0,
+			discountReason: '',
+			pointsRedeemed: 0,
+			pointsValue: 0
+		}
+	];
+	return {
+		at: '2026-11-20T12:00:00.000Z',
+		storeId: 'camden',
+		deviceId: 'd',
+		deviceName: 'Till',
+		cashier: 'Ann',
+		customerId: null,
+		lines,
+		payments: [{ method: 'card', amount: 2500 }],
+		subtotal: 2500,
+		discountTotal: 0,
+		pointsValue: 0,
+		total: 2500,
+		change: 0,
+		pointsRedeemed: 0,
+		pointsEarned: 25,
+		refundOf: null,
+		currency: 'GBP',
+		...over
+	};
+}
+
+async function customer(t: ReturnType<typeof tablet>) {
+	const r = await t.customers.create({ ...emptyDraft('2026-01-01T00:00:00.000Z'), firstName: 'Jane', lastName: 'Smith' });
+	if (!r.ok) throw new Error('create failed');
+	return r.id;
+}
+
+async function exchange(a: ReturnType<typeof tablet>, b: ReturnType<typeof tablet>, doc: string) {
+	const da = await a.store.open(doc);
+	const db = await b.store.open(doc);
+	await b.store.applyRemote(doc, Y.encodeStateAsUpdate(da, Y.encodeStateVector(db)));
+	await a.store.applyRemote(doc, Y.encodeStateAsUpdate(db, Y.encodeStateVector(da)));
+}
+
+describe('sales data layer', () => {
+	it('a sale for a customer updates their statistics at once, through a strictly durable flush', async () => {
+		const t = tablet(1);
+		const id = await customer(t);
+		const r = await t.sales.record(sale({ id: 's1', receiptNo: 'CAM-D1-000001', customerId: id }));
+		expect(r.ok).toBe(true);
+		const stats = await t.sales.stats(id);
+		expect(stats?.totalSpend).toBe(2500);
+		expect(stats?.visits).toBe(1);
+		expect(stats?.pointsBalance).toBe(25);
+		expect(t.strictFlushes).toContain(salesDocName('2026-11-20T12:00:00.000Z'));
+		expect(await t.sales.nextReceiptNo()).toBe('CAM-D1-000002');
+	});
+
+	it('refuses a duplicate receipt number and redeeming more points than the balance', async () => {
+		const t = tablet(2);
+		const id = await customer(t);
+		await t.sales.record(sale({ id: 's1', receiptNo: 'CAM-D2-000001', customerId: id }));
+		const dup = await t.sales.record(sale({ id: 's2', receiptNo: 'CAM-D2-000001' }));
+		expect(dup.ok).toBe(false);
+		if (!dup.ok) expect(dup.errors[0].code).toBe('receipt-duplicate');
+		const greedy = await t.sales.record(sale({ id: 's3', receiptNo: 'CAM-D2-000002', customerId: id, pointsRedeemed: 26 }));
+		expect(greedy.ok).toBe(false);
+		if (!greedy.ok) expect(greedy.errors[0].code).toBe('points-exceed-balance');
+		expect(await t.db.sales.count()).toBe(1);
+	});
+
+	it('two tablets selling offline to one customer: both sales, summed spend and points, none twice', async () => {
+		const a = tablet(3);
+		const b = tablet(4);
+		const id = await customer(a);
+		const custDoc = (await a.db.yupdates.toArray())[0].doc;
+		await exchange(a, b, custDoc);
+		const month = salesDocName('2026-11-20T12:00:00.000Z');
+		await a.sales.record(sale({ id: 'sa', receiptNo: 'CAM-D3-000001', customerId: id }));
+		await b.sales.record(sale({ id: 'sb', receiptNo: 'CAM-D4-000001', customerId: id, at: '2026-11-21T09:00:00.000Z' }));
+		await exchange(a, b, month);
+		// The same updates again (a tablet re-sending after a dropped connection): nothing changes.
+		await exchange(a, b, month);
+		for (const t of [a, b]) {
+			const stats = await t.sales.stats(id);
+			expect(stats?.totalSpend).toBe(5000);
+			expect(stats?.visits).toBe(2);
+			expect(stats?.pointsBalance).toBe(50);
+			expect((await t.sales.ofCustomer(id)).map((s) => s.id)).toEqual(['sb', 'sa']);
+		}
+	});
+
+	it('tracking a finalised sale attaches it once; adjustments move the balance with a reason', async () => {
+		const t = tablet(5);
+		const id = await customer(t);
+		await t.sales.record(sale({ id: 'anon', receiptNo: 'CAM-D5-000001' }));
+		expect(await t.sales.stats(id)).toBeUndefined();
+		expect(await t.sales.track('anon', id)).toEqual({ ok: true });
+		expect((await t.sales.stats(id))?.pointsBalance).toBe(25);
+		const again = await t.sales.track('anon', id);
+		expect(again.ok).toBe(false);
+		expect(await t.sales.adjustPoints(id, -30, 'Broken mug goodwill reversal')).toEqual({ ok: true });
+		const noReason = await t.sales.adjustPoints(id, 5, '  ');
+		expect(noReason.ok).toBe(false);
+		const stats = await t.sales.stats(id);
+		// Negative balances are kept (and flagged in the UI), never silently corrected.
+		expect(stats?.pointsBalance).toBe(-5);
+		expect((await t.sales.adjustmentsOf(id)).map((a) => a.reason)).toEqual(['Broken mug goodwill reversal']);
+	});
+
+	it('recomputing every customer’s statistics from scratch gives the same answer', async () => {
+		const t = tablet(6);
+		const id = await customer(t);
+		await t.sales.record(sale({ id: 'x1', receiptNo: 'CAM-D6-000001', customerId: id }));
+		await t.sales.record(sale({ id: 'x2', receiptNo: 'CAM-D6-000002', customerId: id, at: '2025-01-02T10:00:00.000Z' }));
+		const incremental = await t.sales.stats(id);
+		await t.db.customerStats.clear();
+		await t.sales.recomputeAllStats();
+		expect(await t.sales.stats(id)).toEqual(incremental);
+		expect(incremental?.totalSpend).toBe(5000);
+		expect(incremental?.spend12m).toBe(2500);
+	});
+
+	it('items are found by barcode, SKU and name words', async () => {
+		const t = tablet(7);
+		const item = {
+			id: 'i1',
+			sku: 'MUG-1',
+			barcode: '5012345678900',
+			name: 'Mug, blue',
+			brand: 'Potter',
+			category: 'Home',
+			variant: '350 ml',
+			price: 1250,
+			cost: 500,
+			redeem: 'full' as const,
+			pointsPrice: 1250,
+			active: true
+		};
+		expect(await t.items.save(item)).toEqual({ ok: true, id: 'i1' });
+		expect((await t.items.findByCode('5012345678900'))?.id).toBe('i1');
+		expect((await t.items.findByCode('mug-1'))?.id).toBe('i1');
+		expect((await t.items.search('blue mu')).map((i) => i.id)).toEqual(['i1']);
+		const clash = await t.items.save({ ...item, id: 'i2' });
+		expect(clash.ok).toBe(false);
+	});
+});
