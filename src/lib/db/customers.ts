@@ -183,6 +183,40 @@ export class DexieCustomerService implements CustomerService {
 		return outcome;
 	}
 
+	/**
+	 * A matcher for imports: card, email or phone (any format) → customer id, from one key scan of
+	 * the search index instead of a query per row.
+	 */
+	async matcher(): Promise<(key: { card?: string; email?: string; phone?: string }) => string | null> {
+		const byKey = new Map<string, string>();
+		for (const prefix of ['c:', 'e:', 'p:']) {
+			await this.#db.customers
+				.where('k')
+				.startsWith(prefix)
+				.eachKey((k, cursor) => {
+					if (!byKey.has(k as string)) byKey.set(k as string, cursor.primaryKey);
+				});
+		}
+		const country = this.#ctx.validation().defaultCountry;
+		return ({ card, email, phone }) => {
+			if (card) {
+				const hit = byKey.get(exactKey.card(normalizeCard(card)));
+				if (hit) return hit;
+			}
+			if (email) {
+				const e = normalizeEmail(email);
+				const hit = e.ok && e.email ? byKey.get(exactKey.email(e.email)) : undefined;
+				if (hit) return hit;
+			}
+			if (phone) {
+				const p = normalizePhone(phone, country);
+				const hit = p.ok && p.e164 ? byKey.get(exactKey.phone(p.e164)) : undefined;
+				if (hit) return hit;
+			}
+			return null;
+		};
+	}
+
 	count(): Promise<number> {
 		return this.#db.customers.count();
 	}

@@ -22,6 +22,12 @@ export interface SalesService {
 	 * with a receipt number unique across tablets and stores (store code + device code + sequence).
 	 */
 	record(sale: Sale): Promise<SaleResult>;
+	/** Historical sales (already checked by domain/sales/sales-csv.ts), written in chunks. */
+	importMany(
+		sales: Sale[],
+		opts?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }
+	): Promise<{ imported: number; cancelled: boolean }>;
+	receiptNumbers(): Promise<Set<string>>;
 	/** The next receipt number of this tablet (consumed only when a sale is recorded). */
 	nextReceiptNo(): Promise<string>;
 	get(id: string): Promise<Sale | undefined>;

@@ -200,3 +200,35 @@ describe('sales data layer', () => {
 		expect(clash.ok).toBe(false);
 	});
 });
+
+describe('importing historical sales', () => {
+	it('matches customers by card, email or phone in any format and writes sales by month', async () => {
+		const t = tablet(8);
+		const r = await t.customers.create({
+			...emptyDraft('2026-01-01T00:00:00.000Z'),
+			firstName: 'Jane',
+			email: 'jane@example.com',
+			phone: '07700 900123',
+			cards: ['2000012345678']
+		});
+		if (!r.ok) throw new Error('create failed');
+		const match = await t.customers.matcher();
+		expect(match({ card: '2000 0123 45678' })).toBe(r.id);
+		expect(match({ email: 'JANE@example.com' })).toBe(r.id);
+		expect(match({ phone: '+44 7700 900123' })).toBe(r.id);
+		expect(match({ phone: '07700 900999' })).toBeNull();
+
+		const old = [
+			sale({ id: 'h1', receiptNo: 'OLD-1', customerId: r.id, at: '2024-03-05T10:00:00.000Z' }),
+			sale({ id: 'h2', receiptNo: 'OLD-2', customerId: r.id, at: '2025-12-24T10:00:00.000Z' })
+		];
+		expect(await t.sales.importMany(old)).toEqual({ imported: 2, cancelled: false });
+		expect([...(await t.sales.receiptNumbers())].sort()).toEqual(['OLD-1', 'OLD-2']);
+		const stats = await t.sales.stats(r.id);
+		expect(stats?.totalSpend).toBe(5000);
+		expect(stats?.spend12m).toBe(2500);
+		expect(new Set((await t.db.yupdates.toArray()).map((u) => u.doc))).toEqual(
+			new Set([(await t.db.yupdates.toArray())[0].doc, 'sales-2024-03', 'sales-2025-12'])
+		);
+	});
+});

@@ -72,6 +72,37 @@ export class DexieSalesService implements SalesService {
 		});
 	}
 
+	/** Historical sales from another till: written by month, in chunks; a cancel stops between chunks. */
+	async importMany(
+		sales: Sale[],
+		opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
+	): Promise<{ imported: number; cancelled: boolean }> {
+		const CHUNK = 2000;
+		let imported = 0;
+		opts.onProgress?.({ done: 0, total: sales.length });
+		for (let i = 0; i < sales.length; i += CHUNK) {
+			if (opts.signal?.aborted) return { imported, cancelled: true };
+			const chunk = sales.slice(i, i + CHUNK);
+			const byDoc = new Map<string, Sale[]>();
+			for (const sale of chunk) {
+				const name = salesDocName(sale.at);
+				(byDoc.get(name) ?? byDoc.set(name, []).get(name)!).push(sale);
+			}
+			await this.#store.transact([...byDoc.keys()], (docs) => {
+				for (const [name, list] of byDoc) for (const sale of list) writeSale(salesMap(docs.get(name)!), sale);
+			});
+			imported += chunk.length;
+			opts.onProgress?.({ done: imported, total: sales.length });
+			await new Promise((r) => setTimeout(r, 0));
+		}
+		return { imported, cancelled: false };
+	}
+
+	/** Every receipt number on this tablet (an import must not bring one in twice). */
+	async receiptNumbers(): Promise<Set<string>> {
+		return new Set((await this.#db.sales.orderBy('receiptNo').uniqueKeys()) as string[]);
+	}
+
 	get(id: string): Promise<Sale | undefined> {
 		return this.#db.sales.get(id);
 	}
