@@ -38,6 +38,8 @@ export type ErrorCode =
 	| 'points-price-missing'
 	| 'money-unreadable'
 	| 'redeem-unreadable'
+	| 'active-unreadable'
+	| 'qty-unreadable'
 	| 'item-unknown'
 	| 'qty-invalid'
 	| 'discount-invalid'
@@ -126,6 +128,8 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'points-price-missing': () => 'Enter how many points pay for this item, or make it not redeemable with points',
 	'money-unreadable': (p) => (p.value ? `“${p.value}” is not an amount we can read, e.g. 12.50` : 'This is not an amount we can read, e.g. 12.50'),
 	'redeem-unreadable': (p) => `“${p.value ?? ''}” is not a points option we can read: use none, partial or full`,
+	'active-unreadable': (p) => `“${p.value ?? ''}” is not an answer we can read: use yes or no, or leave it empty`,
+	'qty-unreadable': (p) => `“${p.value ?? ''}” is not a quantity we can read: use a whole number other than 0, e.g. 2 or -1 for a return`,
 	'item-unknown': (p) => (p.name ? `${p.name} is no longer in the catalogue` : 'This item is no longer in the catalogue'),
 	'qty-invalid': (p) => (p.name ? `The quantity of ${p.name} must be a whole number of 1 or more` : 'The quantity must be a whole number of 1 or more'),
 	'discount-invalid': () => 'A discount must be a whole amount of zero or more',
