@@ -5,30 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRelay, type Relay } from './support/relay';
+import { openTablet, type AppWindow as W } from './support/tablet';
 
-type W = typeof globalThis & {
-	shopCrm: {
-		ready: boolean;
-		customers: { create(d: unknown): Promise<{ ok: boolean; id?: string }>; get(id: string): Promise<unknown> };
-		sales: {
-			record(s: unknown): Promise<{ ok: boolean }>;
-			nextReceiptNo(): Promise<string>;
-			ofCustomer(id: string): Promise<{ id: string }[]>;
-			stats(id: string): Promise<{ totalSpend: number; pointsBalance: number; visits: number } | undefined>;
-		};
-	};
-	shopCrmSync: {
-		createShop(i: unknown): Promise<void>;
-		createPairing(): Promise<{ code: string }>;
-		pair(i: unknown): Promise<void>;
-		status: { state: string; pending: number };
-	};
-};
 
-async function openTablet(page: Page, url: string) {
-	await page.goto(url + '/settings');
-	await page.waitForFunction(() => (globalThis as W).shopCrm?.ready);
-}
 
 /** Rings up a one-line sale for the customer through the data layer the Sale screen uses. */
 function sell(page: Page, customerId: string, price: number) {
@@ -88,7 +67,8 @@ test('two offline tablets sell to one customer: after reconnecting, both sales, 
 				defaultAddressId: null, cards: [], consents: {}, tags: [], notes: '', storeId: '', registeredAt: new Date().toISOString()
 			})
 		);
-		const id = created.id!;
+		if (!created.ok) throw new Error(JSON.stringify(created.errors));
+		const id = created.id;
 		await expect.poll(() => pb.evaluate((id) => (globalThis as W).shopCrm.customers.get(id).then(Boolean), id)).toBe(true);
 
 		// The relay goes away: both tablets are offline.

@@ -5,25 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRelay, type Relay } from './support/relay';
+import { openTablet, type AppWindow as W } from './support/tablet';
 
-type W = typeof globalThis & {
-	shopCrm: {
-		ready: boolean;
-		customers: { create(d: unknown): Promise<{ ok: boolean; id?: string }>; count(): Promise<number> };
-		db: { customers: { toCollection(): { primaryKeys(): Promise<string[]> } } };
-	};
-	shopCrmSync: {
-		createShop(i: unknown): Promise<void>;
-		createPairing(): Promise<{ code: string }>;
-		pair(i: unknown): Promise<void>;
-		status: { state: string; pending: number };
-	};
-};
 
-async function openTablet(page: Page, url: string) {
-	await page.goto(url + '/settings');
-	await page.waitForFunction(() => (globalThis as W).shopCrm?.ready);
-}
 
 const ids = (page: Page) => page.evaluate(() => (globalThis as W).shopCrm.db.customers.toCollection().primaryKeys());
 const state = (page: Page) => page.evaluate(() => (globalThis as W).shopCrmSync.status);
