@@ -161,7 +161,7 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'sale-already-tracked': () => 'This sale already belongs to a customer',
 	'reason-required': () => 'Say why: the reason is kept with the adjustment',
 	'sale-date-unreadable': (p) =>
-		`“${p.value ?? ''}” is not a date and time we can read: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`
+		`${p.value ? `“${p.value}” is not a date and time we can read` : 'This sale has no date'}: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`
 };
 
 function card(p: Params): string {
