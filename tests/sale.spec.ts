@@ -1,0 +1,190 @@
+// A cashier's way through the till: ring up, attach a customer, pay with points, refund a line,
+// track a sale afterwards, and the refusals that write nothing.
+import { expect, test, type Page } from '@playwright/test';
+import { openApp } from './support/app';
+
+interface Stats {
+	totalSpend: number;
+	pointsBalance: number;
+	pointsRedeemed: number;
+	visits: number;
+}
+
+type W = typeof globalThis & {
+	shopCrm: {
+		ready: boolean;
+		items: { save(item: unknown): Promise<{ ok: boolean }> };
+		sales: { stats(id: string): Promise<Stats | undefined>; recent(n?: number): Promise<unknown[]> };
+	};
+};
+
+/** A valid EAN-13 from its first 12 digits. */
+function ean13(first12: string): string {
+	let sum = 0;
+	for (let i = 0; i < 12; i++) sum += Number(first12[i]) * (i % 2 === 0 ? 1 : 3);
+	return first12 + ((10 - (sum % 10)) % 10);
+}
+
+const MUG_BARCODE = ean13('501234567890');
+
+const ITEMS = [
+	{ id: 'itemmug222222222', sku: 'MUG-1', barcode: MUG_BARCODE, name: 'Stoneware mug', brand: 'Potter', category: 'Home', variant: 'Blue', price: 1250, cost: 400, redeem: 'none', pointsPrice: 0, active: true },
+	{ id: 'itemcandle222222', sku: 'CAN-1', barcode: '', name: 'Fig candle', brand: 'Glow', category: 'Home', variant: '200 g', price: 800, cost: 300, redeem: 'full', pointsPrice: 15, active: true }
+];
+
+async function seedItems(page: Page) {
+	await page.waitForFunction(() => (globalThis as W).shopCrm?.ready);
+	const results = await page.evaluate(async (items) => {
+		const shop = (globalThis as W).shopCrm;
+		const out = [];
+		for (const item of items) out.push(await shop.items.save(item));
+		return out;
+	}, ITEMS);
+	expect(results.every((r) => r.ok)).toBe(true);
+}
+
+/** Creates a customer through the Customers screen; returns their id. */
+async function newCustomer(page: Page, first: string, last: string): Promise<string> {
+	await page.getByRole('link', { name: 'Customers', exact: true }).first().click();
+	await page.getByRole('button', { name: 'New customer' }).or(page.getByRole('link', { name: 'New customer' })).first().click();
+	await page.getByLabel('First name', { exact: true }).fill(first);
+	await page.getByLabel('Last name', { exact: true }).fill(last);
+	await page.getByRole('button', { name: 'Save' }).click();
+	await expect(page.getByRole('heading', { name: `${first} ${last}` })).toBeVisible();
+	return page.url().split('/customers/')[1];
+}
+
+function stats(page: Page, customerId: string) {
+	return page.evaluate((id) => (globalThis as W).shopCrm.sales.stats(id), customerId);
+}
+
+async function openSale(page: Page) {
+	await page.getByRole('link', { name: 'Sale', exact: true }).click();
+	await expect(page.getByLabel('Add item')).toBeVisible();
+}
+
+async function attachCustomer(page: Page, query: string, name: string) {
+	await page.getByRole('button', { name: 'Customer', exact: true }).click();
+	await page.getByRole('searchbox', { name: 'Search customers' }).fill(query);
+	await page.getByRole('list', { name: 'Customers found' }).getByRole('button', { name: new RegExp(name) }).click();
+}
+
+async function payCard(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'Card', exact: true }).click();
+	await page.getByRole('button', { name: 'Paid' }).click();
+	await expect(page.getByRole('heading', { name: /^Receipt / })).toBeVisible();
+	return page.url().split('/sales/')[1];
+}
+
+test('sell to a customer, pay with points, refund a line, track a sale afterwards', async ({ page }) => {
+	await openApp(page, '/customers');
+	await seedItems(page);
+	const ada = await newCustomer(page, 'Ada', 'Lovelace');
+
+	// Sale 1: a scanned mug (three of them) and a candle found by name, for Ada, by card.
+	await openSale(page);
+	const entry = page.getByLabel('Add item');
+	await entry.fill(MUG_BARCODE);
+	await entry.press('Enter');
+	await expect(page.getByRole('listitem', { name: 'Stoneware mug' })).toBeVisible();
+	await page.getByRole('button', { name: 'One more Stoneware mug' }).click();
+	await page.getByRole('button', { name: 'One more Stoneware mug' }).click();
+	await entry.fill('fig');
+	await page.getByRole('list', { name: 'Matching items' }).getByRole('button', { name: /Fig candle/ }).click();
+	await expect(page.getByTestId('total')).toHaveText('£45.50');
+	await attachCustomer(page, 'Lovelace', 'Ada Lovelace');
+	await expect(page.getByRole('link', { name: 'Ada Lovelace' })).toBeVisible();
+	const sale1 = await payCard(page);
+	await expect(page.getByRole('figure', { name: /Receipt/ })).toContainText('Stoneware mug');
+	await expect(page.getByRole('link', { name: 'Ada Lovelace' })).toBeVisible();
+	await expect.poll(() => stats(page, ada)).toMatchObject({ totalSpend: 4550, pointsBalance: 45, visits: 1 });
+
+	// Sale 2: the candle paid wholly with 15 of her points; nothing left to pay.
+	await page.getByRole('link', { name: 'New sale' }).click();
+	await entry.fill('CAN-1');
+	await entry.press('Enter');
+	await attachCustomer(page, 'Ada', 'Ada Lovelace');
+	await page.getByRole('button', { name: 'Use 15 points' }).click();
+	await expect(page.getByTestId('total')).toHaveText('£0.00');
+	await payCard(page);
+	await expect.poll(() => stats(page, ada)).toMatchObject({ totalSpend: 4550, pointsBalance: 30, pointsRedeemed: 15, visits: 2 });
+
+	// Refund one mug of sale 1: spend and the points it earned go back down.
+	await page.getByRole('link', { name: 'Sales', exact: true }).click();
+	const rows = page.getByRole('table', { name: 'Sales' }).getByRole('row');
+	await expect(rows).toHaveCount(3); // header + two sales
+	await page.goto(`/sales/${sale1}`);
+	await page.getByRole('button', { name: 'Refund', exact: true }).click();
+	await page.getByRole('button', { name: 'Refund one more Stoneware mug' }).click();
+	await page.getByRole('button', { name: 'Refund 1 item' }).click();
+	await expect(page.getByRole('heading', { name: /^Refund / })).toBeVisible();
+	await expect(page.getByRole('figure', { name: /Receipt/ })).toContainText('REFUND');
+	await expect.poll(() => stats(page, ada)).toMatchObject({ totalSpend: 3300, pointsBalance: 18 });
+	await page.getByRole('link', { name: 'Sales', exact: true }).click();
+	await expect(page.getByText('Refund', { exact: true })).toHaveCount(1);
+
+	// Sale 3 without a customer, cash with change; then "Track a sale" from its receipt.
+	await openSale(page);
+	await entry.fill('MUG-1');
+	await entry.press('Enter');
+	await page.getByRole('button', { name: 'Cash', exact: true }).click();
+	await page.getByLabel('Cash tendered').fill('20');
+	await expect(page.getByText('Change £7.50')).toBeVisible();
+	await page.getByRole('button', { name: 'Paid' }).click();
+	await expect(page.getByRole('heading', { name: 'Track a sale' })).toBeVisible();
+	await page.getByRole('button', { name: 'Attach customer' }).click();
+	await page.getByRole('searchbox', { name: 'Search customers' }).fill('Lovelace');
+	await page.getByRole('list', { name: 'Customers found' }).getByRole('button', { name: /Ada Lovelace/ }).click();
+	await expect(page.getByRole('link', { name: 'Ada Lovelace' })).toBeVisible();
+	await expect.poll(() => stats(page, ada)).toMatchObject({ totalSpend: 4550, pointsBalance: 30, visits: 3 });
+});
+
+test('refusals show why and record nothing', async ({ page }) => {
+	await openApp(page, '/customers');
+	await seedItems(page);
+	const bob = await newCustomer(page, 'Bob', 'Newcomer');
+	const recorded = () => page.evaluate(async () => (await (globalThis as W).shopCrm.sales.recent()).length);
+
+	// An empty cart.
+	await openSale(page);
+	await page.getByRole('button', { name: 'Paid' }).click();
+	await expect(page.getByText('Add at least one item to the sale')).toBeVisible();
+
+	// A code nobody has.
+	const entry = page.getByLabel('Add item');
+	await entry.fill('NOPE-404');
+	await entry.press('Enter');
+	await expect(page.getByText('Nothing matches “NOPE-404”')).toBeVisible();
+
+	// A quantity of zero.
+	await entry.fill('MUG-1');
+	await entry.press('Enter');
+	await page.getByRole('textbox', { name: 'Quantity of Stoneware mug' }).fill('0');
+	await expect(page.getByText('The quantity of Stoneware mug must be a whole number of 1 or more').first()).toBeVisible();
+	await page.getByRole('button', { name: 'Paid' }).click();
+	await expect(page).toHaveURL(/\/sale$/);
+	await page.getByRole('textbox', { name: 'Quantity of Stoneware mug' }).fill('1');
+
+	// Points over a balance of zero.
+	await entry.fill('CAN-1');
+	await entry.press('Enter');
+	await attachCustomer(page, 'Newcomer', 'Bob Newcomer');
+	await page.getByLabel(/^Points/).fill('15');
+	await expect(page.getByText('Only 0 points available')).toBeVisible();
+	await page.getByRole('button', { name: 'Paid' }).click();
+	await expect(page).toHaveURL(/\/sale$/);
+
+	// Unreadable cash.
+	await page.getByLabel(/^Points/).fill('');
+	await page.getByRole('button', { name: 'Cash', exact: true }).click();
+	await page.getByLabel('Cash tendered').fill('lots');
+	await page.getByRole('button', { name: 'Paid' }).click();
+	await expect(page.getByText('“lots” is not an amount we can read').first()).toBeVisible();
+	// Short cash.
+	await page.getByLabel('Cash tendered').fill('5');
+	await page.getByRole('button', { name: 'Paid' }).click();
+	await expect(page.getByText('£15.50 still to pay')).toBeVisible();
+
+	expect(await recorded()).toBe(0);
+	expect(await stats(page, bob)).toBeUndefined();
+});
