@@ -90,8 +90,26 @@ function dayFrom(at: string, from: string, timeZone: string): string | null {
 	if (Number.isNaN(t)) return null;
 	// No zone is more than 14 hours off UTC: two days of margin is safe.
 	if (t < Date.parse(from + 'T00:00:00Z') - 2 * DAY_MS) return null;
-	const day = todayIn(timeZone, new Date(t));
+	const day = dayOf(t, timeZone);
 	return day >= from ? day : null;
+}
+
+// Every zone's offset is a whole number of quarter hours, so all instants of one quarter hour
+// fall on the same local day: cache by quarter hour (a full recompute formats each once).
+const QUARTER_HOUR = 900_000;
+const dayCache = new Map<string, Map<number, string>>();
+
+function dayOf(t: number, timeZone: string): string {
+	let cache = dayCache.get(timeZone);
+	if (!cache) dayCache.set(timeZone, (cache = new Map()));
+	const q = Math.floor(t / QUARTER_HOUR);
+	let day = cache.get(q);
+	if (day === undefined) {
+		if (cache.size > 100_000) cache.clear();
+		day = todayIn(timeZone, new Date(q * QUARTER_HOUR));
+		cache.set(q, day);
+	}
+	return day;
 }
 
 // ---- What one sale contributes -------------------------------------------------------------
