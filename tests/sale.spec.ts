@@ -72,7 +72,7 @@ async function attachCustomer(page: Page, query: string, name: string) {
 async function payCard(page: Page): Promise<string> {
 	await page.getByRole('button', { name: 'Card', exact: true }).click();
 	await page.getByRole('button', { name: 'Paid' }).click();
-	await expect(page.getByRole('heading', { name: /^Receipt / })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: /^Receipt / })).toBeVisible();
 	return page.url().split('/sales/')[1];
 }
 
@@ -117,7 +117,7 @@ test('sell to a customer, pay with points, refund a line, track a sale afterward
 	await page.getByRole('button', { name: 'Refund', exact: true }).click();
 	await page.getByRole('button', { name: 'Refund one more Stoneware mug' }).click();
 	await page.getByRole('button', { name: 'Refund 1 item' }).click();
-	await expect(page.getByRole('heading', { name: /^Refund / })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: /^Refund / })).toBeVisible();
 	await expect(page.getByRole('figure', { name: /Receipt/ })).toContainText('REFUND');
 	await expect.poll(() => stats(page, ada)).toMatchObject({ totalSpend: 3300, pointsBalance: 18 });
 	await page.getByRole('link', { name: 'Sales', exact: true }).click();

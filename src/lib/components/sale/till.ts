@@ -41,3 +41,16 @@ export function formatDateTime(iso: string, timeZone: string): string {
 		return new Intl.DateTimeFormat('en-GB', opts).format(Date.parse(iso));
 	}
 }
+
+/** ['21 Nov 2026', '14:05'] in the shop's time zone, for two-line table cells. */
+export function dateAndTime(iso: string, timeZone: string): [string, string] {
+	const t = Date.parse(iso);
+	const fmt = (o: Intl.DateTimeFormatOptions) => {
+		try {
+			return new Intl.DateTimeFormat('en-GB', { ...o, timeZone }).format(t);
+		} catch {
+			return new Intl.DateTimeFormat('en-GB', o).format(t);
+		}
+	};
+	return [fmt({ day: 'numeric', month: 'short', year: 'numeric' }), fmt({ hour: '2-digit', minute: '2-digit' })];
+}
