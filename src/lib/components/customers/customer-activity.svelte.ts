@@ -1,0 +1,97 @@
+// A customer's sales, point adjustments and statistics, kept live: a sale recorded on another
+// tablet (or a refund, a "track", an adjustment) shows on their profile as soon as it syncs.
+import { liveQuery } from 'dexie';
+import type { PointAdjustment, Sale } from '$lib/domain/sales/types';
+import type { CustomerStats } from '$lib/domain/sales/stats';
+import { shop } from '$lib/state/shop.svelte';
+import { describeError } from '$lib/state/errors';
+
+export interface LedgerEntry {
+	id: string;
+	at: string;
+	kind: 'sale' | 'refund' | 'adjustment';
+	/** Receipt number, or the adjustment's reason. */
+	label: string;
+	by: string;
+	earned: number;
+	redeemed: number;
+	/** Net change of the balance. */
+	change: number;
+	saleId?: string;
+}
+
+/** Every movement of points, newest first: earned and redeemed per sale, adjustments with reasons. */
+export function ledgerOf(sales: readonly Sale[], adjustments: readonly PointAdjustment[]): LedgerEntry[] {
+	const out: LedgerEntry[] = [];
+	for (const s of sales) {
+		if (s.pointsEarned === 0 && s.pointsRedeemed === 0) continue;
+		out.push({
+			id: s.id,
+			at: s.at,
+			kind: s.refundOf ? 'refund' : 'sale',
+			label: s.receiptNo,
+			by: s.deviceName,
+			earned: s.pointsEarned,
+			redeemed: s.pointsRedeemed,
+			change: s.pointsEarned - s.pointsRedeemed,
+			saleId: s.id
+		});
+	}
+	for (const a of adjustments) {
+		out.push({ id: a.id, at: a.at, kind: 'adjustment', label: a.reason, by: a.by, earned: 0, redeemed: 0, change: a.points });
+	}
+	return out.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+export class CustomerActivity {
+	loaded = $state(false);
+	sales = $state.raw<Sale[]>([]);
+	adjustments = $state.raw<PointAdjustment[]>([]);
+	stats = $state.raw<CustomerStats | null>(null);
+
+	readonly ledger: LedgerEntry[] = $derived(ledgerOf(this.sales, this.adjustments));
+	readonly balance: number = $derived(this.stats?.pointsBalance ?? 0);
+
+	/** Follows customer `id`; returns the unsubscribe. */
+	follow(id: string): () => void {
+		this.loaded = false;
+		const sub = liveQuery(async () => {
+			const [sales, adjustments, stats] = await Promise.all([
+				shop.sales.ofCustomer(id),
+				shop.sales.adjustmentsOf(id),
+				shop.sales.stats(id)
+			]);
+			return { sales, adjustments, stats };
+		}).subscribe({
+			next: (s) => {
+				this.sales = s.sales;
+				this.adjustments = s.adjustments;
+				this.stats = s.stats ?? null;
+				this.loaded = true;
+			},
+			error: (err) => {
+				shop.error = describeError(err);
+			}
+		});
+		return () => sub.unsubscribe();
+	}
+}
+
+/** An ISO instant as date and time in the shop's zone: '21 Mar 2026, 14:05'. */
+export function formatInstant(iso: string, timeZone?: string): string {
+	const t = Date.parse(iso);
+	if (Number.isNaN(t)) return iso;
+	const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
+	try {
+		return new Intl.DateTimeFormat(undefined, { ...opts, timeZone }).format(t);
+	} catch {
+		return new Intl.DateTimeFormat(undefined, opts).format(t);
+	}
+}
+
+/** '+120' / '−40' / '0': the sign always shown, a real minus sign. */
+export function signedPoints(n: number): string {
+	if (n > 0) return `+${n.toLocaleString()}`;
+	if (n < 0) return `−${Math.abs(n).toLocaleString()}`;
+	return '0';
+}
