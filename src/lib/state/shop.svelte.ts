@@ -14,6 +14,7 @@ import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
 import { todayIn } from '$lib/domain/dates';
 import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
+import { generateItems, generateSales } from '$lib/domain/sales/demo-sales';
 import { describeError } from './errors';
 import { newId } from '$lib/domain/ids';
 
@@ -26,6 +27,8 @@ const DEVICE_KEY = 'device';
 const INSTALL_KEY = 'installId';
 export const DEMO_SEED = 20261123;
 export const DEMO_COUNT = 3000;
+/** Rows of progress the item catalogue counts for in loadDemoShop. */
+const ITEM_WEIGHT = 100;
 
 export class ShopState {
 	ready = $state(false);
@@ -153,8 +156,15 @@ export class ShopState {
 		this.device = next;
 	}
 
-	/** Fills the shop with the seeded demo data (the same generator the tests and benchmarks use). */
-	async loadDemoShop(count = DEMO_COUNT, onProgress?: (p: ImportProgress) => void): Promise<void> {
+	/**
+	 * Fills the shop with the seeded demo data (the same generators the tests and benchmarks use):
+	 * customers, an item catalogue and about two years of sales history.
+	 */
+	async loadDemoShop(
+		count = DEMO_COUNT,
+		onProgress?: (p: ImportProgress) => void,
+		opts: { salesPerCustomer?: number } = {}
+	): Promise<void> {
 		const onlyDefaultStore =
 			this.settings.stores.length === 1 && this.settings.stores[0].id === DEFAULT_SETTINGS.stores[0].id;
 		if (onlyDefaultStore) {
@@ -168,10 +178,31 @@ export class ShopState {
 			stores: this.settings.stores,
 			recordedBy: this.device.name
 		});
+		const salesPerCustomer = opts.salesPerCustomer ?? 4;
+		// One progress bar over the three steps, weighted by the rows each writes.
+		const total = drafts.length + ITEM_WEIGHT + drafts.length * salesPerCustomer;
 		await this.customers.importMany(
 			drafts.map((draft, i) => ({ rowNumber: i + 1, draft })),
-			{ onProgress }
+			{ onProgress: (p) => onProgress?.({ done: p.done, total }) }
 		);
+		if (salesPerCustomer <= 0) return;
+		const items = generateItems(DEMO_SEED);
+		await this.items.importMany(items);
+		const customers = (await this.db.customers.toArray()).map((c) => ({ id: c.id, registeredAt: c.registeredAt, storeId: c.storeId }));
+		const now = new Date();
+		const sales = generateSales({
+			seed: DEMO_SEED,
+			customers,
+			items,
+			stores: this.settings.stores,
+			devices: this.settings.stores.map((st, i) => ({ id: `demo-till-${i + 1}`, name: `${st.name} till`, storeId: st.id })),
+			from: new Date(now.getTime() - 2 * 365 * 86_400_000).toISOString(),
+			to: now.toISOString(),
+			salesPerCustomerAvg: salesPerCustomer
+		});
+		await this.sales.importMany(sales, {
+			onProgress: (p) => onProgress?.({ done: drafts.length + ITEM_WEIGHT + Math.round((p.done / Math.max(1, p.total)) * (total - drafts.length - ITEM_WEIGHT)), total })
+		});
 	}
 
 	/** Calls back with the customer now and after every change from anywhere; returns unsubscribe. */
