@@ -7,6 +7,7 @@ import {
 	isEmptyFilter,
 	matchesFilter,
 	toListRow,
+	withStats,
 	type CustomerFilter,
 	type CustomerListRow
 } from './list';
@@ -219,5 +220,41 @@ describe('describeFilter', () => {
 		expect(describeFilter({ ageMax: 17 }, stores)).toEqual(['Age up to 17']);
 		expect(describeFilter({ ageMin: 40, ageMax: 40 }, stores)).toEqual(['Age 40']);
 		expect(describeFilter({}, stores)).toEqual([]);
+	});
+});
+
+describe('purchase statistics in the list', () => {
+	const stats = (customerId: string, spend12m: number, visits: number, pointsBalance: number, lastVisit: string | null) =>
+		({ customerId, totalSpend: spend12m * 2, spend12m, visits, pointsBalance, lastVisit }) as Parameters<typeof withStats>[1];
+	const rows: CustomerListRow[] = [
+		withStats(row({ id: '1' }), stats('1', 5000, 3, 120, '2026-03-01T10:00:00Z')),
+		row({ id: '2' }),
+		withStats(row({ id: '3' }), stats('3', 25000, 12, -40, '2026-03-20T10:00:00Z')),
+		withStats(row({ id: '4' }), stats('4', -500, 1, 0, '2025-01-01T10:00:00Z'))
+	];
+	const ids = (r: CustomerListRow[]) => r.map((x) => x.id);
+
+	it('copies the figures onto the row, and drops them when the statistics are gone', () => {
+		expect(rows[0]).toMatchObject({ totalSpend: 10000, spend12m: 5000, visits: 3, pointsBalance: 120 });
+		expect(withStats(rows[0], undefined)).toEqual(row({ id: '1' }));
+	});
+	it('filters by spend, visits and points at least, counting no statistics as zero', () => {
+		expect(ids(applyListQuery(rows, { spend12mMin: 5000 }, { key: 'name', dir: 'asc' }, TODAY))).toEqual(['1', '3']);
+		expect(ids(applyListQuery(rows, { visitsMin: 4 }, { key: 'name', dir: 'asc' }, TODAY))).toEqual(['3']);
+		expect(ids(applyListQuery(rows, { pointsMin: 0 }, { key: 'name', dir: 'asc' }, TODAY))).toEqual(['1', '2', '4']);
+		expect(isEmptyFilter({ visitsMin: 1 })).toBe(false);
+	});
+	it('sorts figures as numbers, negatives included, customers without statistics last', () => {
+		expect(ids(applyListQuery(rows, {}, { key: 'spend12m', dir: 'desc' }, TODAY))).toEqual(['3', '1', '4', '2']);
+		expect(ids(applyListQuery(rows, {}, { key: 'spend12m', dir: 'asc' }, TODAY))).toEqual(['4', '1', '3', '2']);
+		expect(ids(applyListQuery(rows, {}, { key: 'visits', dir: 'desc' }, TODAY))).toEqual(['3', '1', '4', '2']);
+		expect(ids(applyListQuery(rows, {}, { key: 'pointsBalance', dir: 'asc' }, TODAY))).toEqual(['3', '4', '1', '2']);
+	});
+	it('describes the thresholds', () => {
+		expect(describeFilter({ spend12mMin: 10000, visitsMin: 5, pointsMin: 1000 }, {})).toEqual([
+			'Spend (12 m) £100.00+',
+			'5+ visits',
+			'1,000+ points'
+		]);
 	});
 });

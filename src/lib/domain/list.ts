@@ -11,6 +11,8 @@ import {
 } from './customer';
 import { sortName } from './search';
 import { fold } from './text';
+import { formatMoney } from './sales/items';
+import type { CustomerStats } from './sales/stats';
 
 export interface CustomerListRow {
 	id: string;
@@ -28,6 +30,28 @@ export interface CustomerListRow {
 	consent: Record<ConsentChannel, boolean>;
 	registeredAt: string;
 	cards: string[];
+	// Purchase statistics, absent for a customer who has bought nothing on any tablet yet.
+	/** Minor units. */
+	totalSpend?: number;
+	spend12m?: number;
+	visits?: number;
+	/** ISO instant. */
+	lastVisit?: string | null;
+	pointsBalance?: number;
+}
+
+/** The row with the customer's purchase statistics (or without any, when they have none). */
+export function withStats(row: CustomerListRow, stats: CustomerStats | undefined): CustomerListRow {
+	const { totalSpend: _t, spend12m: _s, visits: _v, lastVisit: _l, pointsBalance: _p, ...base } = row;
+	if (!stats) return base;
+	return {
+		...base,
+		totalSpend: stats.totalSpend,
+		spend12m: stats.spend12m,
+		visits: stats.visits,
+		lastVisit: stats.lastVisit,
+		pointsBalance: stats.pointsBalance
+	};
 }
 
 export function toListRow(c: Customer): CustomerListRow {
@@ -61,6 +85,10 @@ export interface CustomerFilter {
 	consent?: { channel: ConsentChannel; granted: boolean }[];
 	/** The customer has all of them. */
 	tags?: string[];
+	/** Minor units spent over the last 12 months, at least. */
+	spend12mMin?: number;
+	visitsMin?: number;
+	pointsMin?: number;
 }
 
 const isSet = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
@@ -74,7 +102,10 @@ export function isEmptyFilter(f: CustomerFilter): boolean {
 		!hasItems(f.birthMonths) &&
 		!hasItems(f.storeIds) &&
 		!hasItems(f.consent) &&
-		!hasItems(f.tags)
+		!hasItems(f.tags) &&
+		!isSet(f.spend12mMin) &&
+		!isSet(f.visitsMin) &&
+		!isSet(f.pointsMin)
 	);
 }
 
@@ -114,6 +145,11 @@ function compileFilter(f: CustomerFilter, today: string): (row: CustomerListRow)
 		const tags = f.tags.map((t) => t.trim().toLowerCase());
 		tests.push((row) => tags.every((t) => row.tags.includes(t)));
 	}
+	// A customer without statistics has bought nothing: 0 spent, 0 visits, 0 points.
+	const { spend12mMin, visitsMin, pointsMin } = f;
+	if (isSet(spend12mMin)) tests.push((row) => (row.spend12m ?? 0) >= spend12mMin);
+	if (isSet(visitsMin)) tests.push((row) => (row.visits ?? 0) >= visitsMin);
+	if (isSet(pointsMin)) tests.push((row) => (row.pointsBalance ?? 0) >= pointsMin);
 	return (row) => tests.every((t) => t(row));
 }
 
@@ -121,7 +157,31 @@ export function matchesFilter(row: CustomerListRow, f: CustomerFilter, today: st
 	return compileFilter(f, today)(row);
 }
 
-export type SortKey = 'name' | 'email' | 'phone' | 'postcode' | 'city' | 'birthDate' | 'age' | 'store' | 'registeredAt';
+export type SortKey =
+	| 'name'
+	| 'email'
+	| 'phone'
+	| 'postcode'
+	| 'city'
+	| 'birthDate'
+	| 'age'
+	| 'store'
+	| 'registeredAt'
+	| 'spend12m'
+	| 'visits'
+	| 'pointsBalance'
+	| 'lastVisit';
+
+/** Figures people look at biggest first: a first tap on their column sorts descending. */
+export const DESCENDING_FIRST: ReadonlySet<SortKey> = new Set(['spend12m', 'visits', 'pointsBalance', 'lastVisit']);
+
+/**
+ * A number as a string that sorts like the number (the sort compares strings); '' for no value.
+ * Offset so negatives (refunds, negative balances) stay in order; amounts are far below 1e15.
+ */
+function numberKey(n: number | undefined): string {
+	return n === undefined ? '' : String(Math.round(n) + 1e15).padStart(17, '0');
+}
 export interface SortSpec {
 	key: SortKey;
 	dir: 'asc' | 'desc';
@@ -153,6 +213,14 @@ function sortKeyOf(key: SortKey, storeNames: Record<string, string>): (row: Cust
 			return (r) => (r.storeId ? memoFold(storeNames[r.storeId] ?? r.storeId) : '');
 		case 'registeredAt':
 			return (r) => r.registeredAt;
+		case 'spend12m':
+			return (r) => numberKey(r.spend12m);
+		case 'visits':
+			return (r) => numberKey(r.visits);
+		case 'pointsBalance':
+			return (r) => numberKey(r.pointsBalance);
+		case 'lastVisit':
+			return (r) => r.lastVisit ?? '';
 	}
 }
 
@@ -218,7 +286,7 @@ function capitalise(s: string): string {
 }
 
 /** The filter as chips a person can read: 'Age 18–30', 'Female', 'Born in March', 'Tag: vip'. */
-export function describeFilter(f: CustomerFilter, storeNames: Record<string, string>): string[] {
+export function describeFilter(f: CustomerFilter, storeNames: Record<string, string>, currency = 'GBP'): string[] {
 	const chips: string[] = [];
 	const min = isSet(f.ageMin) ? f.ageMin : undefined;
 	const max = isSet(f.ageMax) ? f.ageMax : undefined;
@@ -236,5 +304,8 @@ export function describeFilter(f: CustomerFilter, storeNames: Record<string, str
 		chips.push(c.granted ? `${capitalise(label)} consent` : `No ${label} consent`);
 	}
 	for (const t of f.tags ?? []) chips.push(`Tag: ${t}`);
+	if (isSet(f.spend12mMin)) chips.push(`Spend (12 m) ${formatMoney(f.spend12mMin, currency)}+`);
+	if (isSet(f.visitsMin)) chips.push(`${f.visitsMin}+ visits`);
+	if (isSet(f.pointsMin)) chips.push(`${f.pointsMin.toLocaleString('en-GB')}+ points`);
 	return chips;
 }

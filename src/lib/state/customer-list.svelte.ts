@@ -2,9 +2,12 @@
 // counting 100,000 of them is a few tens of milliseconds of plain JavaScript. The first page comes
 // straight from the sortName index while the rest loads; changes from anywhere are patched in by id.
 import type { Customer } from '$lib/domain/customer';
+import type { CustomerStats } from '$lib/domain/sales/stats';
 import {
 	applyListQuery,
+	DESCENDING_FIRST,
 	toListRow,
+	withStats,
 	type CustomerFilter,
 	type CustomerListRow,
 	type SortKey,
@@ -33,6 +36,8 @@ export class CustomerListState {
 	/** Search results shown before the full list has loaded. */
 	#early = $state.raw<CustomerListRow[]>([]);
 	#searchSeq = 0;
+	/** Customers whose statistics changed while the list was still loading. */
+	#staleStats = new Set<string>();
 
 	readonly rows: CustomerListRow[] = $derived.by(() => {
 		const storeNames = Object.fromEntries(shop.settings.stores.map((s) => [s.id, s.name]));
@@ -61,6 +66,10 @@ export class CustomerListState {
 			if (stopped) return;
 			this.#storedCount = count;
 			this.#firstPage = first.map(toListRow);
+			// Statistics exist only for customers who bought something: one read of them all, joined by id.
+			const stats = new Map<string, CustomerStats>();
+			for (const st of await db.customerStats.toArray()) stats.set(st.customerId, st);
+			if (stopped) return;
 			const all: CustomerListRow[] = [];
 			let last: string | null = null;
 			for (;;) {
@@ -68,12 +77,14 @@ export class CustomerListState {
 					? db.customers.orderBy(':id').limit(LOAD_CHUNK).toArray()
 					: db.customers.where(':id').above(last).limit(LOAD_CHUNK).toArray());
 				if (stopped) return;
-				for (const c of chunk) all.push(toListRow(c));
+				for (const c of chunk) all.push(withStats(toListRow(c), stats.get(c.id)));
 				if (chunk.length < LOAD_CHUNK) break;
 				last = chunk[chunk.length - 1].id;
 			}
 			this.#all = all;
 			this.#loaded = true;
+			if (this.#staleStats.size) void this.#patchStats([...this.#staleStats]);
+			this.#staleStats.clear();
 		})();
 		const stopSearching = $effect.root(() => {
 			$effect(() => {
@@ -88,7 +99,10 @@ export class CustomerListState {
 	}
 
 	toggleSort(key: SortKey): void {
-		this.sort = this.sort.key === key ? { key, dir: this.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' };
+		this.sort =
+			this.sort.key === key
+				? { key, dir: this.sort.dir === 'asc' ? 'desc' : 'asc' }
+				: { key, dir: DESCENDING_FIRST.has(key) ? 'desc' : 'asc' };
 	}
 
 	clearFilter(): void {
@@ -120,9 +134,13 @@ export class CustomerListState {
 	}
 
 	async #onChanges(changes: ChangeSet): Promise<void> {
+		// A sale or an adjustment (here or synced) changes the statistics of the customers named.
+		const statIds = [...new Set([...(changes['sales:derived'] ?? []), ...(changes['points:derived'] ?? [])])];
+		if (statIds.length && this.#loaded) await this.#patchStats(statIds);
+		else for (const id of statIds) this.#staleStats.add(id);
 		const ids = changes.customers;
 		if (!ids?.length) return;
-		const recs = await shop.db.customers.bulkGet(ids);
+		const [recs, stats] = await Promise.all([shop.db.customers.bulkGet(ids), shop.db.customerStats.bulkGet(ids)]);
 		if (!this.#loaded) {
 			this.#storedCount = await shop.db.customers.count();
 			return;
@@ -132,11 +150,23 @@ export class CustomerListState {
 		const removed = new Set<string>();
 		recs.forEach((rec, i) => {
 			const at = byId.get(ids[i]);
-			if (rec && at !== undefined) next[at] = toListRow(rec);
-			else if (rec) next.push(toListRow(rec));
+			if (rec && at !== undefined) next[at] = withStats(toListRow(rec), stats[i]);
+			else if (rec) next.push(withStats(toListRow(rec), stats[i]));
 			else if (at !== undefined) removed.add(ids[i]);
 		});
 		this.#all = removed.size ? next.filter((r) => !removed.has(r.id)) : next;
 		if (this.query.trim()) void this.#runSearch(this.query);
+	}
+
+	async #patchStats(customerIds: string[]): Promise<void> {
+		const stats = await shop.db.customerStats.bulkGet(customerIds);
+		const byId = new Map(customerIds.map((id, i) => [id, stats[i]]));
+		let changed = false;
+		const next = this.#all.map((r) => {
+			if (!byId.has(r.id)) return r;
+			changed = true;
+			return withStats(r, byId.get(r.id));
+		});
+		if (changed) this.#all = next;
 	}
 }
