@@ -2,7 +2,8 @@
 // against the real relay. Prints one table; writes it to bench/out/latest.md as well.
 //
 //   BENCH_CUSTOMERS=100000 (default) — size of the shop
-//   BENCH_ONLY=sync — only the sync figures (bench/sync.ts)
+//   BENCH_ONLY=app|sync|sales — only that part (bench/run.ts's app part, bench/sync.ts, bench/sales.ts)
+//   BENCH_SALES_PER_CUSTOMER=5 (default) — 500,000 sales for 100,000 customers
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +15,7 @@ import { generateCustomers, DEMO_STORES } from '../src/lib/domain/demo';
 import { customersToCsv } from '../src/lib/domain/customer-csv';
 import type { CustomerDraft } from '../src/lib/domain/customer';
 import { benchSync } from './sync';
+import { benchSales } from './sales';
 
 const COUNT = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const SEARCHES_PER_KIND = 200;
@@ -196,8 +198,12 @@ async function benchApp() {
 }
 
 async function main() {
-	if (process.env.BENCH_ONLY !== 'sync') await benchApp();
-	await benchSync(record, { customers: COUNT });
+	const only = process.env.BENCH_ONLY;
+	if (!only || only === 'app') await benchApp();
+	if (!only || only === 'sync') await benchSync(record, { customers: COUNT });
+	if (!only || only === 'sales') {
+		await benchSales(record, { customers: COUNT, salesPerCustomer: Number(process.env.BENCH_SALES_PER_CUSTOMER ?? 5) });
+	}
 
 	const table = [
 		'| figure | value | aim |',

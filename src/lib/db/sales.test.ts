@@ -10,6 +10,7 @@ import { emptyDraft } from '$lib/domain/customer';
 import { seededIds } from '$lib/domain/ids';
 import type { Sale } from '$lib/domain/sales/types';
 import { salesDocName } from '$lib/sync/docnames';
+import { messageFor } from '$lib/domain/errors';
 
 const TODAY = '2026-11-23';
 let n = 0;
@@ -120,7 +121,10 @@ describe('sales data layer', () => {
 		if (!dup.ok) expect(dup.errors[0].code).toBe('receipt-duplicate');
 		const greedy = await t.sales.record(sale({ id: 's3', receiptNo: 'CAM-D2-000002', customerId: id, pointsRedeemed: 26 }));
 		expect(greedy.ok).toBe(false);
-		if (!greedy.ok) expect(greedy.errors[0].code).toBe('points-exceed-balance');
+		if (!greedy.ok) {
+			expect(greedy.errors[0].code).toBe('points-exceed-balance');
+			expect(messageFor(greedy.errors[0])).toBe('Only 25 points available');
+		}
 		expect(await t.db.sales.count()).toBe(1);
 	});
 

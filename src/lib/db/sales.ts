@@ -9,7 +9,7 @@ import type { FieldError } from '$lib/domain/errors';
 import { fold } from '$lib/domain/text';
 import { newId } from '$lib/domain/ids';
 import type { ItemService, SaleResult, SalesService } from './sales-api';
-import { recomputeStats } from './sales-projections';
+import { computeStats } from '$lib/domain/sales/stats';
 
 export interface SalesContext {
 	now(): string;
@@ -52,7 +52,7 @@ export class DexieSalesService implements SalesService {
 		if (sale.customerId && sale.pointsRedeemed > 0) {
 			const balance = (await this.stats(sale.customerId))?.pointsBalance ?? 0;
 			if (sale.pointsRedeemed > balance) {
-				errors.push({ field: 'points', code: 'points-exceed-balance', params: { balance: String(balance) } });
+				errors.push({ field: 'points', code: 'points-exceed-balance', params: { available: String(Math.max(0, balance)) } });
 			}
 		}
 		if (errors.length) return { ok: false, errors };
@@ -160,17 +160,43 @@ export class DexieSalesService implements SalesService {
 	}
 
 	async recomputeAllStats(onProgress?: (p: { done: number; total: number }) => void): Promise<void> {
-		const ids = (await this.#db.sales.orderBy('customerId').uniqueKeys()) as string[];
-		const adjusted = (await this.#db.adjustments.orderBy('customerId').uniqueKeys()) as string[];
-		const all = [...new Set([...ids, ...adjusted])];
+		const db = this.#db;
+		const withSales = (await db.sales.orderBy('customerId').uniqueKeys()) as string[];
+		const adjusted = (await db.adjustments.orderBy('customerId').uniqueKeys()) as string[];
+		const all = [...new Set([...withSales, ...adjusted])].sort();
 		const CHUNK = 2000;
+		const today = this.#ctx.today();
+		const zone = this.#ctx.timeZone();
 		for (let i = 0; i < all.length; i += CHUNK) {
-			await this.#db.transaction('rw', this.#db.sales, this.#db.adjustments, this.#db.customerStats, () =>
-				recomputeStats(this.#db, all.slice(i, i + CHUNK), this.#ctx.today(), this.#ctx.timeZone())
-			);
+			const ids = all.slice(i, i + CHUNK);
+			const [lo, hi] = [ids[0], ids[ids.length - 1]];
+			await db.transaction('rw', db.sales, db.adjustments, db.customerStats, async () => {
+				// Ids in order: one range read per chunk brings every sale of these customers at once.
+				const [sales, adjustments] = await Promise.all([
+					db.sales.where('customerId').between(lo, hi, true, true).toArray(),
+					db.adjustments.where('customerId').between(lo, hi, true, true).toArray()
+				]);
+				const salesOf = groupBy(sales, (s) => s.customerId!);
+				const adjOf = groupBy(adjustments, (a) => a.customerId);
+				// put(): statistics are derived, replaced whole.
+				await db.customerStats.bulkPut(
+					ids.map((id) => computeStats(id, salesOf.get(id) ?? [], adjOf.get(id) ?? [], today, zone))
+				);
+			});
 			onProgress?.({ done: Math.min(i + CHUNK, all.length), total: all.length });
 		}
 	}
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+	const out = new Map<string, T[]>();
+	for (const row of rows) {
+		const k = key(row);
+		const list = out.get(k);
+		if (list) list.push(row);
+		else out.set(k, [row]);
+	}
+	return out;
 }
 
 export class DexieItemService implements ItemService {
