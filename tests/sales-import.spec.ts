@@ -101,9 +101,14 @@ test('imports sales history: customers matched by card, email and phone, unmatch
 	expect(lines[0]).toBe('Row,Column,Value,Problem');
 	expect(lines[1]).toMatch(/^8,Date,/);
 
-	await page.screenshot({ path: testInfo.outputPath('preview-1024x768.png'), fullPage: true });
-	await page.setViewportSize({ width: 768, height: 1024 });
-	await page.screenshot({ path: testInfo.outputPath('preview-768x1024.png'), fullPage: true });
+	// For looking at: the top of the preview and its lists, landscape and portrait.
+	for (const [width, height] of [[1024, 768], [768, 1024]]) {
+		await page.setViewportSize({ width, height });
+		await page.getByRole('heading', { level: 1, name: 'Import sales' }).scrollIntoViewIfNeeded();
+		await page.screenshot({ path: testInfo.outputPath(`preview-top-${width}x${height}.png`) });
+		await page.getByRole('region', { name: /Rows that match no customer/ }).scrollIntoViewIfNeeded();
+		await page.screenshot({ path: testInfo.outputPath(`preview-lists-${width}x${height}.png`) });
+	}
 	await page.setViewportSize({ width: 1024, height: 768 });
 
 	// Nothing is written before the owner confirms.
