@@ -64,7 +64,10 @@ export type ErrorCode =
 	| 'sale-date-unreadable'
 	| 'sale-not-found'
 	| 'sale-already-tracked'
-	| 'reason-required';
+	| 'reason-required'
+	| 'loyalty-rate-invalid'
+	| 'point-value-invalid'
+	| 'rounding-invalid';
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -159,6 +162,9 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 		`Left out with the rest of receipt ${p.receiptNo ?? ''}${p.row ? `, because row ${p.row} has a problem` : ''}`,
 	'sale-not-found': () => 'This sale is not on this tablet (yet): check the receipt number, or sync and try again',
 	'sale-already-tracked': () => 'This sale already belongs to a customer',
+	'loyalty-rate-invalid': () => 'Enter the points earned per whole unit of currency: a number from 0 to 100, e.g. 1',
+	'point-value-invalid': () => 'Enter what one point is worth in pence or cents: a whole number from 0 to 10000, e.g. 1',
+	'rounding-invalid': () => 'Choose how points round: down, to the nearest or up',
 	'reason-required': () => 'Say why: the reason is kept with the adjustment',
 	'sale-date-unreadable': (p) =>
 		`${p.value ? `“${p.value}” is not a date and time we can read` : 'This sale has no date'}: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`

@@ -1,4 +1,6 @@
 // Shop-wide settings, replicated to every tablet (one Yjs map, last writer wins per key).
+import { DEFAULT_LOYALTY, type LoyaltySettings } from './sales/types';
+import type { FieldError } from './errors';
 
 export interface Store {
 	id: string;
@@ -14,6 +16,8 @@ export interface ShopSettings {
 	/** ISO 4217. */
 	currency: string;
 	stores: Store[];
+	/** How customers earn and redeem points (one setting: the rules change together). */
+	loyalty: LoyaltySettings;
 }
 
 export const DEFAULT_SETTINGS: ShopSettings = {
@@ -21,5 +25,19 @@ export const DEFAULT_SETTINGS: ShopSettings = {
 	defaultCountry: 'GB',
 	timeZone: 'Europe/London',
 	currency: 'GBP',
-	stores: [{ id: 'main', name: 'Main store' }]
+	stores: [{ id: 'main', name: 'Main store' }],
+	loyalty: DEFAULT_LOYALTY
 };
+
+/** Points per currency unit: 0 (no points) up to 100; a point's value: 0 to 10,000 minor units. */
+export function validateLoyalty(l: LoyaltySettings): FieldError[] {
+	const errors: FieldError[] = [];
+	if (!Number.isFinite(l.pointsPerUnit) || l.pointsPerUnit < 0 || l.pointsPerUnit > 100) {
+		errors.push({ field: 'pointsPerUnit', code: 'loyalty-rate-invalid' });
+	}
+	if (!Number.isInteger(l.pointValue) || l.pointValue < 0 || l.pointValue > 10_000) {
+		errors.push({ field: 'pointValue', code: 'point-value-invalid' });
+	}
+	if (!['down', 'nearest', 'up'].includes(l.rounding)) errors.push({ field: 'rounding', code: 'rounding-invalid' });
+	return errors;
+}

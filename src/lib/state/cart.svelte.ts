@@ -19,8 +19,8 @@ export class CartState {
 	customer = $state<Customer | null>(null);
 	/** The attached customer's points balance (refreshed by the page when stats change). */
 	balance = $state(0);
-	/** Loyalty rules: the defaults until the shop settings carry their own. */
-	loyalty = $state<LoyaltySettings>(DEFAULT_LOYALTY);
+	/** The shop's loyalty rules (replicated settings); the defaults until they are loaded. */
+	readonly loyalty: LoyaltySettings = $derived(shop.settings.loyalty ?? DEFAULT_LOYALTY);
 	currency = $state('GBP');
 	method = $state<PayMethod>('card');
 	/** Cash tendered, as typed. */
