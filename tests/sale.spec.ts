@@ -188,3 +188,25 @@ test('refusals show why and record nothing', async ({ page }) => {
 	expect(await recorded()).toBe(0);
 	expect(await stats(page, bob)).toBeUndefined();
 });
+
+test('the shop’s loyalty settings decide the points a sale earns', async ({ page }) => {
+	await openApp(page, '/settings');
+	// Bad input first: a clear message, nothing saved.
+	await page.getByLabel('Points per £1 spent').fill('-3');
+	await page.getByRole('button', { name: 'Save loyalty points' }).click();
+	await expect(page.getByText(/a number from 0 to 100/)).toBeVisible();
+	// 1.5 points per £1, rounded up: a £12.50 mug earns 18.75 → 19 points.
+	await page.getByLabel('Points per £1 spent').fill('1.5');
+	await page.getByLabel('Rounding of points earned').selectOption('up');
+	await page.getByRole('button', { name: 'Save loyalty points' }).click();
+	await expect(page.getByText('Loyalty points saved')).toBeVisible();
+
+	await seedItems(page);
+	const id = await newCustomer(page, 'Loyal', 'Larry');
+	await openSale(page);
+	await page.getByLabel('Add item').fill(MUG_BARCODE);
+	await page.getByLabel('Add item').press('Enter');
+	await attachCustomer(page, 'Larry', 'Loyal Larry');
+	await payCard(page);
+	await expect.poll(async () => (await stats(page, id))?.pointsBalance).toBe(19);
+});
