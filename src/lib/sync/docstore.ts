@@ -367,10 +367,20 @@ export class DocStore {
 	}
 }
 
-/** The clock each Yjs client reaches in an update: what the relay must have to hold it. */
+/**
+ * The clock each Yjs client reaches in an update: what the relay must have to hold it.
+ *
+ * parseUpdateMeta().to, NOT encodeStateVectorFromUpdate(): the latter only counts a client whose
+ * structs in the update start at clock 0, so for every local edit after a client's first one it
+ * returned {} — an outbox row that covers() accepts at once. The engine then dropped the row and
+ * announced the head before the relay had the change (e.g. still in flight on a socket that was
+ * then cut); other tablets pulled, found the relay's state vector satisfied, marked the head seen
+ * and never fetched the change when it arrived later (convergence.test.ts, terminate faults).
+ * An update made only of deletions still has no clocks: deletions are not in state vectors.
+ */
 export function endClocks(update: Uint8Array): Record<number, number> {
 	const out: Record<number, number> = {};
-	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) out[client] = clock;
+	for (const [client, clock] of Y.parseUpdateMeta(update).to) out[client] = clock;
 	return out;
 }
 
