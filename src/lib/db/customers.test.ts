@@ -237,5 +237,19 @@ describe('two tablets exchanging Yjs updates', () => {
 		await exchange(a, b, name);
 		expect(await a.service.get(r.id)).toBeUndefined();
 		expect(await b.service.get(r.id)).toBeUndefined();
+
+		// B's offline edit still sits in the replicated state: personal data of a deleted customer.
+		const doc = await a.store.open(name);
+		expect(doc.getMap('customers').has(`${r.id}/notes`)).toBe(true);
+		const outboxBefore = await a.db.outbox.count();
+		expect(await a.service.removeOrphans([r.id])).toBe(1);
+		expect(doc.getMap('customers').has(`${r.id}/notes`)).toBe(false);
+		// The cleanup is an update the relay can be asked to confirm (it has clocks).
+		const rows = await a.db.outbox.toArray();
+		expect(rows).toHaveLength(outboxBefore + 1);
+		expect(Object.keys(rows[rows.length - 1].clocks).length).toBeGreaterThan(0);
+		await exchange(a, b, name);
+		expect(JSON.stringify((await b.store.open(name)).getMap('customers').toJSON())).not.toMatch(/edited offline/);
+		expect(await a.service.removeOrphans([r.id])).toBe(0);
 	});
 });

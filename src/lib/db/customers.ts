@@ -15,6 +15,7 @@ import {
 	changedFields,
 	customersMap,
 	deleteCustomer,
+	orphanedFieldKeys,
 	readCustomer,
 	writeCustomerFields,
 	writeNewCustomer
@@ -140,6 +141,31 @@ export class DexieCustomerService implements CustomerService {
 			const map = customersMap(docs.get(name)!);
 			if (readCustomer(map, id).kind === 'live') deleteCustomer(map, id, now);
 		});
+	}
+
+	/**
+	 * Removes field edits that arrived after their customer was deleted (personal data of a deleted
+	 * customer). The tombstone is written again in the same transaction: an update of deletions
+	 * alone has no clocks for the outbox to confirm against the relay.
+	 */
+	async removeOrphans(ids: string[]): Promise<number> {
+		const byDoc = new Map<string, string[]>();
+		for (const id of ids) (byDoc.get(customerDocName(id)) ?? byDoc.set(customerDocName(id), []).get(customerDocName(id))!).push(id);
+		let removed = 0;
+		for (const [name, list] of byDoc) {
+			const map = customersMap(await this.#store.open(name));
+			const orphans = list.filter((id) => orphanedFieldKeys(map, id).length > 0);
+			if (orphans.length === 0) continue;
+			const now = this.#ctx.now();
+			await this.#store.transact([name], (docs) => {
+				const m = customersMap(docs.get(name)!);
+				for (const id of orphans) {
+					removed += orphanedFieldKeys(m, id).length;
+					deleteCustomer(m, id, now);
+				}
+			});
+		}
+		return removed;
 	}
 
 	async importMany(

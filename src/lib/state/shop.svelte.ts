@@ -115,6 +115,15 @@ export class ShopState {
 			if (device) this.device = device;
 			this.#store.subscribe((changes) => {
 				if (changes.settings) void this.#readSettings();
+				// A customer who is gone from the tables may still have late edits in Yjs: clear them.
+				const gone = changes.customers;
+				if (gone?.length) {
+					void db.customers
+						.bulkGet(gone)
+						.then((rows) => gone.filter((_, i) => !rows[i]))
+						.then((ids) => (ids.length ? this.customers.removeOrphans(ids) : 0))
+						.catch((err) => (this.error = describeError(err)));
+				}
 			});
 			this.#timers.push(
 				// The date decides ages and birthday months: follow midnight in the shop's zone.

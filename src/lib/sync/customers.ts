@@ -75,7 +75,8 @@ export function deleteCustomer(map: Y.Map<unknown>, id: string, now: string): vo
 
 /**
  * Field edits made on a tablet that had not yet heard of the deletion arrive after it; they carry
- * personal data of a deleted customer and are removed by whichever tablet sees them.
+ * personal data of a deleted customer and are removed by whichever tablet sees them
+ * (DexieCustomerService.removeOrphans).
  */
 export function orphanedFieldKeys(map: Y.Map<unknown>, id: string): string[] {
 	const base = map.get(id) as BaseValue | Tombstone | undefined;
