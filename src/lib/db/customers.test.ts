@@ -234,7 +234,11 @@ describe('two tablets exchanging Yjs updates', () => {
 		await exchange(a, b, name);
 		await a.service.remove(r.id);
 		await b.service.update(r.id, { ...jose(), notes: 'edited offline' });
+		const announced: string[] = [];
+		a.store.subscribe((changes) => announced.push(...(changes['customers:orphaned'] ?? [])));
 		await exchange(a, b, name);
+		// The projection saw the deleted customer's late edit and says so (the app then cleans it up).
+		expect(announced).toEqual([r.id]);
 		expect(await a.service.get(r.id)).toBeUndefined();
 		expect(await b.service.get(r.id)).toBeUndefined();
 

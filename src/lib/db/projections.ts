@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import type { Projection } from '$lib/sync/docstore';
 import type { ShopDB, CustomerRecord } from './schema';
 import type { Customer } from '$lib/domain/customer';
-import { customersMap, idOfKey, readCustomer } from '$lib/sync/customers';
+import { customersMap, idOfKey, orphanedFieldKeys, readCustomer } from '$lib/sync/customers';
 import { SETTINGS_DOC } from '$lib/sync/docnames';
 import { SETTINGS_MAP, readSettings } from '$lib/sync/settings';
 import { searchKeys, sortName } from '$lib/domain/search';
@@ -13,9 +13,16 @@ export function toRecord(c: Customer): CustomerRecord {
 	return { ...c, k: searchKeys(c), sortName: sortName(c) };
 }
 
+/**
+ * Deleted customers seen with late field edits during a flush, by the flush's database
+ * connection (apply and finish of one flush share it); see DexieCustomerService.removeOrphans.
+ */
+const orphaned = new WeakMap<ShopDB, string[]>();
+
 export const customersProjection: Projection = {
 	kind: 'customers',
 	tables: ['customers'],
+	finishKind: 'customers:orphaned',
 	matches: (name) => name.startsWith('customers-'),
 	observe(doc, dirty) {
 		customersMap(doc).observe((event) => {
@@ -30,10 +37,18 @@ export const customersProjection: Projection = {
 			const state = readCustomer(map, id);
 			if (state.kind === 'live') puts.push(toRecord(state.customer));
 			else deletes.push(id);
+			if (state.kind === 'deleted' && orphanedFieldKeys(map, id).length > 0) {
+				orphaned.set(db, [...(orphaned.get(db) ?? []), id]);
+			}
 		}
 		// put(): the projection is the whole derived record, replaced wholesale from the Yjs state.
 		if (puts.length) await db.customers.bulkPut(puts);
 		if (deletes.length) await db.customers.bulkDelete(deletes);
+	},
+	async finish(db: ShopDB) {
+		const ids = orphaned.get(db) ?? [];
+		orphaned.delete(db);
+		return ids;
 	}
 };
 

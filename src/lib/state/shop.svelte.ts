@@ -115,14 +115,10 @@ export class ShopState {
 			if (device) this.device = device;
 			this.#store.subscribe((changes) => {
 				if (changes.settings) void this.#readSettings();
-				// A customer who is gone from the tables may still have late edits in Yjs: clear them.
-				const gone = changes.customers;
-				if (gone?.length) {
-					void db.customers
-						.bulkGet(gone)
-						.then((rows) => gone.filter((_, i) => !rows[i]))
-						.then((ids) => (ids.length ? this.customers.removeOrphans(ids) : 0))
-						.catch((err) => (this.error = describeError(err)));
+				// Late edits of a deleted customer (found by the projection): clear them from Yjs.
+				const orphaned = changes['customers:orphaned'];
+				if (orphaned?.length) {
+					void this.customers.removeOrphans(orphaned).catch((err) => (this.error = describeError(err)));
 				}
 			});
 			this.#timers.push(

@@ -38,6 +38,8 @@ export interface Projection {
 	 * computed once however many documents the flush touched.
 	 */
 	finish?(db: ShopDB): Promise<string[]>;
+	/** Key under which finish()'s ids are announced; `<kind>:derived` by default. */
+	finishKind?: string;
 }
 
 export interface ChangeSet {
@@ -321,7 +323,7 @@ export class DocStore {
 				}
 				for (const p of involved) {
 					const derived = await p.finish?.(db);
-					if (derived?.length) (changes[`${p.kind}:derived`] ??= []).push(...derived);
+					if (derived?.length) (changes[p.finishKind ?? `${p.kind}:derived`] ??= []).push(...derived);
 				}
 			});
 		} catch (err) {
