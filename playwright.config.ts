@@ -12,6 +12,8 @@ process.env.SHOP_CRM_TEST_DATA_DIR ??= resolve('test-results', `relay-data-${pro
 
 export default defineConfig({
 	testDir: 'tests',
+	// Vitest's Node tests (tests/unit/*.test.ts) live here too; Playwright runs the *.spec.ts files.
+	testMatch: '**/*.spec.ts',
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
 	fullyParallel: false,

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
-		include: ['src/**/*.test.ts', 'sync-server/src/**/*.test.ts'],
+		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'sync-server/src/**/*.test.ts'],
 		environment: 'node',
 		setupFiles: ['src/test-setup.ts'],
 		testTimeout: 30_000

@@ -17,8 +17,8 @@ import { generateCustomers, DEMO_STORES } from '../src/lib/domain/demo';
 import { seededIds } from '../src/lib/domain/ids';
 import { mulberry32 } from '../src/lib/domain/random';
 import type { CustomerDraft } from '../src/lib/domain/customer';
-import { customersMap, writeNewCustomer, writeCustomerFields, deleteCustomer } from '../src/lib/sync/customers';
-import { allCustomerDocNames, customerDocName } from '../src/lib/sync/docnames';
+import { customersMap, writeNewCustomer, writeCustomerFields, deleteCustomer } from '../src/lib/customers/yjs';
+import { allCustomerDocNames, customerDocName } from '../src/lib/store/docnames';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY } from '../tests/support/env';
 import { generateCustomers, DEMO_STORES } from '../src/lib/domain/demo';
 import type { CustomerDraft } from '../src/lib/domain/customer';
-import { customerDocName } from '../src/lib/sync/docnames';
+import { customerDocName } from '../src/lib/store/docnames';
 
 type Record_ = (figure: string, value: string, aim?: string) => void;
 

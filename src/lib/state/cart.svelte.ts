@@ -8,7 +8,7 @@ import type { Customer } from '$lib/domain/customer';
 import type { FieldError } from '$lib/domain/errors';
 import { parseMoney } from '$lib/domain/sales/items';
 import { shop } from './shop.svelte';
-import { balanceOf, tillStamp } from '$lib/components/sale/till';
+import { balanceOf, tillStamp } from '$lib/state/till';
 
 export type PayMethod = 'card' | 'cash';
 

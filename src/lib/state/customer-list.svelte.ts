@@ -13,7 +13,7 @@ import {
 	type SortKey,
 	type SortSpec
 } from '$lib/domain/list';
-import type { ChangeSet } from '$lib/sync/docstore';
+import type { ChangeSet } from '$lib/store/docstore';
 import { shop } from './shop.svelte';
 
 const LOAD_CHUNK = 5000;

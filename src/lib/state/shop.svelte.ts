@@ -1,15 +1,16 @@
 // The app's one shared state: the local database, the replicated settings, this device, today.
 // Components read it; every write goes through its services (STYLE 3 and 6).
 import { liveQuery } from 'dexie';
-import { ShopDB } from '$lib/db/schema';
-import { DocStore } from '$lib/sync/docstore';
-import { allProjections, SETTINGS_KEY } from '$lib/db/projections';
-import { createSalesProjections } from '$lib/db/sales-projections';
-import { DexieItemService, DexieSalesService } from '$lib/db/sales';
-import { SETTINGS_DOC } from '$lib/sync/docnames';
-import { writeSettings } from '$lib/sync/settings';
-import { DexieCustomerService } from '$lib/db/customers';
-import type { ImportProgress } from '$lib/db/api';
+import { ShopDB } from '$lib/store/schema';
+import { DocStore } from '$lib/store/docstore';
+import { allProjections } from '$lib/projections';
+import { SETTINGS_KEY } from '$lib/settings/projection';
+import { createSalesProjections } from '$lib/sales/projections';
+import { DexieItemService, DexieSalesService } from '$lib/sales/service';
+import { SETTINGS_DOC } from '$lib/store/docnames';
+import { writeSettings } from '$lib/settings/yjs';
+import { DexieCustomerService } from '$lib/customers/service';
+import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
 import { todayIn } from '$lib/domain/dates';

@@ -25,9 +25,9 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import type { DocStore } from './docstore';
-import { covers } from './docstore';
-import { SETTINGS_DOC } from './docnames';
+import type { DocStore } from '$lib/store/docstore';
+import { covers } from '$lib/store/docstore';
+import { SETTINGS_DOC } from '$lib/store/docnames';
 
 export const INDEX_DOC = 'index';
 const HEADS = 'heads';

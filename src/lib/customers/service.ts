@@ -9,8 +9,8 @@ import { exactKey, searchPrefixes } from '$lib/domain/search';
 import { normalizePhone } from '$lib/domain/phone';
 import { normalizeEmail } from '$lib/domain/email';
 import { newId } from '$lib/domain/ids';
-import type { DocStore } from '$lib/sync/docstore';
-import { customerDocName } from '$lib/sync/docnames';
+import type { DocStore } from '$lib/store/docstore';
+import { customerDocName } from '$lib/store/docnames';
 import {
 	changedFields,
 	customersMap,
@@ -19,9 +19,9 @@ import {
 	readCustomer,
 	writeCustomerFields,
 	writeNewCustomer
-} from '$lib/sync/customers';
+} from '$lib/customers/yjs';
 import type { CustomerService, ImportOutcome, ImportProgress, WriteResult } from './api';
-import type { CustomerRecord } from './schema';
+import type { CustomerRecord } from '$lib/store/schema';
 
 export interface ServiceContext {
 	validation(): ValidationContext;

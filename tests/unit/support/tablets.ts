@@ -1,11 +1,11 @@
 // Test support: simulated tablets (fake-indexeddb + DocStore + services + SyncEngine) talking to an
 // in-process relay over real websockets. Used by the engine and convergence tests only.
 import WebSocket from 'ws';
-import { ShopDB } from '$lib/db/schema';
-import { DocStore } from './docstore';
-import { allProjections } from '$lib/db/projections';
-import { DexieCustomerService } from '$lib/db/customers';
-import { SyncEngine, type SyncCredentials, type SyncEngineOptions } from './engine';
+import { ShopDB } from '$lib/store/schema';
+import { DocStore } from '$lib/store/docstore';
+import { allProjections } from '$lib/projections';
+import { DexieCustomerService } from '$lib/customers/service';
+import { SyncEngine, type SyncCredentials, type SyncEngineOptions } from '$lib/sync/engine';
 import { seededIds } from '$lib/domain/ids';
 import { createRelay, type Relay } from '../../../sync-server/src/server';
 import { MemoryStorage } from '../../../sync-server/src/storage/memory';

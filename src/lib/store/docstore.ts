@@ -9,7 +9,7 @@
 // Documents are loaded on demand and dropped again when idle: IndexedDB, not memory, is where the
 // data lives for reading (see ARCHITECTURE.md, "Scale to design for").
 import * as Y from 'yjs';
-import type { ShopDB } from '$lib/db/schema';
+import type { ShopDB } from '$lib/store/schema';
 
 /** Transaction origin of edits made on this tablet. */
 export const LOCAL_ORIGIN = 'local';

@@ -10,8 +10,8 @@ import WebSocket from 'ws';
 import { Rng } from '$lib/domain/random';
 import { emptyDraft, GENDERS, type CustomerDraft, type Gender } from '$lib/domain/customer';
 import type { ShopSettings } from '$lib/domain/settings';
-import type { CustomerRecord } from '$lib/db/schema';
-import { SETTINGS_KEY } from '$lib/db/projections';
+import type { CustomerRecord } from '$lib/store/schema';
+import { SETTINGS_KEY } from '$lib/settings/projection';
 
 // ---------------------------------------------------------------------------------------------
 // Faulty websockets

@@ -31,26 +31,3 @@ export async function tillStamp(): Promise<TillStamp> {
 export async function balanceOf(customerId: string): Promise<number> {
 	return (await shop.sales.stats(customerId))?.pointsBalance ?? 0;
 }
-
-/** '21 Nov 2026, 14:05' in the shop's time zone. */
-export function formatDateTime(iso: string, timeZone: string): string {
-	const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
-	try {
-		return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone }).format(Date.parse(iso));
-	} catch {
-		return new Intl.DateTimeFormat('en-GB', opts).format(Date.parse(iso));
-	}
-}
-
-/** ['21 Nov 2026', '14:05'] in the shop's time zone, for two-line table cells. */
-export function dateAndTime(iso: string, timeZone: string): [string, string] {
-	const t = Date.parse(iso);
-	const fmt = (o: Intl.DateTimeFormatOptions) => {
-		try {
-			return new Intl.DateTimeFormat('en-GB', { ...o, timeZone }).format(t);
-		} catch {
-			return new Intl.DateTimeFormat('en-GB', o).format(t);
-		}
-	};
-	return [fmt({ day: 'numeric', month: 'short', year: 'numeric' }), fmt({ hour: '2-digit', minute: '2-digit' })];
-}

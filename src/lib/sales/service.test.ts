@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ShopDB } from './schema';
-import { DocStore } from '$lib/sync/docstore';
-import { allProjections } from './projections';
-import { createSalesProjections } from './sales-projections';
-import { DexieCustomerService } from './customers';
-import { DexieItemService, DexieSalesService } from './sales';
+import { ShopDB } from '$lib/store/schema';
+import { DocStore } from '$lib/store/docstore';
+import { allProjections } from '$lib/projections';
+import { createSalesProjections } from './projections';
+import { DexieCustomerService } from '$lib/customers/service';
+import { DexieItemService, DexieSalesService } from './service';
 import { emptyDraft } from '$lib/domain/customer';
 import { seededIds } from '$lib/domain/ids';
 import type { Sale } from '$lib/domain/sales/types';
-import { salesDocName } from '$lib/sync/docnames';
+import { salesDocName } from '$lib/store/docnames';
 import { messageFor } from '$lib/domain/errors';
 
 const TODAY = '2026-11-23';

@@ -11,11 +11,11 @@ import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import { Rng } from '$lib/domain/random';
 import { emptyDraft, type Customer, type CustomerDraft } from '$lib/domain/customer';
-import { customersMap } from './customers';
-import { customerDocName, SETTINGS_DOC } from './docnames';
-import { LOCAL_ORIGIN } from './docstore';
-import { SETTINGS_MAP, writeSettings } from './settings';
-import { createShop, eventually, makeTablet, pairDevice, startTestRelay, type Tablet, type TestRelay } from './testing';
+import { customersMap } from '$lib/customers/yjs';
+import { customerDocName, SETTINGS_DOC } from '$lib/store/docnames';
+import { LOCAL_ORIGIN } from '$lib/store/docstore';
+import { SETTINGS_MAP, writeSettings } from '$lib/settings/yjs';
+import { createShop, eventually, makeTablet, pairDevice, startTestRelay, type Tablet, type TestRelay } from './support/tablets';
 import {
 	DataGen,
 	DEFAULT_FAULTS,
@@ -26,7 +26,7 @@ import {
 	faultySocketClass,
 	type EditableField,
 	type WireFaults
-} from './convergence-support';
+} from './support/convergence';
 
 const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 20);
 const OPS = Number(process.env.CONVERGENCE_OPS ?? 80);

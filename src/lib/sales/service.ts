@@ -1,14 +1,14 @@
 // Sales, items and loyalty points: every write goes through the DocStore (validate → one Yjs
 // transaction → persisted + projected in one IndexedDB transaction), like customers.
-import type { DocStore } from '$lib/sync/docstore';
-import { ITEMS_DOC, POINTS_DOC, salesDocName } from '$lib/sync/docnames';
-import { adjustmentsMap, itemsMap, salesMap, trackSale, writeSale } from '$lib/sync/sales';
+import type { DocStore } from '$lib/store/docstore';
+import { ITEMS_DOC, POINTS_DOC, salesDocName } from '$lib/store/docnames';
+import { adjustmentsMap, itemsMap, salesMap, trackSale, writeSale } from '$lib/sales/yjs';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import type { FieldError } from '$lib/domain/errors';
 import { fold } from '$lib/domain/text';
 import { newId } from '$lib/domain/ids';
-import type { ItemService, SaleResult, SalesService } from './sales-api';
+import type { ItemService, SaleResult, SalesService } from './api';
 import { computeStats } from '$lib/domain/sales/stats';
 
 export interface SalesContext {

@@ -1,12 +1,10 @@
-// Projections: Yjs state → Dexie tables. Called by the DocStore inside its flush transaction for
+// The customers projection: Yjs state → the customers table. Called by the DocStore inside its flush transaction for
 // every change, local or remote, so both take exactly the same path.
 import * as Y from 'yjs';
-import type { Projection } from '$lib/sync/docstore';
-import type { ShopDB, CustomerRecord } from './schema';
+import type { Projection } from '$lib/store/docstore';
+import type { ShopDB, CustomerRecord } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
-import { customersMap, idOfKey, orphanedFieldKeys, readCustomer } from '$lib/sync/customers';
-import { SETTINGS_DOC } from '$lib/sync/docnames';
-import { SETTINGS_MAP, readSettings } from '$lib/sync/settings';
+import { customersMap, idOfKey, orphanedFieldKeys, readCustomer } from '$lib/customers/yjs';
 import { searchKeys, sortName } from '$lib/domain/search';
 
 export function toRecord(c: Customer): CustomerRecord {
@@ -51,19 +49,3 @@ export const customersProjection: Projection = {
 		return ids;
 	}
 };
-
-export const SETTINGS_KEY = 'settings';
-
-export const settingsProjection: Projection = {
-	kind: 'settings',
-	tables: ['kv'],
-	matches: (name) => name === SETTINGS_DOC,
-	observe(doc, dirty) {
-		doc.getMap(SETTINGS_MAP).observe((event) => dirty(SETTINGS_KEY, event.transaction.origin));
-	},
-	async apply(db: ShopDB, doc: Y.Doc) {
-		await db.kv.put({ key: SETTINGS_KEY, value: readSettings(doc) });
-	}
-};
-
-export const allProjections: Projection[] = [customersProjection, settingsProjection];

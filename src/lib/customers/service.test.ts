@@ -1,12 +1,12 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import * as Y from 'yjs';
-import { ShopDB } from './schema';
-import { DocStore } from '$lib/sync/docstore';
-import { allProjections } from './projections';
-import { DexieCustomerService, IMPORT_CHUNK } from './customers';
+import { ShopDB } from '$lib/store/schema';
+import { DocStore } from '$lib/store/docstore';
+import { allProjections } from '$lib/projections';
+import { DexieCustomerService, IMPORT_CHUNK } from './service';
 import { emptyDraft, type CustomerDraft } from '$lib/domain/customer';
 import { seededIds } from '$lib/domain/ids';
-import { customerDocName } from '$lib/sync/docnames';
+import { customerDocName } from '$lib/store/docnames';
 
 const NOW = '2026-11-23T10:00:00.000Z';
 let dbCounter = 0;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyDraft, type CustomerDraft } from '$lib/domain/customer';
-import { createShop, eventually, makeTablet, pairDevice, startTestRelay, type Tablet, type TestRelay } from './testing';
+import { createShop, eventually, makeTablet, pairDevice, startTestRelay, type Tablet, type TestRelay } from './support/tablets';
 
 const NOW = '2026-11-23T10:00:00.000Z';
 const draft = (over: Partial<CustomerDraft>): CustomerDraft => ({ ...emptyDraft(NOW), ...over });

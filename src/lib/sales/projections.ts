@@ -4,10 +4,10 @@
 // cannot depend on the order in which tablets' sales arrived, and a sale re-sent by an offline
 // tablet is the same row (keyed by its id), so it is never counted twice.
 import * as Y from 'yjs';
-import type { Projection } from '$lib/sync/docstore';
-import type { ItemRecord, ShopDB } from './schema';
-import { ITEMS_DOC, POINTS_DOC } from '$lib/sync/docnames';
-import { adjustmentsMap, itemsMap, readSale, saleIdOfKey, salesMap } from '$lib/sync/sales';
+import type { Projection } from '$lib/store/docstore';
+import type { ItemRecord, ShopDB } from '$lib/store/schema';
+import { ITEMS_DOC, POINTS_DOC } from '$lib/store/docnames';
+import { adjustmentsMap, itemsMap, readSale, saleIdOfKey, salesMap } from '$lib/sales/yjs';
 import type { Item } from '$lib/domain/sales/types';
 import { computeStats } from '$lib/domain/sales/stats';
 import { fold } from '$lib/domain/text';
