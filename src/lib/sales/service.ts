@@ -10,6 +10,7 @@ import { fold } from '$lib/domain/text';
 import { newId } from '$lib/domain/ids';
 import type { ItemService, SaleResult, SalesService } from './api';
 import { computeStats } from '$lib/domain/sales/stats';
+import { deviceCode, parseReceiptNumber, receiptNumber, storeCode } from '$lib/domain/sales/receipt';
 
 export interface SalesContext {
 	now(): string;
@@ -17,8 +18,8 @@ export interface SalesContext {
 	timeZone(): string;
 	/** Who is recording (device name or cashier). */
 	by(): string;
-	/** Receipt prefix parts: the store's and this device's short codes. */
-	receiptPrefix(): { store: string; device: string };
+	/** Where receipt numbers are issued: the store's id and this installation's random id. */
+	receiptIssuer(): { storeId: string; installId: string };
 }
 
 const RECEIPT_SEQ_KEY = 'sales.receiptSeq';
@@ -38,8 +39,8 @@ export class DexieSalesService implements SalesService {
 
 	async nextReceiptNo(): Promise<string> {
 		const seq = (((await this.#db.kv.get(RECEIPT_SEQ_KEY))?.value as number) ?? 0) + 1;
-		const { store, device } = this.#ctx.receiptPrefix();
-		return `${store}-${device}-${String(seq).padStart(6, '0')}`;
+		const { storeId, installId } = this.#ctx.receiptIssuer();
+		return receiptNumber(storeCode(storeId), deviceCode(installId), seq);
 	}
 
 	async record(sale: Sale): Promise<SaleResult> {
@@ -63,8 +64,8 @@ export class DexieSalesService implements SalesService {
 	}
 
 	async #bumpReceiptSeq(receiptNo: string): Promise<void> {
-		const seq = Number(receiptNo.split('-').pop());
-		if (!Number.isFinite(seq)) return;
+		const seq = parseReceiptNumber(receiptNo)?.seq;
+		if (seq === undefined) return;
 		await this.#db.transaction('rw', this.#db.kv, async () => {
 			const current = ((await this.#db.kv.get(RECEIPT_SEQ_KEY))?.value as number) ?? 0;
 			// put(): one counter, never lowered.

@@ -97,10 +97,7 @@ export class ShopState {
 				today: () => this.today,
 				timeZone: () => this.settings.timeZone,
 				by: () => this.device.name,
-				receiptPrefix: () => ({
-					store: storeCode(this.device.storeId),
-					device: installId.slice(0, 5).toUpperCase()
-				})
+				receiptIssuer: () => ({ storeId: this.device.storeId, installId })
 			});
 			this.#items = new DexieItemService(this.#store);
 			this.#customers = new DexieCustomerService(this.#store, {
@@ -236,11 +233,6 @@ export class ShopState {
 		this.error = null;
 		this.settings = structuredClone(DEFAULT_SETTINGS);
 	}
-}
-
-/** Short store code for receipt numbers: 'camden' → 'CAM'. */
-function storeCode(storeId: string): string {
-	return (storeId.replace(/[^a-z0-9]/gi, '').slice(0, 3) || 'STO').toUpperCase();
 }
 
 export const shop = new ShopState();
