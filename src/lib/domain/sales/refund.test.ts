@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { messageFor } from '../errors';
 import { Rng } from '../random';
+import { saleTotals } from './totals';
 import { finaliseSale, priceCart, type Cart } from './cart';
 import { buildRefund, refundableLines } from './refund';
 import { DEFAULT_LOYALTY, type Item, type Sale } from './types';
@@ -102,11 +103,7 @@ describe('refunds', () => {
 			o.lines[0] = { ...o.lines[0], qty, discount: rng.int(0, Math.min(999, qty * 850)) };
 			o.lines[1] = { ...o.lines[1], pointsRedeemed: rng.int(0, 2500), pointsValue: 0 };
 			o.lines[1].pointsValue = o.lines[1].pointsRedeemed;
-			o.subtotal = o.lines.reduce((t, l) => t + l.unitPrice * l.qty, 0);
-			o.discountTotal = o.lines.reduce((t, l) => t + l.discount, 0);
-			o.pointsValue = o.lines.reduce((t, l) => t + l.pointsValue, 0);
-			o.pointsRedeemed = o.pointsValue;
-			o.total = o.subtotal - o.discountTotal - o.pointsValue;
+			Object.assign(o, saleTotals(o.lines));
 			o.pointsEarned = rng.int(0, 200);
 			const refunds: Sale[] = [];
 			for (;;) {
