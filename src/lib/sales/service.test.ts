@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
@@ -130,15 +130,27 @@ describe('sales data layer', () => {
 		const id = await customer(t);
 		await t.sales.record(sale({ id: 's1', receiptNo: 'CAM-D2-000001', customerId: id }));
 		const dup = await t.sales.record(sale({ id: 's2', receiptNo: 'CAM-D2-000001' }));
-		expect(dup.ok).toBe(false);
-		if (!dup.ok) expect(dup.errors[0].code).toBe('receipt-duplicate');
-		const greedy = await t.sales.record(sale({ id: 's3', receiptNo: 'CAM-D2-000002', customerId: id, pointsRedeemed: 26 }));
-		expect(greedy.ok).toBe(false);
-		if (!greedy.ok) {
-			expect(greedy.errors[0].code).toBe('points-exceed-balance');
-			expect(messageFor(greedy.errors[0])).toBe('Only 25 points available');
-		}
+		assert(!dup.ok, 'a duplicate receipt number was accepted');
+		expect(dup.errors[0].code).toBe('receipt-duplicate');
+		const lines = [{ ...sale({ id: '', receiptNo: '' }).lines[0], pointsRedeemed: 26 }];
+		const greedy = await t.sales.record(sale({ id: 's3', receiptNo: 'CAM-D2-000002', customerId: id, lines, pointsRedeemed: 26 }));
+		assert(!greedy.ok, 'redeeming more points than the balance was accepted');
+		expect(greedy.errors.map((e) => e.code)).toEqual(['points-exceed-balance']);
+		expect(messageFor(greedy.errors[0])).toBe('Only 25 points available');
 		expect(await t.db.sales.count()).toBe(1);
+	});
+
+	it('refuses a sale whose totals its lines do not add up to, and imports none of a batch holding one', async () => {
+		const t = tablet(23);
+		const wrong = await t.sales.record(sale({ id: 'w1', receiptNo: 'CAM-D2-000003', total: 2400 }));
+		assert(!wrong.ok, 'a sale with a wrong total was recorded');
+		expect(wrong.errors).toEqual([{ field: 'total', code: 'sale-totals-inconsistent', params: { total: 'total' } }]);
+		const empty = await t.sales.record(sale({ id: 'w2', receiptNo: 'CAM-D2-000004', lines: [] }));
+		assert(!empty.ok, 'a sale without lines was recorded');
+		expect(empty.errors.map((e) => e.code)).toContain('cart-empty');
+		const batch = [sale({ id: 'h1', receiptNo: 'OLD-1' }), sale({ id: 'h2', receiptNo: 'OLD-2', subtotal: 1 })];
+		await expect(t.sales.importMany(batch)).rejects.toThrow(/Receipt OLD-2 not saved/);
+		expect(await t.db.sales.count()).toBe(0);
 	});
 
 	it('two tablets selling offline to one customer: both sales, summed spend and points, none twice', async () => {
@@ -213,8 +225,34 @@ describe('sales data layer', () => {
 		expect((await t.items.findByCode('5012345678900'))?.id).toBe('i1');
 		expect((await t.items.findByCode('mug-1'))?.id).toBe('i1');
 		expect((await t.items.search('blue mu')).map((i) => i.id)).toEqual(['i1']);
-		const clash = await t.items.save({ ...item, id: 'i2' });
-		expect(clash.ok).toBe(false);
+		const clash = await t.items.save({ ...item, id: 'i2', barcode: '' });
+		assert(!clash.ok, 'a second item with the same SKU was saved');
+		expect(clash.errors.map((e) => messageFor(e))).toEqual(['SKU MUG-1 is already used by Mug, blue']);
+		const sameBarcode = await t.items.save({ ...item, id: 'i3', sku: 'MUG-2' });
+		assert(!sameBarcode.ok, 'a second item with the same barcode was saved');
+		expect(sameBarcode.errors.map((e) => e.code)).toEqual(['barcode-duplicate']);
+	});
+
+	it('validates every item it writes, one by one or imported', async () => {
+		const t = tablet(24);
+		const item = {
+			id: 'v1', sku: ' TEA-1 ', barcode: '', name: '  Green   tea ', brand: '', category: '', variant: '',
+			price: 450, cost: 100, redeem: 'none' as const, pointsPrice: 0, active: true
+		};
+		const bad = await t.items.save({ ...item, name: '', price: 0, redeem: 'full' });
+		assert(!bad.ok, 'an item without name, price or points price was saved');
+		expect(bad.errors.map((e) => e.code)).toEqual(['item-name-required', 'item-price-missing', 'points-price-missing']);
+		const badCode = await t.items.save({ ...item, barcode: '5012345678901' });
+		assert(!badCode.ok, 'a barcode with a wrong check digit was saved');
+		expect(badCode.errors.map((e) => e.code)).toEqual(['barcode-check-digit']);
+		expect(await t.db.items.count()).toBe(0);
+		// What is written is the validated item: trimmed and with single spaces.
+		expect(await t.items.save(item)).toEqual({ ok: true, id: 'v1' });
+		expect(await t.items.get('v1')).toMatchObject({ sku: 'TEA-1', name: 'Green tea' });
+
+		const batch = [{ ...item, id: 'v2', sku: 'TEA-2' }, { ...item, id: 'v3', sku: 'TEA-3', cost: -5 }];
+		await expect(t.items.importMany(batch)).rejects.toThrow(/Item TEA-3 not saved/);
+		expect(await t.db.items.count()).toBe(1);
 	});
 });
 

@@ -5,7 +5,9 @@ import { ITEMS_DOC, POINTS_DOC, salesDocName } from '$lib/store/docnames';
 import { adjustmentsMap, itemsMap, salesMap, trackSale, writeSale } from '$lib/sales/yjs';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
-import type { FieldError } from '$lib/domain/errors';
+import { InvalidWriteError, type FieldError } from '$lib/domain/errors';
+import { validateItem } from '$lib/domain/sales/items';
+import { validateSale } from '$lib/domain/sales/totals';
 import { fold } from '$lib/domain/text';
 import { newId } from '$lib/domain/ids';
 import type { ItemService, SaleResult, SalesService } from './api';
@@ -44,8 +46,7 @@ export class DexieSalesService implements SalesService {
 	}
 
 	async record(sale: Sale): Promise<SaleResult> {
-		const errors: FieldError[] = [];
-		if (sale.lines.length === 0) errors.push({ field: 'lines', code: 'cart-empty' });
+		const errors = validateSale(sale);
 		const existing = await this.#db.sales.where('receiptNo').equals(sale.receiptNo).first();
 		if (existing && existing.id !== sale.id) {
 			errors.push({ field: 'receiptNo', code: 'receipt-duplicate', params: { receiptNo: sale.receiptNo } });
@@ -78,6 +79,11 @@ export class DexieSalesService implements SalesService {
 		sales: Sale[],
 		opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
 	): Promise<{ imported: number; cancelled: boolean }> {
+		// Already checked row by row by the import: an invalid sale here is a bug, and nothing is written.
+		for (const sale of sales) {
+			const errors = validateSale(sale);
+			if (errors.length) throw new InvalidWriteError(`Receipt ${sale.receiptNo}`, errors);
+		}
 		const CHUNK = 2000;
 		let imported = 0;
 		opts.onProgress?.({ done: 0, total: sales.length });
@@ -250,11 +256,17 @@ export class DexieItemService implements ItemService {
 		return this.#db.items.orderBy('sku').toArray();
 	}
 
-	async save(item: Item): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }> {
-		const clash = await this.#db.items.where('sku').equals(item.sku).first();
+	async save(draft: Item): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }> {
+		const { item, errors } = validateItem(draft);
+		const clash = item.sku && (await this.#db.items.where('sku').equals(item.sku).first());
 		if (clash && clash.id !== item.id) {
-			return { ok: false, errors: [{ field: 'sku', code: 'sku-duplicate', params: { sku: item.sku, name: clash.name } }] };
+			errors.push({ field: 'sku', code: 'sku-duplicate', params: { sku: item.sku, ownerName: clash.name } });
 		}
+		const holder = item.barcode && (await this.findByCode(item.barcode));
+		if (holder && holder.id !== item.id && holder.barcode.toLowerCase() === item.barcode.toLowerCase()) {
+			errors.push({ field: 'barcode', code: 'barcode-duplicate', params: { barcode: item.barcode, ownerName: holder.name } });
+		}
+		if (errors.length) return { ok: false, errors };
 		await this.#store.transact([ITEMS_DOC], (docs) => itemsMap(docs.get(ITEMS_DOC)!).set(item.id, item));
 		return { ok: true, id: item.id };
 	}
@@ -263,6 +275,11 @@ export class DexieItemService implements ItemService {
 		items: Item[],
 		opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
 	): Promise<{ imported: number; cancelled: boolean }> {
+		// The import checked every row already: an invalid one here is a bug, and nothing is written.
+		const checked = items.map((draft) => validateItem(draft));
+		const bad = checked.find((c) => c.errors.length);
+		if (bad) throw new InvalidWriteError(`Item ${bad.item.sku || bad.item.id}`, bad.errors);
+		items = checked.map((c) => c.item);
 		let imported = 0;
 		const CHUNK = 1000;
 		for (let i = 0; i < items.length; i += CHUNK) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { saleTotals } from './totals';
+import { saleTotals, validateSale } from './totals';
+import type { Sale } from './types';
 
 const line = (qty: number, unitPrice: number, discount = 0, points = 0) => ({
 	qty,
@@ -35,5 +36,25 @@ describe('saleTotals', () => {
 			pointsValue: 400,
 			total: 600
 		});
+	});
+});
+
+describe('validateSale', () => {
+	const lines = [
+		{ itemId: 'm', sku: 'M', name: 'Mug', brand: '', category: '', variant: '', qty: 2, unitPrice: 850, unitCost: 300,
+			discount: 170, discountReason: 'Staff', pointsRedeemed: 0, pointsValue: 0 }
+	];
+	const sale: Sale = {
+		id: 's1', receiptNo: 'CAM-7F3K-000001', at: '2026-11-20T12:00:00.000Z', storeId: 'camden', deviceId: '7F3K',
+		deviceName: 'Till 1', cashier: 'Sam', customerId: null, lines, payments: [{ method: 'card', amount: 1530 }],
+		...saleTotals(lines), change: 0, pointsEarned: 15, refundOf: null, currency: 'GBP'
+	};
+	it('accepts a sale whose totals are its lines’ and names each total that is not', () => {
+		expect(validateSale(sale)).toEqual([]);
+		expect(validateSale({ ...sale, subtotal: 1600, total: 1500 }).map((e) => [e.field, e.code])).toEqual([
+			['subtotal', 'sale-totals-inconsistent'],
+			['total', 'sale-totals-inconsistent']
+		]);
+		expect(validateSale({ ...sale, lines: [] }).map((e) => e.code)).toEqual(['cart-empty']);
 	});
 });

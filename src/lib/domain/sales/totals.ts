@@ -1,6 +1,7 @@
 // The one place a sale's totals are added up from its lines: the till, refunds, the sales CSV
 // import and the demo generator all call it, so a receipt's figures always agree with its lines.
-import type { SaleLine } from './types';
+import type { FieldError } from '../errors';
+import type { Sale, SaleLine } from './types';
 
 export type TotalledLine = Pick<SaleLine, 'qty' | 'unitPrice' | 'discount' | 'pointsValue' | 'pointsRedeemed'>;
 
@@ -28,4 +29,21 @@ export function saleTotals(lines: readonly TotalledLine[]): SaleTotals {
 		pointsRedeemed += l.pointsRedeemed;
 	}
 	return { subtotal, discountTotal, pointsValue, pointsRedeemed, total: subtotal - discountTotal - pointsValue };
+}
+
+const TOTAL_FIELDS: Record<keyof SaleTotals, string> = {
+	subtotal: 'subtotal',
+	discountTotal: 'discounts',
+	pointsValue: 'points value',
+	pointsRedeemed: 'points redeemed',
+	total: 'total'
+};
+
+/** What makes a sale unfit to record: no lines, or totals its lines do not add up to. */
+export function validateSale(sale: Sale): FieldError[] {
+	if (sale.lines.length === 0) return [{ field: 'lines', code: 'cart-empty' }];
+	const sums = saleTotals(sale.lines);
+	return (Object.keys(TOTAL_FIELDS) as (keyof SaleTotals)[])
+		.filter((k) => sale[k] !== sums[k])
+		.map((k) => ({ field: k, code: 'sale-totals-inconsistent', params: { total: TOTAL_FIELDS[k] } }));
 }
