@@ -14,6 +14,7 @@ import {
 	type SortSpec
 } from '$lib/domain/list';
 import type { ChangeSet } from '$lib/store/docstore';
+import { STATS_ALL_KIND, STATS_KIND } from '$lib/derive/api';
 import { shop } from './shop.svelte';
 
 const LOAD_CHUNK = 5000;
@@ -134,8 +135,10 @@ export class CustomerListState {
 	}
 
 	async #onChanges(changes: ChangeSet): Promise<void> {
-		// A sale or an adjustment (here or synced) changes the statistics of the customers named.
-		const statIds = [...new Set([...(changes['sales:derived'] ?? []), ...(changes['points:derived'] ?? [])])];
+		// The derive worker recomputed statistics (after a sale or adjustment here or synced), or all
+		// of them (a rebuild, midnight).
+		if (changes[STATS_ALL_KIND] && this.#loaded) await this.#reloadStats();
+		const statIds = changes[STATS_KIND] ?? [];
 		if (statIds.length && this.#loaded) await this.#patchStats(statIds);
 		else for (const id of statIds) this.#staleStats.add(id);
 		const ids = changes.customers;
@@ -156,6 +159,12 @@ export class CustomerListState {
 		});
 		this.#all = removed.size ? next.filter((r) => !removed.has(r.id)) : next;
 		if (this.query.trim()) void this.#runSearch(this.query);
+	}
+
+	async #reloadStats(): Promise<void> {
+		const stats = new Map<string, CustomerStats>();
+		for (const st of await shop.db.customerStats.toArray()) stats.set(st.customerId, st);
+		this.#all = this.#all.map((r) => withStats(r, stats.get(r.id)));
 	}
 
 	async #patchStats(customerIds: string[]): Promise<void> {
