@@ -67,9 +67,8 @@ export class CustomerListState {
 			if (stopped) return;
 			this.#storedCount = count;
 			this.#firstPage = first.map(toListRow);
-			// Statistics exist only for customers who bought something: one read of them all, joined by id.
-			const stats = new Map<string, CustomerStats>();
-			for (const st of await db.customerStats.toArray()) stats.set(st.customerId, st);
+			// Statistics exist only for customers who bought something: read them all, joined by id.
+			const stats = await allStats(() => stopped);
 			if (stopped) return;
 			const all: CustomerListRow[] = [];
 			let last: string | null = null;
@@ -162,8 +161,7 @@ export class CustomerListState {
 	}
 
 	async #reloadStats(): Promise<void> {
-		const stats = new Map<string, CustomerStats>();
-		for (const st of await shop.db.customerStats.toArray()) stats.set(st.customerId, st);
+		const stats = await allStats();
 		this.#all = this.#all.map((r) => withStats(r, stats.get(r.id)));
 	}
 
@@ -177,5 +175,23 @@ export class CustomerListState {
 			return withStats(r, byId.get(r.id));
 		});
 		if (changed) this.#all = next;
+	}
+}
+
+/** Rows of statistics read per step: each read is a short task, so the till never stutters. */
+const STATS_CHUNK = 2000;
+
+/** Every customer's statistics by id, read in short steps with a pause between them. */
+async function allStats(stopped: () => boolean = () => false): Promise<Map<string, CustomerStats>> {
+	const stats = new Map<string, CustomerStats>();
+	let last: string | null = null;
+	for (;;) {
+		const chunk: CustomerStats[] = await (last === null
+			? shop.db.customerStats.orderBy(':id').limit(STATS_CHUNK).toArray()
+			: shop.db.customerStats.where(':id').above(last).limit(STATS_CHUNK).toArray());
+		for (const st of chunk) stats.set(st.customerId, st);
+		if (chunk.length < STATS_CHUNK || stopped()) return stats;
+		last = chunk[chunk.length - 1].customerId;
+		await new Promise((r) => setTimeout(r, 0));
 	}
 }
