@@ -42,8 +42,11 @@ export interface SalesService {
 	track(saleId: string, customerId: string): Promise<{ ok: true } | { ok: false; errors: FieldError[] }>;
 	adjustPoints(customerId: string, points: number, reason: string): Promise<{ ok: true } | { ok: false; errors: FieldError[] }>;
 	adjustmentsOf(customerId: string): Promise<PointAdjustment[]>;
-	/** Derived on this tablet from every sale and adjustment it holds. */
+	/**
+	 * Derived on this tablet from every sale and adjustment it holds, by the derive worker after
+	 * each flush: as derived so far (for live views, which update when it writes them).
+	 */
 	stats(customerId: string): Promise<CustomerStats | undefined>;
-	/** Rebuild every customer's statistics from scratch (also run when the date changes). */
-	recomputeAllStats(onProgress?: (p: { done: number; total: number }) => void): Promise<void>;
+	/** The same, once every change flushed so far is counted (balance checks). */
+	settledStats(customerId: string): Promise<CustomerStats | undefined>;
 }

@@ -11,7 +11,6 @@ import { validateSale } from '$lib/domain/sales/totals';
 import { fold } from '$lib/domain/text';
 import { newId } from '$lib/domain/ids';
 import type { ItemService, SaleResult, SalesService } from './api';
-import { computeStats } from '$lib/domain/sales/stats';
 import { deviceCode, parseReceiptNumber, receiptNumber, storeCode } from '$lib/domain/sales/receipt';
 
 export interface SalesContext {
@@ -22,6 +21,11 @@ export interface SalesContext {
 	by(): string;
 	/** Where receipt numbers are issued: the store's id and this installation's random id. */
 	receiptIssuer(): { storeId: string; installId: string };
+	/**
+	 * Resolves when statistics include every change flushed so far (they are derived after the
+	 * flush, by the derive worker): a balance check must not read one that lags a sale.
+	 */
+	settled?(): Promise<void>;
 }
 
 const RECEIPT_SEQ_KEY = 'sales.receiptSeq';
@@ -52,7 +56,7 @@ export class DexieSalesService implements SalesService {
 			errors.push({ field: 'receiptNo', code: 'receipt-duplicate', params: { receiptNo: sale.receiptNo } });
 		}
 		if (sale.customerId && sale.pointsRedeemed > 0) {
-			const balance = (await this.stats(sale.customerId))?.pointsBalance ?? 0;
+			const balance = (await this.settledStats(sale.customerId))?.pointsBalance ?? 0;
 			if (sale.pointsRedeemed > balance) {
 				errors.push({ field: 'points', code: 'points-exceed-balance', params: { available: String(Math.max(0, balance)) } });
 			}
@@ -162,48 +166,16 @@ export class DexieSalesService implements SalesService {
 		return rows.sort((a, b) => (a.at < b.at ? 1 : -1));
 	}
 
+	/** As derived so far (a live view updates when the derive worker writes them). */
 	stats(customerId: string): Promise<CustomerStats | undefined> {
 		return this.#db.customerStats.get(customerId);
 	}
 
-	async recomputeAllStats(onProgress?: (p: { done: number; total: number }) => void): Promise<void> {
-		const db = this.#db;
-		const withSales = (await db.sales.orderBy('customerId').uniqueKeys()) as string[];
-		const adjusted = (await db.adjustments.orderBy('customerId').uniqueKeys()) as string[];
-		const all = [...new Set([...withSales, ...adjusted])].sort();
-		const CHUNK = 2000;
-		const today = this.#ctx.today();
-		const zone = this.#ctx.timeZone();
-		for (let i = 0; i < all.length; i += CHUNK) {
-			const ids = all.slice(i, i + CHUNK);
-			const [lo, hi] = [ids[0], ids[ids.length - 1]];
-			await db.transaction('rw', db.sales, db.adjustments, db.customerStats, async () => {
-				// Ids in order: one range read per chunk brings every sale of these customers at once.
-				const [sales, adjustments] = await Promise.all([
-					db.sales.where('customerId').between(lo, hi, true, true).toArray(),
-					db.adjustments.where('customerId').between(lo, hi, true, true).toArray()
-				]);
-				const salesOf = groupBy(sales, (s) => s.customerId!);
-				const adjOf = groupBy(adjustments, (a) => a.customerId);
-				// put(): statistics are derived, replaced whole.
-				await db.customerStats.bulkPut(
-					ids.map((id) => computeStats(id, salesOf.get(id) ?? [], adjOf.get(id) ?? [], today, zone))
-				);
-			});
-			onProgress?.({ done: Math.min(i + CHUNK, all.length), total: all.length });
-		}
+	/** The customer's statistics once every change flushed so far is counted in them. */
+	async settledStats(customerId: string): Promise<CustomerStats | undefined> {
+		await this.#ctx.settled?.();
+		return this.#db.customerStats.get(customerId);
 	}
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-	const out = new Map<string, T[]>();
-	for (const row of rows) {
-		const k = key(row);
-		const list = out.get(k);
-		if (list) list.push(row);
-		else out.set(k, [row]);
-	}
-	return out;
 }
 
 export class DexieItemService implements ItemService {

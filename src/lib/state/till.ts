@@ -30,5 +30,5 @@ export async function tillStamp(): Promise<TillStamp> {
 
 /** The customer's points balance on this tablet (0 before their first sale). */
 export async function balanceOf(customerId: string): Promise<number> {
-	return (await shop.sales.stats(customerId))?.pointsBalance ?? 0;
+	return (await shop.sales.settledStats(customerId))?.pointsBalance ?? 0;
 }
