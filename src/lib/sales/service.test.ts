@@ -53,7 +53,7 @@ function tablet(seed: number) {
 		timeZone: () => 'Europe/London',
 		by: () => `Till ${seed}`,
 		receiptPrefix: () => ({ store: 'CAM', device: `D${seed}` }),
-		settled: () => derive.idle()
+		settled: () => derive.settled()
 	});
 	return { db, store, customers, sales, derive, items: new DexieItemService(store), strictFlushes };
 }
