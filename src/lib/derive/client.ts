@@ -85,6 +85,15 @@ export class DeriveClient {
 		});
 	}
 
+	/**
+	 * Resolves once every change flushed so far is counted in the statistics: what a balance check
+	 * at the till waits for. A rebuild going on meanwhile does not hold it up (drains go between
+	 * its chunks, and count customers it has not reached from scratch).
+	 */
+	async settled(): Promise<void> {
+		while (this.#draining || this.#dirty) await (this.#draining ?? Promise.resolve());
+	}
+
 	/** Resolves once everything queued so far is derived (and any rebuild or roll finished). */
 	async idle(): Promise<void> {
 		for (;;) {
@@ -113,7 +122,6 @@ export class DeriveClient {
 	}
 
 	async #drainLoop(): Promise<void> {
-		await this.start().catch(() => {});
 		while (this.#dirty && !this.#closed) {
 			this.#dirty = false;
 			try {

@@ -223,6 +223,26 @@ describe('rebuild', () => {
 		expect((await next.state())?.rebuild).toBeNull();
 	});
 
+	it('sales drained while a rebuild runs (between its chunks, before and after its cursor) are all counted once', async () => {
+		const t = await shopWithCustomers(9);
+		const d = await opened(t.name, { chunk: 2 });
+		const drains: Promise<unknown>[] = [];
+		let step = 0;
+		await d.rebuild(ctx('2026-11-23'), 'requested', (p) => {
+			if (p.done === 0) return;
+			step++;
+			// A customer the rebuild has passed, and one it has not reached yet.
+			const sold = [sale(`late${step}a`, 'c000', '2026-11-22T10:00:00Z'), sale(`late${step}b`, 'c008', '2026-11-22T10:00:00Z')];
+			drains.push(t.sell(...sold).then(() => d.drain(ctx('2026-11-23'))));
+		});
+		await Promise.all(drains);
+		await d.drain(ctx('2026-11-23'));
+		expect(step).toBe(5);
+		expect(await stored(t.db, '2026-11-23')).toEqual(await fromScratch(t.db, '2026-11-23'));
+		expect((await t.db.customerStats.get('c000'))?.visits).toBe(6);
+		expect((await t.db.customerStats.get('c008'))?.visits).toBe(6);
+	});
+
 	it('a new derivation version or time zone rebuilds on start; a new day only rolls the windows', async () => {
 		const t = await shopWithCustomers(4);
 		const d = await opened(t.name);

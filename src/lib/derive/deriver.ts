@@ -17,7 +17,7 @@ import {
 	type DeriveState,
 	type RebuildReason
 } from './api';
-import { countIntoStats, customersWithHistory, recomputeRange, removeStaleStats, rollStats, STATS_TABLES } from './stats';
+import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type History } from './stats';
 
 /** Queue rows merged into one derivation batch (one transaction). */
 const QUEUE_ROWS = 50;
@@ -33,8 +33,12 @@ export interface DeriveFaults {
 
 export class Deriver implements DeriveApi {
 	#db: ShopDB | null = null;
-	/** Batches never interleave: a drain waits for the rebuild chunk in flight, and vice versa. */
+	/**
+	 * Batches never interleave: a drain waits for the rebuild chunk in flight, and vice versa.
+	 * In this worker by a promise chain; across tabs (each has its worker) by a Web Lock.
+	 */
 	#lock: Promise<unknown> = Promise.resolve();
+	#waiting = 0;
 	#faults: DeriveFaults;
 	#chunk: number;
 	#count = { drain: 0, rebuild: 0, roll: 0 };
@@ -63,9 +67,27 @@ export class Deriver implements DeriveApi {
 	}
 
 	#run<T>(fn: () => Promise<T>): Promise<T> {
-		const next = this.#lock.then(fn);
+		this.#waiting++;
+		const next = this.#lock.then(() => {
+			this.#waiting--;
+			const locks = webLocks();
+			return locks ? (locks.request(this.#lockName, fn) as Promise<T>) : fn();
+		});
 		this.#lock = next.catch(() => {});
 		return next;
+	}
+
+	get #lockName(): string {
+		return `shop-crm-derive:${this.#database.name}`;
+	}
+
+	/** Whether a batch (here or in another tab's worker) waits for the lock a rebuild holds. */
+	async #othersWaiting(): Promise<boolean> {
+		if (this.#waiting > 0) return true;
+		const locks = webLocks();
+		if (!locks) return false;
+		const { pending = [] } = await locks.query();
+		return pending.some((l) => l.name === this.#lockName);
 	}
 
 	#fault(what: 'drain' | 'rebuild' | 'roll'): void {
@@ -144,17 +166,35 @@ export class Deriver implements DeriveApi {
 		};
 		await this.#putState(state);
 		onProgress?.({ phase: 'rebuild', done: state.rebuild!.done, total: ids.length });
-		for (let i = 0; i < todo.length; i += this.#chunk) {
-			const chunk = todo.slice(i, i + this.#chunk);
-			await this.#run(() =>
-				db.transaction('rw', ['kv', ...STATS_TABLES], async () => {
-					await recomputeRange(db, chunk, ctx);
-					state.rebuild = { ...state.rebuild!, cursor: chunk[chunk.length - 1], done: state.rebuild!.done + chunk.length };
-					this.#fault('rebuild');
-					await this.#putState(state);
-				})
-			);
-			onProgress?.({ phase: 'rebuild', done: state.rebuild!.done, total: ids.length });
+		const chunks: string[][] = [];
+		for (let i = 0; i < todo.length; i += this.#chunk) chunks.push(todo.slice(i, i + this.#chunk));
+		let i = 0;
+		while (i < chunks.length) {
+			// One stretch of chunks under the lock, each chunk's history read while the one before is
+			// computed and written (different tables, so IndexedDB runs both at once). The stretch ends
+			// when a drain waits: a sale at the till is never held up for the whole rebuild.
+			await this.#run(async () => {
+				let next: Promise<History> | null = readRange(db, chunks[i]);
+				while (next) {
+					const history: History = await next;
+					const chunk = chunks[i];
+					const more = i + 1 < chunks.length && !(await this.#othersWaiting());
+					next = more ? readRange(db, chunks[i + 1]) : null;
+					try {
+						await db.transaction('rw', ['kv', 'customerStats'], async () => {
+							await writeRange(db, chunk, history, ctx);
+							state.rebuild = { ...state.rebuild!, cursor: chunk[chunk.length - 1], done: state.rebuild!.done + chunk.length };
+							this.#fault('rebuild');
+							await this.#putState(state);
+						});
+					} catch (err) {
+						next?.catch(() => {});
+						throw err;
+					}
+					i++;
+					onProgress?.({ phase: 'rebuild', done: state.rebuild!.done, total: ids.length });
+				}
+			});
 		}
 		await this.#run(() =>
 			db.transaction('rw', ['kv', ...STATS_TABLES], async () => {
@@ -193,4 +233,9 @@ export class Deriver implements DeriveApi {
 
 function merge(into: ChangeSet, from: ChangeSet): void {
 	for (const [kind, ids] of Object.entries(from)) into[kind] = into[kind] ? [...new Set([...into[kind], ...ids])] : [...ids];
+}
+
+/** The Web Locks API where there is one (browsers, workers); absent in Node. */
+function webLocks(): LockManager | null {
+	return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null;
 }

@@ -78,16 +78,30 @@ export async function customersWithHistory(db: ShopDB): Promise<string[]> {
 	return [...new Set([...withSales, ...adjusted])].sort();
 }
 
-/** Statistics from scratch for `ids` (sorted, consecutive in the index): one range read per table. */
-export async function recomputeRange(db: ShopDB, ids: string[], ctx: DeriveContext): Promise<void> {
-	if (ids.length === 0) return;
+export interface History {
+	sales: Sale[];
+	adjustments: PointAdjustment[];
+}
+
+/**
+ * Every sale and adjustment of `ids` (sorted, consecutive in the index): one range read per table,
+ * in a read-only transaction of its own, so it can run while the previous chunk is written.
+ */
+export function readRange(db: ShopDB, ids: string[]): Promise<History> {
 	const [lo, hi] = [ids[0], ids[ids.length - 1]];
-	const [sales, adjustments] = await Promise.all([
-		db.sales.where('customerId').between(lo, hi, true, true).toArray(),
-		db.adjustments.where('customerId').between(lo, hi, true, true).toArray()
-	]);
-	const salesOf = groupBy(sales, (s) => s.customerId!);
-	const adjOf = groupBy(adjustments, (a) => a.customerId);
+	return db.transaction('r', ['sales', 'adjustments'], async () => {
+		const [sales, adjustments] = await Promise.all([
+			db.sales.where('customerId').between(lo, hi, true, true).toArray(),
+			db.adjustments.where('customerId').between(lo, hi, true, true).toArray()
+		]);
+		return { sales, adjustments };
+	});
+}
+
+/** Statistics from scratch for `ids` from their whole history (readRange); inside the caller's transaction. */
+export async function writeRange(db: ShopDB, ids: string[], history: History, ctx: DeriveContext): Promise<void> {
+	const salesOf = groupBy(history.sales, (s) => s.customerId!);
+	const adjOf = groupBy(history.adjustments, (a) => a.customerId);
 	// put(): statistics are derived rows, replaced whole.
 	await db.customerStats.bulkPut(
 		ids.map((id) => computeStats(id, salesOf.get(id) ?? [], adjOf.get(id) ?? [], ctx.today, ctx.timeZone))

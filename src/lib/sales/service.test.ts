@@ -54,7 +54,7 @@ function tablet(seed: number, storeId = 'camden') {
 		timeZone: () => 'Europe/London',
 		by: () => `Till ${seed}`,
 		receiptIssuer: () => ({ storeId, installId: `install-${seed}` }),
-		settled: () => derive.idle()
+		settled: () => derive.settled()
 	});
 	return { db, store, customers, sales, derive, items: new DexieItemService(store), strictFlushes };
 }

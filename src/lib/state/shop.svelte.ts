@@ -111,7 +111,7 @@ export class ShopState {
 			});
 			this.#derive = derive;
 			this.#sales = new DexieSalesService(this.#store, {
-				settled: () => derive.idle(),
+				settled: () => derive.settled(),
 				now: () => new Date().toISOString(),
 				today: () => this.today,
 				timeZone: () => this.settings.timeZone,
