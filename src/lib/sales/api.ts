@@ -12,17 +12,23 @@ export interface ItemService {
 	/** Exact barcode or SKU (a scanner's input). */
 	findByCode(code: string): Promise<Item | undefined>;
 	all(): Promise<Item[]>;
+	/** Validates (validateItem; SKU and barcode not taken by another item) and writes the validated item. */
 	save(item: Item): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }>;
+	/** Items the import already checked; one that does not validate throws InvalidWriteError and nothing is written. */
 	importMany(items: Item[], opts?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }): Promise<{ imported: number; cancelled: boolean }>;
 }
 
 export interface SalesService {
 	/**
 	 * Writes a finalised sale: durably (IndexedDB strict durability), once (keyed by its random id),
-	 * with a receipt number unique across tablets and stores (store code + device code + sequence).
+	 * with a receipt number unique across tablets and stores (store code + device code + sequence),
+	 * after validateSale (lines, totals) and the balance check for points redeemed.
 	 */
 	record(sale: Sale): Promise<SaleResult>;
-	/** Historical sales (already checked by domain/sales/sales-csv.ts), written in chunks. */
+	/**
+	 * Historical sales (already checked by domain/sales/sales-csv.ts), written in chunks; a sale
+	 * whose totals do not add up (validateSale) throws InvalidWriteError and nothing is written.
+	 */
 	importMany(
 		sales: Sale[],
 		opts?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }
