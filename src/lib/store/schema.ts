@@ -4,6 +4,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Customer } from '$lib/domain/customer';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
+import { searchKeys } from '$lib/domain/search';
 
 /** A customer as projected for reading: the record plus derived keys for the indexes. */
 export interface CustomerRecord extends Customer {
@@ -82,5 +83,18 @@ export class ShopDB extends Dexie {
 			adjustments: 'id, customerId',
 			customerStats: 'customerId'
 		});
+		// Fewer search keys per customer (issue 7: no name key that another name key starts with;
+		// the index's largest cost at import). Same index, new contents: every customer's keys are
+		// derived again from the record itself; nothing else changes.
+		this.version(3)
+			.stores({})
+			.upgrade((tx) =>
+				tx
+					.table<CustomerRecord, string>('customers')
+					.toCollection()
+					.modify((c) => {
+						c.k = searchKeys(c);
+					})
+			);
 	}
 }
