@@ -83,9 +83,10 @@ export class ShopDB extends Dexie {
 			adjustments: 'id, customerId',
 			customerStats: 'customerId'
 		});
-		// Fewer search keys per customer (issue 7: no name key that another name key starts with;
-		// the index's largest cost at import). Same index, new contents: every customer's keys are
-		// derived again from the record itself; nothing else changes.
+		// Fewer search keys per customer (issue 7: no name key that another name key starts with, no
+		// phone key of the national number alone where '0' + it is a key; the k index is the largest
+		// cost of an import). Same index, new contents: every customer's keys are derived again from
+		// the record itself; nothing else changes.
 		this.version(3)
 			.stores({})
 			.upgrade((tx) =>
