@@ -39,7 +39,7 @@ const record = (figure: string, value: string, aim?: string) => {
 	console.log(`  ${figure}: ${value} (load ${load.toFixed(2)})`);
 };
 const n = (x: number) => x.toLocaleString('en-GB');
-const secs = (x: number) => `${(x / 1000).toFixed(1)} s`;
+const secs = (x: number) => `${(x / 1000).toFixed(x < 10_000 ? 2 : 1)} s`;
 
 function quantile(sorted: number[], q: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -71,6 +71,9 @@ interface ImportTimes {
  */
 async function importCsv(page: Page, url: string, csv: Buffer): Promise<ImportTimes> {
 	await page.goto(url + '/customers/import');
+	// The window opens when the owner chooses the file, not while the page is still starting.
+	await page.waitForFunction(() => (globalThis as unknown as { shopCrm?: { ready: boolean } }).shopCrm?.ready);
+	await page.waitForTimeout(1000);
 	const t0 = Date.now();
 	const p0 = await pageNow(page);
 	await page.getByLabel('CSV file').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: csv });
