@@ -275,7 +275,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		const all = lat.map((l) => l.ms).sort((x, y) => x - y);
 		const ofKind = (k: string) => lat.filter((l) => l.kind === k).map((l) => l.ms).sort((x, y) => x - y);
 		record(
-			`Propagation A → B's IndexedDB, ${lat.length} changes: median / p95 (load ${load()})`,
+			`Propagation A → B's IndexedDB, ${lat.length} changes: median / p95`,
 			`${ms(quantile(all, 0.5))} / ${ms(quantile(all, 0.95))}${lost ? `, ${lost} not arrived in 20 s` : ''}`,
 			'p95 < 200 ms'
 		);
@@ -294,7 +294,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 
 		// --- b. A loads N customers, relay confirms them -----------------------------------------
 		const rssBefore = rssMb(relay.pid);
-		record(`Relay RSS, shop set up, ${created.length} customers (load ${load()})`, `${rssBefore.toFixed(0)} MB (at start ${rssStart.toFixed(0)} MB)`);
+		record(`Relay RSS, shop set up, ${created.length} customers`, `${rssBefore.toFixed(0)} MB (at start ${rssStart.toFixed(0)} MB)`);
 		const tLoad = Date.now();
 		await a.page.evaluate((n) => (globalThis as unknown as PageGlobals).shopCrm.loadDemoShop(n, undefined, { salesPerCustomer: 0 }), N);
 		const loadedMs = Date.now() - tLoad;
@@ -302,7 +302,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		const confirmedMs = Date.now() - tLoad;
 		const total = await a.page.evaluate(() => (globalThis as unknown as PageGlobals).shopCrm.db.customers.count());
 		record(
-			`A: loadDemoShop(${N.toLocaleString('en-GB')} customers, no sales) written / all confirmed by the relay (load ${load()})`,
+			`A: loadDemoShop(${N.toLocaleString('en-GB')} customers, no sales) written / all confirmed by the relay`,
 			`${(loadedMs / 1000).toFixed(1)} s / ${(confirmedMs / 1000).toFixed(1)} s`
 		);
 		const rssLoaded = rssMb(relay.pid);
@@ -370,7 +370,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		const rssSynced = rssMb(relay.pid);
 		const disk = duMb(dataDir);
 		record(
-			`Relay RSS: before load / A's ${N.toLocaleString('en-GB')} confirmed / after C's cold sync (load ${load()})`,
+			`Relay RSS: before load / A's ${N.toLocaleString('en-GB')} confirmed / after C's cold sync`,
 			`${rssBefore.toFixed(0)} / ${rssLoaded.toFixed(0)} / ${rssSynced.toFixed(0)} MB`
 		);
 		record(`Relay DATA_DIR on disk (du) after the sync, ${total.toLocaleString('en-GB')} customers`, `${disk.toFixed(1)} MB`);
@@ -392,7 +392,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		const rssLeft = rssMb(relay.pid);
 		await sleep(LINGER_MS + 5000);
 		record(
-			`Relay RSS when the last tablet left (docs loaded ${relayDocs}) / ${(LINGER_MS + 5000) / 1000} s later (docs loaded ${(await health(relay.url)).docs}) (load ${load()})`,
+			`Relay RSS when the last tablet left (docs loaded ${relayDocs}) / ${(LINGER_MS + 5000) / 1000} s later (docs loaded ${(await health(relay.url)).docs})`,
 			`${rssLeft.toFixed(0)} / ${rssMb(relay.pid).toFixed(0)} MB`
 		);
 
@@ -432,7 +432,7 @@ async function wholeShop(browser: Browser, record: Record_, N: number): Promise<
 			return { customers: await shop.db.customers.count(), sales: await shop.db.sales.count(), stats: await shop.db.customerStats.count() };
 		});
 		record(
-			`A2: loadDemoShop(${N.toLocaleString('en-GB')}): ${want.customers.toLocaleString('en-GB')} customers, ${want.sales.toLocaleString('en-GB')} sales written / all confirmed by the relay (load ${load()})`,
+			`A2: loadDemoShop(${N.toLocaleString('en-GB')}): ${want.customers.toLocaleString('en-GB')} customers, ${want.sales.toLocaleString('en-GB')} sales written / all confirmed by the relay`,
 			`${(loadedMs / 1000).toFixed(1)} s / ${(confirmedMs / 1000).toFixed(1)} s`
 		);
 
