@@ -173,8 +173,7 @@ export async function measureFloor(
 	browser: Browser,
 	url: string,
 	rows: FloorRows,
-	variants: FloorVariant[],
-	onResult: (r: FloorResult) => void
+	variants: FloorVariant[]
 ): Promise<FloorResult[]> {
 	const context = await browser.newContext();
 	try {
@@ -186,9 +185,7 @@ export async function measureFloor(
 		await floorRun(page, FLOOR_FULL, WARM_UP_ROWS);
 		const out: FloorResult[] = [];
 		for (const variant of variants) {
-			const r = { variant, ms: await floorRun(page, variant), load: loadavg()[0] };
-			onResult(r);
-			out.push(r);
+			out.push({ variant, ms: await floorRun(page, variant), load: loadavg()[0] });
 		}
 		await dropFloorRows(page);
 		return out;

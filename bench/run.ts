@@ -110,6 +110,7 @@ function reportFloor(results: FloorResult[], count: number, fRows: ReturnType<ty
 	);
 	return full;
 }
+
 async function searchLatency(page: Page, queries: string[]): Promise<number[]> {
 	return page.evaluate(async (qs) => {
 		const shop = (globalThis as unknown as { shopCrm: { customers: { search(q: string, n: number): Promise<unknown[]> } } })
@@ -217,7 +218,7 @@ async function benchApp() {
 		// The browser's own floor for the same rows, in this browser, after the import.
 		await page.goto('about:blank');
 		const fRows = floorRows(COUNT, NOW);
-		const floor = reportFloor(await measureFloor(browser, relay.url, fRows, FLOOR_VARIANTS, () => {}), COUNT, fRows);
+		const floor = reportFloor(await measureFloor(browser, relay.url, fRows, FLOOR_VARIANTS), COUNT, fRows);
 		if (floor) {
 			const total = imp.prepareMs + imp.importMs;
 			record(
@@ -274,7 +275,7 @@ async function benchFloor() {
 	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 	try {
 		const fRows = floorRows(COUNT, NOW);
-		reportFloor(await measureFloor(browser, relay.url, fRows, FLOOR_VARIANTS, () => {}), COUNT, fRows);
+		reportFloor(await measureFloor(browser, relay.url, fRows, FLOOR_VARIANTS), COUNT, fRows);
 	} finally {
 		await browser.close();
 		await relay.stop();

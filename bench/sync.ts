@@ -186,7 +186,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		});
 
 		// --- the browser's own floor for N customer rows, before any tablet runs ---------------------
-		const [floor] = await measureFloor(browser, relay.url, floorRows(N, new Date().toISOString()), [FLOOR_FULL], () => {});
+		const [floor] = await measureFloor(browser, relay.url, floorRows(N, new Date().toISOString()), [FLOOR_FULL]);
 		record(
 			`Raw IndexedDB floor in this browser: ${N.toLocaleString('en-GB')} customer rows, all indexes, ${FLOOR_TRANSACTIONS} transactions`,
 			`${(floor.ms / 1000).toFixed(1)} s`
