@@ -396,11 +396,13 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 			`${rssLeft.toFixed(0)} / ${rssMb(relay.pid).toFixed(0)} MB`
 		);
 
+		await relay.stop();
+		record(`Relay DATA_DIR on disk after the relay stopped`, `${duMb(dataDir).toFixed(1)} MB`);
+
 		await wholeShop(browser, record, N);
 	} finally {
 		await browser?.close();
 		await relay.stop();
-		record(`Relay DATA_DIR on disk after the relay stopped`, `${duMb(dataDir).toFixed(1)} MB`);
 		rmSync(dataDir, { recursive: true, force: true });
 	}
 }
