@@ -160,10 +160,15 @@ export async function floorRun(page: Page, variant: FloorVariant, limit = Infini
 
 export interface FloorResult {
 	variant: FloorVariant;
+	/** Median of the runs. */
 	ms: number;
-	/** 1-minute load average when the run ended. */
+	runs: number;
+	/** 1-minute load average when the last run ended. */
 	load: number;
 }
+
+/** BENCH_FLOOR_RUNS (1): runs of each variant, round robin; the median is reported (for small, noisy sizes). */
+const RUNS = Math.max(1, Number(process.env.BENCH_FLOOR_RUNS ?? 1));
 
 /**
  * Runs `variants` one after the other in a fresh browser context (its own IndexedDB, no service
@@ -183,12 +188,19 @@ export async function measureFloor(
 		await sendFloorRows(page, rows);
 		// Untimed: the first database a context opens pays for setting up its storage.
 		await floorRun(page, FLOOR_FULL, WARM_UP_ROWS);
-		const out: FloorResult[] = [];
-		for (const variant of variants) {
-			out.push({ variant, ms: await floorRun(page, variant), load: loadavg()[0] });
+		const times = variants.map(() => [] as number[]);
+		const loads = variants.map(() => 0);
+		for (let run = 0; run < RUNS; run++) {
+			for (const [i, variant] of variants.entries()) {
+				times[i].push(await floorRun(page, variant));
+				loads[i] = loadavg()[0];
+			}
 		}
 		await dropFloorRows(page);
-		return out;
+		return variants.map((variant, i) => {
+			const sorted = times[i].sort((a, b) => a - b);
+			return { variant, ms: sorted[Math.floor(sorted.length / 2)], runs: RUNS, load: loads[i] };
+		});
 	} finally {
 		await context.close();
 	}

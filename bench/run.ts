@@ -6,6 +6,7 @@
 //   BENCH_ONLY=app|floor|sync|sales — only that part: the app (import, floor, search, list),
 //     the raw IndexedDB floor and index costs alone, bench/sync.ts, bench/sales.ts
 //   BENCH_SALES_PER_CUSTOMER=5 (default) — 500,000 sales for 100,000 customers (sales part)
+//   BENCH_FLOOR_RUNS=1 (default) — runs of each floor variant, round robin, median reported
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -96,7 +97,7 @@ function reportFloor(results: FloorResult[], count: number, fRows: ReturnType<ty
 	for (const r of results) {
 		const vs = full && r !== full ? ` (${r.ms < full.ms ? '−' : '+'}${Math.abs(100 * (1 - r.ms / full.ms)).toFixed(0)}% against all indexes)` : '';
 		rows.push({
-			figure: `Raw IndexedDB floor: ${n(count)} customer rows in ${FLOOR_TRANSACTIONS} transactions, ${r.variant.label}`,
+			figure: `Raw IndexedDB floor: ${n(count)} customer rows in ${FLOOR_TRANSACTIONS} transactions, ${r.variant.label}${r.runs > 1 ? ` (median of ${r.runs})` : ''}`,
 			value: `${secs(r.ms)}${vs}`,
 			load: r.load
 		});
