@@ -6,10 +6,16 @@
 //      written it to B's IndexedDB (B's store.subscribe fires after the flush transaction
 //      committed). Both timestamps are performance.timeOrigin + performance.now() taken in the
 //      pages themselves (one machine, one clock).
-//   b. cold sync: A loads `customers` demo customers and waits until the relay confirmed all of
-//      them (pending === 0); then a fresh tablet C pairs, and we time pair() → C's
-//      db.customers.count() reaching A's count, with C's peak JS heap meanwhile.
+//   b. a new tablet receiving the customers: A loads `customers` demo customers without sales
+//      and waits until the relay confirmed all of them (pending === 0); then a fresh tablet C
+//      pairs, and we time pair() → C's db.customers.count() reaching A's count, with C's peak JS
+//      heap meanwhile.
 //   c. relay: VmRSS of the relay process before and after, and `du` of its DATA_DIR.
+//   d. a new tablet receiving a whole shop: on a second relay, tablet A2 loads the demo shop with
+//      its sales (~4 a customer); a fresh tablet D pairs, and we time pair() → D's customers,
+//      sales and customerStats counts equal to A2's and (with the derive worker) derive.idle().
+//   The raw IndexedDB floor for the same customer rows (bench/floor.ts) is measured first, in the
+//   same browser, and printed beside them.
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +25,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY } from '../tests/support/env'
 import { generateCustomers, DEMO_STORES } from '../src/lib/domain/demo';
 import type { CustomerDraft } from '../src/lib/domain/customer';
 import { customerDocName } from '../src/lib/store/docnames';
+import { FLOOR_FULL, FLOOR_TRANSACTIONS, floorRows, measureFloor } from './floor';
 
 type Record_ = (figure: string, value: string, aim?: string) => void;
 
@@ -30,14 +37,16 @@ const LINGER_MS = 30_000;
 interface PageGlobals {
 	shopCrm: {
 		ready: boolean;
-		db: { customers: { count(): Promise<number> } };
+		db: { customers: { count(): Promise<number> }; sales: { count(): Promise<number> }; customerStats: { count(): Promise<number> } };
 		store: { subscribe(l: (changes: Record<string, string[]>) => void): () => void };
+		/** The derive worker's API (issue 7), when the build has it. */
+		derive?: { idle(): Promise<void> };
 		customers: {
 			create(d: CustomerDraft): Promise<{ ok: boolean; id?: string; errors?: unknown }>;
 			update(id: string, d: CustomerDraft): Promise<{ ok: boolean; errors?: unknown }>;
 			get(id: string): Promise<(CustomerDraft & { id: string; updatedAt: string }) | undefined>;
 		};
-		loadDemoShop(count: number): Promise<void>;
+		loadDemoShop(count: number, onProgress?: unknown, opts?: { salesPerCustomer?: number }): Promise<void>;
 	};
 	shopCrmSync: {
 		status: { state: string; pending: number; lastSyncedAt: number | null; syncing: number };
@@ -166,7 +175,7 @@ async function sampleHeap(page: Page): Promise<{ stop(): Promise<number> }> {
 
 export async function benchSync(record: Record_, opts: { customers: number }): Promise<void> {
 	const N = opts.customers;
-	console.log(`Sync benchmark: ${PROPAGATION_ROUNDS} propagation rounds, cold sync of ${N.toLocaleString('en-GB')} customers`);
+	console.log(`Sync benchmark: ${PROPAGATION_ROUNDS} propagation rounds, cold sync of ${N.toLocaleString('en-GB')} customers, then of a whole shop`);
 	const dataDir = mkdtempSync(join(tmpdir(), 'shop-crm-bench-sync-'));
 	const relay = await spawnRelay(dataDir);
 	let browser: Browser | undefined;
@@ -175,6 +184,13 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 			executablePath: CHROMIUM_PATH,
 			args: [...CHROMIUM_ARGS, '--enable-precise-memory-info']
 		});
+
+		// --- the browser's own floor for N customer rows, before any tablet runs ---------------------
+		const [floor] = await measureFloor(browser, relay.url, floorRows(N, new Date().toISOString()), [FLOOR_FULL]);
+		record(
+			`Raw IndexedDB floor in this browser: ${N.toLocaleString('en-GB')} customer rows, all indexes, ${FLOOR_TRANSACTIONS} transactions`,
+			`${(floor.ms / 1000).toFixed(1)} s`
+		);
 
 		// --- set up: A creates the shop, B pairs -------------------------------------------------
 		const a = await openTablet(browser, relay.url);
@@ -259,7 +275,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		const all = lat.map((l) => l.ms).sort((x, y) => x - y);
 		const ofKind = (k: string) => lat.filter((l) => l.kind === k).map((l) => l.ms).sort((x, y) => x - y);
 		record(
-			`Propagation A → B's IndexedDB, ${lat.length} changes: median / p95 (load ${load()})`,
+			`Propagation A → B's IndexedDB, ${lat.length} changes: median / p95`,
 			`${ms(quantile(all, 0.5))} / ${ms(quantile(all, 0.95))}${lost ? `, ${lost} not arrived in 20 s` : ''}`,
 			'p95 < 200 ms'
 		);
@@ -278,15 +294,15 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 
 		// --- b. A loads N customers, relay confirms them -----------------------------------------
 		const rssBefore = rssMb(relay.pid);
-		record(`Relay RSS, shop set up, ${created.length} customers (load ${load()})`, `${rssBefore.toFixed(0)} MB (at start ${rssStart.toFixed(0)} MB)`);
+		record(`Relay RSS, shop set up, ${created.length} customers`, `${rssBefore.toFixed(0)} MB (at start ${rssStart.toFixed(0)} MB)`);
 		const tLoad = Date.now();
-		await a.page.evaluate((n) => (globalThis as unknown as PageGlobals).shopCrm.loadDemoShop(n), N);
+		await a.page.evaluate((n) => (globalThis as unknown as PageGlobals).shopCrm.loadDemoShop(n, undefined, { salesPerCustomer: 0 }), N);
 		const loadedMs = Date.now() - tLoad;
 		await waitStatus(a.page, 'idle', 30 * 60_000);
 		const confirmedMs = Date.now() - tLoad;
 		const total = await a.page.evaluate(() => (globalThis as unknown as PageGlobals).shopCrm.db.customers.count());
 		record(
-			`A: loadDemoShop(${N.toLocaleString('en-GB')}) written / all confirmed by the relay (load ${load()})`,
+			`A: loadDemoShop(${N.toLocaleString('en-GB')} customers, no sales) written / all confirmed by the relay`,
 			`${(loadedMs / 1000).toFixed(1)} s / ${(confirmedMs / 1000).toFixed(1)} s`
 		);
 		const rssLoaded = rssMb(relay.pid);
@@ -334,7 +350,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		});
 		const peak = Math.max(peakCdp, peakPage);
 		record(
-			`C (fresh tablet): pair() → all ${total.toLocaleString('en-GB')} customers in its IndexedDB (load ${loadAtStart} → ${load()})`,
+			`New tablet receiving ${N.toLocaleString('en-GB')} customers: C pair() → all ${total.toLocaleString('en-GB')} customers in its IndexedDB (load ${loadAtStart} → ${load()})`,
 			`${(cold.allMs / 1000).toFixed(1)} s (paired in ${ms(cold.paired)}, first rows at ${((cold.firstRowMs ?? 0) / 1000).toFixed(1)} s)`,
 			'< 60 s'
 		);
@@ -354,7 +370,7 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		const rssSynced = rssMb(relay.pid);
 		const disk = duMb(dataDir);
 		record(
-			`Relay RSS: before load / A's ${N.toLocaleString('en-GB')} confirmed / after C's cold sync (load ${load()})`,
+			`Relay RSS: before load / A's ${N.toLocaleString('en-GB')} confirmed / after C's cold sync`,
 			`${rssBefore.toFixed(0)} / ${rssLoaded.toFixed(0)} / ${rssSynced.toFixed(0)} MB`
 		);
 		record(`Relay DATA_DIR on disk (du) after the sync, ${total.toLocaleString('en-GB')} customers`, `${disk.toFixed(1)} MB`);
@@ -376,13 +392,93 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		const rssLeft = rssMb(relay.pid);
 		await sleep(LINGER_MS + 5000);
 		record(
-			`Relay RSS when the last tablet left (docs loaded ${relayDocs}) / ${(LINGER_MS + 5000) / 1000} s later (docs loaded ${(await health(relay.url)).docs}) (load ${load()})`,
+			`Relay RSS when the last tablet left (docs loaded ${relayDocs}) / ${(LINGER_MS + 5000) / 1000} s later (docs loaded ${(await health(relay.url)).docs})`,
 			`${rssLeft.toFixed(0)} / ${rssMb(relay.pid).toFixed(0)} MB`
 		);
+
+		await relay.stop();
+		record(`Relay DATA_DIR on disk after the relay stopped`, `${duMb(dataDir).toFixed(1)} MB`);
+
+		await wholeShop(browser, record, N);
 	} finally {
 		await browser?.close();
 		await relay.stop();
-		record(`Relay DATA_DIR on disk after the relay stopped`, `${duMb(dataDir).toFixed(1)} MB`);
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * d. A new tablet receiving a whole shop: customers, the item catalogue and ~4 sales a customer,
+ * until everything is in its tables and its statistics are derived. A shop of its own, on a relay of
+ * its own, so the figures above stay about customers alone.
+ */
+async function wholeShop(browser: Browser, record: Record_, N: number): Promise<void> {
+	const dataDir = mkdtempSync(join(tmpdir(), 'shop-crm-bench-shop-'));
+	const relay = await spawnRelay(dataDir);
+	try {
+		const a = await openTablet(browser, relay.url);
+		await a.page.evaluate(
+			(stores) =>
+				(globalThis as unknown as PageGlobals).shopCrmSync.createShop({ shopName: 'Bench shop 2', deviceName: 'Till A2', settings: { stores } }),
+			DEMO_STORES
+		);
+		await waitStatus(a.page, 'idle', 30_000);
+		const tLoad = Date.now();
+		await a.page.evaluate((n) => (globalThis as unknown as PageGlobals).shopCrm.loadDemoShop(n), N);
+		const loadedMs = Date.now() - tLoad;
+		await waitStatus(a.page, 'idle', 60 * 60_000);
+		const confirmedMs = Date.now() - tLoad;
+		const want = await a.page.evaluate(async () => {
+			const shop = (globalThis as unknown as PageGlobals).shopCrm;
+			await shop.derive?.idle();
+			return { customers: await shop.db.customers.count(), sales: await shop.db.sales.count(), stats: await shop.db.customerStats.count() };
+		});
+		record(
+			`A2: loadDemoShop(${N.toLocaleString('en-GB')}): ${want.customers.toLocaleString('en-GB')} customers, ${want.sales.toLocaleString('en-GB')} sales written / all confirmed by the relay`,
+			`${(loadedMs / 1000).toFixed(1)} s / ${(confirmedMs / 1000).toFixed(1)} s`
+		);
+
+		const pairD = await a.page.evaluate(() => (globalThis as unknown as PageGlobals).shopCrmSync.createPairing());
+		await a.context.close();
+		const d = await openTablet(browser, relay.url);
+		const loadAtStart = load();
+		const got = await d.page.evaluate(
+			async ({ code, want }) => {
+				const w = globalThis as unknown as PageGlobals;
+				const t0 = performance.now();
+				await w.shopCrmSync.pair({ code, deviceName: 'Till D' });
+				let customersAt: number | null = null;
+				let salesAt: number | null = null;
+				for (;;) {
+					const [customers, sales, stats] = await Promise.all([
+						w.shopCrm.db.customers.count(),
+						w.shopCrm.db.sales.count(),
+						w.shopCrm.db.customerStats.count()
+					]);
+					if (customersAt === null && customers >= want.customers) customersAt = performance.now() - t0;
+					if (salesAt === null && sales >= want.sales) salesAt = performance.now() - t0;
+					if (customersAt !== null && salesAt !== null && stats >= want.stats) {
+						// Counts can match while a last derivation is still pending: wait for it too.
+						if (!w.shopCrm.derive) break;
+						await w.shopCrm.derive.idle();
+						if ((await w.shopCrm.db.customerStats.count()) >= want.stats) break;
+					}
+					if (performance.now() - t0 > 60 * 60_000) {
+						throw new Error(`whole shop: ${customers} customers, ${sales} sales, ${stats} statistics after 60 min; want ${JSON.stringify(want)}`);
+					}
+					await new Promise((r) => setTimeout(r, 200));
+				}
+				return { allMs: performance.now() - t0, customersAt: customersAt!, salesAt: salesAt!, derive: !!w.shopCrm.derive };
+			},
+			{ code: pairD.code, want }
+		);
+		record(
+			`New tablet receiving a whole shop (${want.customers.toLocaleString('en-GB')} customers, ${want.sales.toLocaleString('en-GB')} sales): D pair() → everything in its tables and statistics derived for ${want.stats.toLocaleString('en-GB')} customers${got.derive ? ' (derive.idle())' : ''} (load ${loadAtStart} → ${load()})`,
+			`${(got.allMs / 1000).toFixed(1)} s (all customers at ${(got.customersAt / 1000).toFixed(1)} s, all sales at ${(got.salesAt / 1000).toFixed(1)} s)`
+		);
+		await d.context.close();
+	} finally {
+		await relay.stop();
 		rmSync(dataDir, { recursive: true, force: true });
 	}
 }

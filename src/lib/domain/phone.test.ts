@@ -31,8 +31,11 @@ describe('normalizePhone', () => {
 });
 
 describe('phoneSearchKeys', () => {
-	it('gives international, national-dialled and national digits', () => {
-		expect(phoneSearchKeys('+447700900123')).toEqual(['447700900123', '07700900123', '7700900123']);
+	it('gives international and national-dialled digits; the national number alone only when not dialled as 0 + it', () => {
+		expect(phoneSearchKeys('+447700900123')).toEqual(['447700900123', '07700900123']);
+		expect(phoneSearchKeys('+33123456789')).toEqual(['33123456789', '0123456789']);
+		// Hungary dials '06' + the national number at home: '12345678' needs its own key.
+		expect(phoneSearchKeys('+3612345678')).toEqual(['3612345678', '0612345678', '12345678']);
 	});
 	it('deduplicates where there is no trunk prefix', () => {
 		expect(phoneSearchKeys('+12015550123')).toEqual(['12015550123', '2015550123']);
@@ -60,7 +63,7 @@ describe('phoneQueryDigits', () => {
 		['07700 900', ['07700900']],
 		['+44 7700', ['447700']],
 		['0044 7700', ['447700']],
-		['7700 9', ['77009']],
+		['7700 9', ['77009', '077009']],
 		['(020) 7946-0', ['02079460']],
 		['+44 (0)7700 9', ['44077009', '4477009']]
 	])('%s → %j', (q, expected) => {

@@ -39,16 +39,24 @@ function parseE164(e164: string): PhoneNumber | undefined {
 
 /**
  * Digit strings a cashier might type the start of: '447700900123' (as dialled from abroad,
- * without '+' or '00'), '07700900123' (as dialled at home) and '7700900123'.
+ * without '+' or '00'), '07700900123' (as dialled at home) and '7700900123'. The last is no key
+ * of its own when the number is dialled at home as '0' + it (GB, FR, DE, AU, …: most numbers):
+ * phoneQueryDigits also looks up '0' + what was typed, which finds the '07700900123' key. That
+ * is one index entry fewer per customer, and the same customers found.
  */
 export function phoneSearchKeys(e164: string): string[] {
 	const digits = e164.replace(/\D/g, '');
 	if (digits === '') return [];
 	const parsed = parseE164(e164);
 	if (!parsed) return [digits];
-	const keys = [digits, parsed.formatNational().replace(/\D/g, ''), String(parsed.nationalNumber)];
+	const national = parsed.formatNational().replace(/\D/g, '');
+	const significant = String(parsed.nationalNumber);
+	const keys = [digits, national, ...(national === TRUNK_ZERO + significant ? [] : [significant])];
 	return [...new Set(keys.filter(Boolean))];
 }
+
+/** The trunk prefix of most numbering plans: what phoneSearchKeys leaves out and phoneQueryDigits adds back. */
+const TRUNK_ZERO = '0';
 
 export function formatPhone(e164: string, defaultCountry: string): string {
 	if (e164 === '') return '';
@@ -89,7 +97,8 @@ export function phoneQueryDigits(query: string, defaultCountry: string): string[
 		const rest = digits.replace(idd, '');
 		return rest.length >= 3 ? internationalDigits(rest, defaultCountry) : [];
 	}
-	return [digits];
+	// '7700 900' may be the start of a number dialled at home as '07700 900…' (its only key).
+	return digits.startsWith(TRUNK_ZERO) ? [digits] : [digits, TRUNK_ZERO + digits];
 }
 
 // '+44 (0)7700' typed with the trunk zero: also look up the number without it.

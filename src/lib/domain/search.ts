@@ -25,17 +25,36 @@ function suffixes(words: string[]): string[] {
 	return words.map((_, i) => words.slice(i).join(' '));
 }
 
-export function searchKeys(c: Searchable): string[] {
-	const keys = new Set<string>();
+/**
+ * Every suffix of 'first… last…' and 'last… first…': the name strings whose prefixes a search
+ * must answer (single words, 'jose garcia', 'garcia jose', a middle name onwards ('maria
+ * garcia') and a multi-word surname whole).
+ */
+export function nameSuffixes(c: Pick<Customer, 'firstName' | 'lastName'>): string[] {
 	const first = tokens(c.firstName);
 	const last = tokens(c.lastName);
-	// Every suffix of 'first… last…' and 'last… first…' covers single words, 'jose garcia',
-	// 'garcia jose', a middle name onwards ('maria garcia') and a multi-word surname whole.
 	const forward = [...first, ...last].slice(0, MAX_NAME_TOKENS);
 	const backward = [...last, ...first].slice(0, MAX_NAME_TOKENS);
-	for (const s of [...suffixes(forward), ...suffixes(backward)]) keys.add('n:' + s);
+	return [...new Set([...suffixes(forward), ...suffixes(backward)])];
+}
+
+/**
+ * Drops every string that is a prefix of another one: name keys are only ever looked up by
+ * prefix, and any prefix of 'garcia' is also a prefix of 'garcia jose', so the shorter key
+ * finds nobody the longer one misses. For 'José García' this keeps 'jose garcia' and
+ * 'garcia jose' and drops 'jose' and 'garcia': half the name entries of the index.
+ */
+function withoutCoveredPrefixes(strings: string[]): string[] {
+	const sorted = [...strings].sort();
+	// In sorted order, a string that is a prefix of any other is a prefix of the one right after it.
+	return sorted.filter((s, i) => i === sorted.length - 1 || !sorted[i + 1].startsWith(s));
+}
+
+export function searchKeys(c: Searchable): string[] {
+	const keys = new Set<string>();
+	for (const s of withoutCoveredPrefixes(nameSuffixes(c))) keys.add('n:' + s);
 	// "O'Brien" folds to 'o brien'; someone will type 'obrien'.
-	for (const words of [first, last]) if (words.length > 1) keys.add('n:' + words.join(''));
+	for (const words of [tokens(c.firstName), tokens(c.lastName)]) if (words.length > 1) keys.add('n:' + words.join(''));
 
 	if (c.email) keys.add('e:' + c.email.toLowerCase());
 	for (const d of phoneSearchKeys(c.phone)) keys.add('p:' + d);

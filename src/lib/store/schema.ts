@@ -4,6 +4,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Customer } from '$lib/domain/customer';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
+import { searchKeys } from '$lib/domain/search';
 
 /** A customer as projected for reading: the record plus derived keys for the indexes. */
 export interface CustomerRecord extends Customer {
@@ -100,5 +101,19 @@ export class ShopDB extends Dexie {
 		this.version(3).stores({
 			deriveQueue: '++seq'
 		});
+		// Fewer search keys per customer (issue 7: no name key that another name key starts with, no
+		// phone key of the national number alone where '0' + it is a key; the k index is the largest
+		// cost of an import). Same index, new contents: every customer's keys are derived again from
+		// the record itself; nothing else changes.
+		this.version(4)
+			.stores({})
+			.upgrade((tx) =>
+				tx
+					.table<CustomerRecord, string>('customers')
+					.toCollection()
+					.modify((c) => {
+						c.k = searchKeys(c);
+					})
+			);
 	}
 }
