@@ -4,13 +4,16 @@ import { ageOn } from './dates';
 import {
 	applyListQuery,
 	describeFilter,
+	ListQuery,
 	isEmptyFilter,
 	matchesFilter,
 	toListRow,
 	withStats,
 	type CustomerFilter,
-	type CustomerListRow
+	type CustomerListRow,
+	type SortSpec
 } from './list';
+import { Rng } from './random';
 
 const TODAY = '2026-03-29';
 
@@ -260,5 +263,52 @@ describe('purchase statistics in the list', () => {
 			'5+ visits',
 			'1,000+ points'
 		]);
+	});
+});
+
+describe('ListQuery', () => {
+	const ids = (r: CustomerListRow[]) => r.map((x) => x.id);
+	it('gives what applyListQuery gives, also when rows are replaced in place between runs', () => {
+		const rng = new Rng(7);
+		const base: CustomerListRow[] = Array.from({ length: 60 }, (_, i) =>
+			withStats(
+				toListRow({ ...emptyDraft('2026-01-01T00:00:00Z'), id: `c${i}`, updatedAt: '', firstName: rng.pick(['Ann', 'Bob', 'Cy']), lastName: `L${rng.int(1, 9)}`, birthDate: `19${rng.int(50, 99)}-0${rng.int(1, 9)}-1${rng.int(0, 9)}`, storeId: rng.pick(['a', 'b']) }),
+				undefined
+			)
+		);
+		const specs: [CustomerFilter, SortSpec][] = [
+			[{}, { key: 'name', dir: 'asc' }],
+			[{ visitsMin: 2 }, { key: 'name', dir: 'desc' }],
+			[{ storeIds: ['a'] }, { key: 'spend12m', dir: 'desc' }],
+			[{}, { key: 'visits', dir: 'asc' }]
+		];
+		let rows = base;
+		let checked = 0;
+		for (const [filter, sort] of specs) {
+			const q = new ListQuery();
+			for (let round = 0; round < 30; round++) {
+				// A few customers' statistics change (a sale): new row objects at the same places.
+				rows = rows.map((r) =>
+					rng.next() < 0.1 ? { ...r, visits: (r.visits ?? 0) + rng.int(0, 1), spend12m: (r.spend12m ?? 0) + rng.int(0, 1) * 500 } : r
+				);
+				if (round % 10 === 9) filter.visitsMin = (filter.visitsMin ?? 0) + 1; // changed in place
+				expect(ids(q.run(rows, filter, sort, TODAY))).toEqual(ids(applyListQuery(rows, filter, sort, TODAY)));
+				checked++;
+			}
+		}
+		expect(checked).toBe(120);
+	});
+
+	it('returns the last answer, patched, without sorting again when no replaced row moves', () => {
+		const rows = ['Cy', 'Ann', 'Bob'].map((firstName, i) =>
+			toListRow({ ...emptyDraft('2026-01-01T00:00:00Z'), id: `c${i}`, updatedAt: '', firstName })
+		);
+		const q = new ListQuery();
+		const first = q.run(rows, {}, { key: 'name', dir: 'asc' }, TODAY);
+		const next = rows.map((r) => (r.id === 'c0' ? { ...r, visits: 3 } : r));
+		const second = q.run(next, {}, { key: 'name', dir: 'asc' }, TODAY);
+		expect(second.map((r) => r.id)).toEqual(first.map((r) => r.id));
+		expect(second[2]).toBe(next[0]);
+		expect(second[0]).toBe(first[0]);
 	});
 });

@@ -4,7 +4,7 @@
 import type { Customer } from '$lib/domain/customer';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import {
-	applyListQuery,
+	ListQuery,
 	DESCENDING_FIRST,
 	toListRow,
 	withStats,
@@ -39,13 +39,15 @@ export class CustomerListState {
 	#searchSeq = 0;
 	/** Customers whose statistics changed while the list was still loading. */
 	#staleStats = new Set<string>();
+	/** Filters and sorts, patching its last answer when only statistics of some rows changed. */
+	#query = new ListQuery();
 
 	readonly rows: CustomerListRow[] = $derived.by(() => {
 		const storeNames = Object.fromEntries(shop.settings.stores.map((s) => [s.id, s.name]));
 		if (!this.#loaded) return this.#applied.query ? this.#early : this.#firstPage;
 		const ids = this.#applied.ids;
 		const base = ids ? this.#all.filter((r) => ids.has(r.id)) : this.#all;
-		return applyListQuery(base, this.filter, this.sort, shop.today, storeNames);
+		return this.#query.run(base, this.filter, this.sort, shop.today, storeNames);
 	});
 
 	/** True while the rows are the answer to a search (the count then reads "N matches"). */
