@@ -5,6 +5,7 @@ import type { PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import { shop } from '$lib/state/shop.svelte';
 import { describeError } from '$lib/state/errors';
+import { formatDateTime } from '$lib/domain/dates';
 
 export interface LedgerEntry {
 	id: string;
@@ -55,43 +56,45 @@ export class CustomerActivity {
 	/** Follows customer `id`; returns the unsubscribe. */
 	follow(id: string): () => void {
 		this.loaded = false;
-		const sub = liveQuery(async () => {
-			const [sales, adjustments, stats] = await Promise.all([
-				shop.sales.ofCustomer(id),
-				shop.sales.adjustmentsOf(id),
-				shop.sales.stats(id)
-			]);
-			return { sales, adjustments, stats };
-		}).subscribe({
-			next: (s) => {
-				this.sales = s.sales;
-				this.adjustments = s.adjustments;
-				this.stats = s.stats ?? null;
-				this.loaded = true;
+		let history = false;
+		let figures = false;
+		const error = (err: unknown) => {
+			shop.error = describeError(err);
+		};
+		// Two live queries: the statistics arrive from the derive worker a moment after the sale
+		// itself, and a one-row read shows them at once instead of reading the whole history again.
+		const historySub = liveQuery(() => Promise.all([shop.sales.ofCustomer(id), shop.sales.adjustmentsOf(id)])).subscribe({
+			next: ([sales, adjustments]) => {
+				this.sales = sales;
+				this.adjustments = adjustments;
+				history = true;
+				this.loaded = history && figures;
 			},
-			error: (err) => {
-				shop.error = describeError(err);
-			}
+			error
 		});
-		return () => sub.unsubscribe();
+		const statsSub = liveQuery(() => shop.sales.stats(id)).subscribe({
+			next: (stats) => {
+				this.stats = stats ?? null;
+				figures = true;
+				this.loaded = history && figures;
+			},
+			error
+		});
+		return () => {
+			historySub.unsubscribe();
+			statsSub.unsubscribe();
+		};
 	}
 }
 
 /** An ISO instant as date and time in the shop's zone: '21 Mar 2026, 14:05'. */
-export function formatInstant(iso: string, timeZone?: string): string {
-	const t = Date.parse(iso);
-	if (Number.isNaN(t)) return iso;
-	const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' };
-	try {
-		return new Intl.DateTimeFormat(undefined, { ...opts, timeZone }).format(t);
-	} catch {
-		return new Intl.DateTimeFormat(undefined, opts).format(t);
-	}
+export function formatInstant(iso: string, timeZone: string): string {
+	return Number.isNaN(Date.parse(iso)) ? iso : formatDateTime(iso, timeZone);
 }
 
 /** '+120' / '−40' / '0': the sign always shown, a real minus sign. */
 export function signedPoints(n: number): string {
-	if (n > 0) return `+${n.toLocaleString()}`;
-	if (n < 0) return `−${Math.abs(n).toLocaleString()}`;
+	if (n > 0) return `+${n.toLocaleString('en-GB')}`;
+	if (n < 0) return `−${Math.abs(n).toLocaleString('en-GB')}`;
 	return '0';
 }
