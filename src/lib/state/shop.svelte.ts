@@ -17,6 +17,7 @@ import { todayIn } from '$lib/domain/dates';
 import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
 import { generateItems, generateSales } from '$lib/domain/sales/demo-sales';
 import { describeError } from './errors';
+import { ShopImports } from './imports';
 import { newId } from '$lib/domain/ids';
 
 export interface DeviceSettings {
@@ -45,6 +46,8 @@ export class ShopState {
 	#items: DexieItemService | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
+	/** CSV imports without the wizard (console, benchmarks): `shopCrm.imports.importCustomersCsv(file)`. */
+	readonly imports = new ShopImports(this);
 
 	get db(): ShopDB {
 		if (!this.#db) throw new Error('The shop database is not open yet');
