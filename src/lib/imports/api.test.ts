@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createImportApi, type PhaseProgress } from './api';
+import { PROBLEMS_SHOWN, createImportApi, type PhaseProgress } from './api';
 import { ShopDB } from '$lib/store/schema';
 import { IMPORT_CHUNK } from '$lib/customers/service';
 import { customersToCsv, autoMap } from '$lib/domain/customer-csv';
@@ -74,6 +74,22 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		api.cancel();
 		await expect(checking).rejects.toMatchObject({ name: 'AbortError' });
 		await expect(api.writeCustomers(`imports-none-${Math.random()}`)).rejects.toThrow(/check the file first/);
+		await api.close();
+	});
+
+	it('sends the page the first problems only; the download has them all', async () => {
+		const api = createImportApi({ channel: null });
+		const lines = ['First name,Email'];
+		for (let i = 0; i < PROBLEMS_SHOWN + 200; i++) lines.push(`Ann${i},not-an-email-${i}`);
+		const file = new Blob([lines.join('\n')]);
+		const info = await scanned(api, file);
+		const check = await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		expect(check.ready).toBe(0);
+		expect(check.problems).toHaveLength(PROBLEMS_SHOWN);
+		expect(check.problemCount).toBe(PROBLEMS_SHOWN + 200);
+		const csv = (await api.problemsCsv()).trim().split('\r\n');
+		expect(csv).toHaveLength(1 + PROBLEMS_SHOWN + 200);
+		expect(csv.at(-1)).toMatch(/^1201,Email,not-an-email-1199,/);
 		await api.close();
 	});
 });

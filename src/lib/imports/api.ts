@@ -23,6 +23,7 @@ import {
 	type SalesImportContext
 } from '$lib/domain/sales/sales-csv';
 import type { RowSink } from '$lib/domain/csv';
+import { problemsCsv } from '$lib/domain/import-problems';
 import { DocStore } from '$lib/store/docstore';
 import { ShopDB } from '$lib/store/schema';
 import { customersProjection } from '$lib/customers/projection';
@@ -43,11 +44,19 @@ export type OnProgress = (p: PhaseProgress) => void;
 /** Rows of the checked customer file shown in the preview; the rest stay in the worker. */
 export const PREVIEW_ROWS = 50;
 
-/** The customer check as the page sees it: counts, problems and the first rows. */
+/**
+ * Problems sent to the page at most: posting 100,000 of them costs the page's thread a long task
+ * to receive (~0.5 s); the download (problemsCsv) has them all.
+ */
+export const PROBLEMS_SHOWN = 1000;
+
+/** The customer check as the page sees it: counts, the first problems and the first rows. */
 export interface CustomerCheck {
 	ready: number;
 	preview: PreparedImport['valid'];
+	/** The first PROBLEMS_SHOWN problems. */
 	problems: RowProblem[];
+	problemCount: number;
 	invalidRowCount: number;
 }
 
@@ -70,6 +79,8 @@ export interface ImportApi {
 		ctx: ImportContext,
 		onProgress?: OnProgress
 	): Promise<CustomerCheck>;
+	/** Every problem of the last customer check, as CSV to download. */
+	problemsCsv(): Promise<string>;
 	/** Writes the checked customers into database `dbName`, a chunk per transaction. */
 	writeCustomers(dbName: string, onProgress?: OnProgress): Promise<ImportOutcome>;
 	checkItems(
@@ -102,6 +113,7 @@ function cancelled(): Error {
 export function createImportApi(opts: { channel?: string | null } = {}): ImportApi {
 	let controller = new AbortController();
 	let pending: { ctx: ImportContext; rows: PreparedImport['valid'] } | null = null;
+	let problems: RowProblem[] = [];
 	const stores = new Map<string, DocStore>();
 
 	const storeFor = (dbName: string): DocStore => {
@@ -151,14 +163,21 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 
 		async checkCustomers(file, info, mapping, ctx, onProgress) {
 			pending = null;
+			problems = [];
 			const { result } = await check(file, info, customerImport(info.headers, mapping, ctx), onProgress);
 			pending = { ctx, rows: result.valid };
+			problems = result.problems;
 			return {
 				ready: result.valid.length,
 				preview: result.valid.slice(0, PREVIEW_ROWS),
-				problems: result.problems,
+				problems: result.problems.slice(0, PROBLEMS_SHOWN),
+				problemCount: result.problems.length,
 				invalidRowCount: result.invalidRowCount
 			};
+		},
+
+		async problemsCsv() {
+			return problemsCsv(problems);
 		},
 
 		async writeCustomers(dbName, onProgress) {

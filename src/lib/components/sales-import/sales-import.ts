@@ -4,7 +4,7 @@ import { toCsv } from '$lib/domain/csv';
 import { fullName } from '$lib/domain/customer';
 import { formatPhone } from '$lib/domain/phone';
 import { skuKey } from '$lib/domain/sales/items';
-import type { CustomerKey, PreparedSalesImport, UnmatchedCustomer } from '$lib/domain/sales/sales-csv';
+import type { CustomerKey, UnmatchedCustomer } from '$lib/domain/sales/sales-csv';
 import type { Sale } from '$lib/domain/sales/types';
 import type { Store } from '$lib/domain/settings';
 import type { SalesCheck, SalesCheckContext } from '$lib/imports/api';
@@ -67,11 +67,6 @@ export function summarise(prepared: SalesCheck): SalesImportSummary {
 export function keyParts(key: CustomerKey, defaultCountry: string): { card: string; email: string; phone: string } {
 	const phone = key.phone ? (key.phone.startsWith('+') ? formatPhone(key.phone, defaultCountry) : key.phone) : '';
 	return { card: key.card ?? '', email: key.email ?? '', phone };
-}
-
-export function problemsCsv(prepared: PreparedSalesImport): string {
-	const rows = prepared.problems.map((p) => [String(p.rowNumber), p.field, p.value, p.message]);
-	return toCsv(['Row', 'Column', 'Value', 'Problem'], rows);
 }
 
 export function unmatchedCsv(unmatched: UnmatchedCustomer[], defaultCountry: string): string {
