@@ -118,4 +118,17 @@ describe('ImportFlow: the step machine of every import', () => {
 		expect(ok.state.outcome).toEqual({ imported: 2, cancelled: true });
 		expect(ok.state.error).toBeNull();
 	});
+
+	it('a read cancelled while the file is scanned goes back to choosing a file, without an error', async () => {
+		const { s, calls } = steps({
+			scan: () => new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('x'), { name: 'AbortError' })), 5))
+		});
+		const flow = new ImportFlow(s);
+		const reading = flow.chooseFile(file);
+		expect(flow.state.progress?.phase).toBe('reading');
+		flow.cancel();
+		expect(calls).toEqual(['cancelRead']);
+		await reading;
+		expect(flow.state).toMatchObject({ step: 'file', progress: null, error: null });
+	});
 });

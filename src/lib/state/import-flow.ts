@@ -74,7 +74,7 @@ export class ImportFlow<F extends string, C, O> {
 			this.#file = file;
 			this.#set({ step: 'mapping', progress: null, file: scan.info, mapping: this.#steps.autoMap(scan.info.headers) });
 		} catch (err) {
-			this.#set({ progress: null, error: describeError(err) });
+			this.#set({ progress: null, error: isAbort(err) ? null : describeError(err) });
 		}
 	}
 
