@@ -185,14 +185,21 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 			const { ctx, rows } = pending;
 			pending = null;
 			const signal = fresh();
-			const service = new DexieCustomerService(storeFor(dbName), {
+			const store = storeFor(dbName);
+			const service = new DexieCustomerService(store, {
 				validation: () => ({ defaultCountry: ctx.defaultCountry, today: ctx.today, storeIds: ctx.stores.map((s) => s.id) }),
 				now: () => new Date().toISOString()
 			});
-			return service.importMany(rows, {
-				signal,
-				onProgress: (p) => onProgress?.({ phase: 'writing', done: p.done, total: p.total })
-			});
+			try {
+				return await service.importMany(rows, {
+					signal,
+					onProgress: (p) => onProgress?.({ phase: 'writing', done: p.done, total: p.total })
+				});
+			} finally {
+				// The written documents hold every imported customer: drop them until the next import
+				// (-1: also those used in this very millisecond).
+				store.evictIdle(-1);
+			}
 		},
 
 		async checkItems(file, info, mapping, ctx, onProgress) {
