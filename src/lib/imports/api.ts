@@ -51,16 +51,21 @@ export const PREVIEW_ROWS = 50;
 export const PROBLEMS_SHOWN = 1000;
 
 /** The customer check as the page sees it: counts, the first problems and the first rows. */
-export interface CustomerCheck {
+export interface CustomerCheck extends ShownProblems {
 	ready: number;
 	preview: PreparedImport['valid'];
-	/** The first PROBLEMS_SHOWN problems. */
-	problems: RowProblem[];
-	problemCount: number;
 	invalidRowCount: number;
 }
 
-export interface SalesCheck extends PreparedSalesImport {
+/** A check's problems as sent to the page: the first PROBLEMS_SHOWN, and how many there are. */
+export interface ShownProblems {
+	problems: RowProblem[];
+	problemCount: number;
+}
+
+export type ItemCheck = PreparedItemImport & ShownProblems;
+
+export interface SalesCheck extends PreparedSalesImport, ShownProblems {
 	/** Non-empty rows of the file (sale lines). */
 	rows: number;
 }
@@ -79,7 +84,7 @@ export interface ImportApi {
 		ctx: ImportContext,
 		onProgress?: OnProgress
 	): Promise<CustomerCheck>;
-	/** Every problem of the last customer check, as CSV to download. */
+	/** Every problem of the last check, as CSV to download. */
 	problemsCsv(): Promise<string>;
 	/** Writes the checked customers into database `dbName`, a chunk per transaction. */
 	writeCustomers(dbName: string, onProgress?: OnProgress): Promise<ImportOutcome>;
@@ -89,7 +94,7 @@ export interface ImportApi {
 		mapping: ItemColumnMapping,
 		ctx: ItemImportContext,
 		onProgress?: OnProgress
-	): Promise<PreparedItemImport>;
+	): Promise<ItemCheck>;
 	/** Matches customers by card, email or phone from database `dbName`. */
 	checkSales(
 		file: Blob,
@@ -126,6 +131,12 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 		return store;
 	};
 
+	/** Keeps every problem for the download and sends the page the first ones. */
+	const shown = (all: RowProblem[]): ShownProblems => {
+		problems = all;
+		return { problems: all.slice(0, PROBLEMS_SHOWN), problemCount: all.length };
+	};
+
 	const fresh = () => {
 		controller = new AbortController();
 		return controller.signal;
@@ -133,6 +144,7 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 
 	async function check<R>(file: Blob, info: CsvFileInfo, sink: RowSink<R>, onProgress?: OnProgress): Promise<{ result: R; rows: number }> {
 		const signal = fresh();
+		problems = [];
 		let rows = 0;
 		const take = (r: CsvRows) => {
 			for (let i = 0; i < r.rows.length; i++) {
@@ -163,15 +175,12 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 
 		async checkCustomers(file, info, mapping, ctx, onProgress) {
 			pending = null;
-			problems = [];
 			const { result } = await check(file, info, customerImport(info.headers, mapping, ctx), onProgress);
 			pending = { ctx, rows: result.valid };
-			problems = result.problems;
 			return {
 				ready: result.valid.length,
 				preview: result.valid.slice(0, PREVIEW_ROWS),
-				problems: result.problems.slice(0, PROBLEMS_SHOWN),
-				problemCount: result.problems.length,
+				...shown(result.problems),
 				invalidRowCount: result.invalidRowCount
 			};
 		},
@@ -203,7 +212,8 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 		},
 
 		async checkItems(file, info, mapping, ctx, onProgress) {
-			return (await check(file, info, itemImport(info.headers, mapping, ctx), onProgress)).result;
+			const { result } = await check(file, info, itemImport(info.headers, mapping, ctx), onProgress);
+			return { ...result, ...shown(result.problems) };
 		},
 
 		async checkSales(file, info, mapping, ctx, dbName, onProgress) {
@@ -213,7 +223,7 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 			});
 			const findCustomer = await customers.matcher();
 			const { result, rows } = await check(file, info, salesImport(info.headers, mapping, { ...ctx, findCustomer }), onProgress);
-			return { ...result, rows };
+			return { ...result, ...shown(result.problems), rows };
 		},
 
 		cancel() {

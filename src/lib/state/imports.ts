@@ -3,10 +3,10 @@
 // are written by the page's services (a few thousand rows, each sale needing its statistics).
 import type { ImportOutcome } from '$lib/customers/api';
 import { autoMap, type ImportContext, type ImportField } from '$lib/domain/customer-csv';
-import { autoMapItems, type ItemImportContext, type ItemImportField, type PreparedItemImport } from '$lib/domain/sales/items-csv';
+import { autoMapItems, type ItemImportContext, type ItemImportField } from '$lib/domain/sales/items-csv';
 import { autoMapSales, type SalesImportField } from '$lib/domain/sales/sales-csv';
 import type { Item, Sale } from '$lib/domain/sales/types';
-import type { CustomerCheck, OnProgress, SalesCheck, SalesCheckContext } from '$lib/imports/api';
+import type { CustomerCheck, ItemCheck, OnProgress, SalesCheck, SalesCheckContext } from '$lib/imports/api';
 import { importWorker, remoteProgress, type ImportWorker } from '$lib/imports/client';
 import { ImportFlow, type ImportSteps, type WriteOptions } from './import-flow';
 
@@ -56,8 +56,8 @@ export function itemImportFlow(
 	worker: ImportWorker,
 	context: () => Promise<ItemImportContext>,
 	importMany: ImportMany<Item>
-): ImportFlow<ItemImportField, PreparedItemImport, WriteOutcome> {
-	return new ImportFlow<ItemImportField, PreparedItemImport, WriteOutcome>({
+): ImportFlow<ItemImportField, ItemCheck, WriteOutcome> {
+	return new ImportFlow<ItemImportField, ItemCheck, WriteOutcome>({
 		...common(worker, 'items'),
 		autoMap: autoMapItems,
 		check: async (file, info, mapping, onProgress) =>
