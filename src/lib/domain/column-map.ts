@@ -1,6 +1,7 @@
 // One column auto-mapping for every import (customers, items, sales): a file's headers are matched
 // to fields by their labels and synonyms, folded so accents, case, hyphens and spaces do not matter
 // ('E-Mail', 'Prénom', 'FIRSTNAME'); each field is given to one column at most.
+import { unguardCell } from './csv';
 import { fold } from './text';
 
 export interface FieldSpec<F extends string> {
@@ -51,4 +52,25 @@ export function columnMapper<F extends string>(
 /** field → label, for messages that name the column a field would come from. */
 export function labelsOf<F extends string>(fields: readonly FieldSpec<F>[]): Map<F, string> {
 	return new Map(fields.map((f) => [f.field, f.label]));
+}
+
+/**
+ * How a row sink reads a mapped file: the column of each field (the first one mapped to it), the
+ * header to name in a problem, and a row's cell for a field (trimmed, formula guard undone).
+ */
+export function mappedColumns<F extends string>(headers: string[], mapping: Mapping<F>, labels: Map<F, string>) {
+	const col = new Map<F, number>();
+	mapping.forEach((f, i) => {
+		if (f && !col.has(f)) col.set(f, i);
+	});
+	const headerAt = (i: number | undefined, f: F) => (i !== undefined && headers[i]) || labels.get(f) || f;
+	return {
+		col,
+		headerAt,
+		header: (f: F) => headerAt(col.get(f), f),
+		cell: (row: string[], f: F) => {
+			const i = col.get(f);
+			return i === undefined ? '' : unguardCell(row[i] ?? '').trim();
+		}
+	};
 }

@@ -11,13 +11,13 @@ import {
 	type Gender
 } from './customer';
 import type { Store } from './settings';
-import { feed, toCsv, unguardCell, type ParsedCsv, type RowSink } from './csv';
+import { feed, toCsv, type ParsedCsv, type RowSink } from './csv';
 import { messageFor, type ErrorCode } from './errors';
 import { formatPhone } from './phone';
 import { fold } from './text';
 import { validateCustomer } from './validate';
 import { newId } from './ids';
-import { columnMapper, labelsOf, type FieldSpec } from './column-map';
+import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from './column-map';
 
 export type ImportField =
 	| 'firstName'
@@ -336,14 +336,10 @@ const CONSENT_FIELDS: Record<ConsentChannel, ImportField> = {
 
 export function customerImport(headers: string[], mapping: ColumnMapping, ctx: ImportContext): RowSink<PreparedImport> {
 	const makeId = ctx.newId ?? newId;
-	const col = new Map<ImportField, number>();
-	mapping.forEach((f, i) => {
-		if (f && !col.has(f)) col.set(f, i);
-	});
-	const header = (f: ImportField): string => {
-		const i = col.get(f) ?? (f === 'firstName' || f === 'lastName' ? col.get('fullName') : undefined);
-		return (i !== undefined && headers[i]) || LABELS.get(f) || f;
-	};
+	const { col, headerAt, cell } = mappedColumns(headers, mapping, LABELS);
+	// A name split from the full-name column is reported against that column.
+	const header = (f: ImportField): string =>
+		headerAt(col.get(f) ?? (f === 'firstName' || f === 'lastName' ? col.get('fullName') : undefined), f);
 	const storeIds = ctx.stores.map((s) => s.id);
 	const storeByKey = new Map<string, string>();
 	// Names first, then ids, so a store whose id is another store's name resolves by id.
@@ -359,10 +355,7 @@ export function customerImport(headers: string[], mapping: ColumnMapping, ctx: I
 	return {
 		add(row, rowNumber) {
 			if (row.every((c) => c.trim() === '')) return;
-			const get = (f: ImportField): string => {
-				const i = col.get(f);
-				return i === undefined ? '' : unguardCell(row[i] ?? '').trim();
-			};
+			const get = (f: ImportField) => cell(row, f);
 			const rowProblems: RowProblem[] = [];
 			const problem = (f: ImportField, value: string, code: RowProblemCode, message: string) =>
 				rowProblems.push({ rowNumber, field: header(f), value, code, message });

@@ -1,10 +1,10 @@
 // Catalogue import from spreadsheets, reported row by row like the customer import: a row with
 // any problem is left out whole and listed with its spreadsheet row number, column and value.
-import { feed, unguardCell, type ParsedCsv, type RowSink } from '../csv';
+import { feed, type ParsedCsv, type RowSink } from '../csv';
 import type { RowProblem, RowProblemCode } from '../customer-csv';
 import { messageFor, type FieldError } from '../errors';
 import { fold } from '../text';
-import { columnMapper, labelsOf, type FieldSpec } from '../column-map';
+import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from '../column-map';
 import { parseMoney, skuKey, validateItem, type ItemContext, type ItemDraft } from './items';
 import type { Item, RedeemMode } from './types';
 
@@ -70,14 +70,7 @@ const FIELD_OF_ERROR: Record<string, ItemImportField> = {
 };
 
 export function itemImport(headers: string[], mapping: ItemColumnMapping, ctx: ItemImportContext): RowSink<PreparedItemImport> {
-	const col = new Map<ItemImportField, number>();
-	mapping.forEach((f, i) => {
-		if (f && !col.has(f)) col.set(f, i);
-	});
-	const header = (f: ItemImportField) => {
-		const i = col.get(f);
-		return (i !== undefined && headers[i]) || LABELS.get(f) || f;
-	};
+	const { header, cell } = mappedColumns(headers, mapping, LABELS);
 	const skuRow = new Map<string, number>();
 	const barcodeRow = new Map<string, number>();
 	const valid: PreparedItemImport['valid'] = [];
@@ -87,10 +80,7 @@ export function itemImport(headers: string[], mapping: ItemColumnMapping, ctx: I
 	return {
 		add(row, rowNumber) {
 			if (row.every((c) => c.trim() === '')) return;
-			const get = (f: ItemImportField) => {
-				const i = col.get(f);
-				return i === undefined ? '' : unguardCell(row[i] ?? '').trim();
-			};
+			const get = (f: ItemImportField) => cell(row, f);
 			const rowProblems: RowProblem[] = [];
 			const problem = (f: ItemImportField, code: RowProblemCode, message: string, value = get(f)) =>
 				rowProblems.push({ rowNumber, field: header(f), value, code, message });

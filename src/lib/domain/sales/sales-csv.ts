@@ -3,14 +3,14 @@
 // other rows of that receipt are reported as left out too, so no sale arrives with lines missing.
 // A customer the rows name but the shop does not know is no reason to refuse the sale: it is
 // imported without a customer and listed in `unmatched`, to be tracked to someone later.
-import { feed, unguardCell, type ParsedCsv, type RowSink } from '../csv';
+import { feed, type ParsedCsv, type RowSink } from '../csv';
 import { parseDateCell, type RowProblem, type RowProblemCode } from '../customer-csv';
 import { messageFor, type FieldError } from '../errors';
 import { newId } from '../ids';
 import { normalizePhone } from '../phone';
 import type { Store } from '../settings';
 import { fold } from '../text';
-import { columnMapper, labelsOf, type FieldSpec } from '../column-map';
+import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from '../column-map';
 import { pointsFor } from './cart';
 import { parseMoney, skuKey } from './items';
 import type { Item, LoyaltySettings, Payment, Sale, SaleLine } from './types';
@@ -178,14 +178,7 @@ interface ParsedRow {
 export function salesImport(headers: string[], mapping: SalesColumnMapping, ctx: SalesImportContext): RowSink<PreparedSalesImport> {
 	const makeId = ctx.newId ?? newId;
 	const loyaltyPointValue = ctx.loyalty?.pointValue ?? 1;
-	const col = new Map<SalesImportField, number>();
-	mapping.forEach((f, i) => {
-		if (f && !col.has(f)) col.set(f, i);
-	});
-	const header = (f: SalesImportField) => {
-		const i = col.get(f);
-		return (i !== undefined && headers[i]) || LABELS.get(f) || f;
-	};
+	const { col, header, cell } = mappedColumns(headers, mapping, LABELS);
 	const storeByKey = new Map<string, string>();
 	for (const s of ctx.stores) storeByKey.set(fold(s.name), s.id);
 	for (const s of ctx.stores) storeByKey.set(fold(s.id), s.id);
@@ -197,10 +190,7 @@ export function salesImport(headers: string[], mapping: SalesColumnMapping, ctx:
 	return {
 		add(row, rowNumber) {
 			if (row.every((c) => c.trim() === '')) return;
-			const get = (f: SalesImportField) => {
-				const i = col.get(f);
-				return i === undefined ? '' : unguardCell(row[i] ?? '').trim();
-			};
+			const get = (f: SalesImportField) => cell(row, f);
 			const rowProblems: RowProblem[] = [];
 			const problem = (f: SalesImportField, code: RowProblemCode, message: string, value = get(f)) =>
 				rowProblems.push({ rowNumber, field: header(f), value, code, message });
