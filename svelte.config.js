@@ -12,7 +12,7 @@ const config = {
 		// A single-page app: every tablet renders from IndexedDB, so there is nothing to render on a server.
 		// The relay serves index.html for every unknown path and the service worker does the same offline.
 		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
-		// We register the service worker ourselves so that we can show "Update available" (src/lib/state/pwa.svelte.ts).
+		// The app registers the service worker through workbox-window, to show "Update available" (src/lib/state/pwa.svelte.ts).
 		serviceWorker: { register: false },
 		version: { name: process.env.APP_VERSION }
 	}

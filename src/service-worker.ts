@@ -40,6 +40,7 @@ sw.addEventListener('activate', (event) => {
 sw.addEventListener('message', (event) => {
 	const data: unknown = event.data;
 	if (!isMessage(data)) return;
+	// SKIP_WAITING is what workbox-window's messageSkipWaiting() sends (pwa.applyUpdate).
 	if (data.type === 'SKIP_WAITING') {
 		event.waitUntil(sw.skipWaiting());
 	} else if (data.type === 'GET_VERSION') {

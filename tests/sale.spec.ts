@@ -14,7 +14,7 @@ type W = typeof globalThis & {
 	shopCrm: {
 		ready: boolean;
 		items: { save(item: unknown): Promise<{ ok: boolean }> };
-		sales: { stats(id: string): Promise<Stats | undefined>; recent(n?: number): Promise<unknown[]> };
+		sales: { settledStats(id: string): Promise<Stats | undefined>; recent(n?: number): Promise<unknown[]> };
 	};
 };
 
@@ -55,7 +55,7 @@ async function newCustomer(page: Page, first: string, last: string): Promise<str
 }
 
 function stats(page: Page, customerId: string) {
-	return page.evaluate((id) => (globalThis as W).shopCrm.sales.stats(id), customerId);
+	return page.evaluate((id) => (globalThis as W).shopCrm.sales.settledStats(id), customerId);
 }
 
 async function openSale(page: Page) {

@@ -119,7 +119,7 @@ test('imports sales history: customers matched by card, email and phone, unmatch
 	await expect(page.getByText('3 rows were left out because of problems in the file.')).toBeVisible();
 	await expect(page.getByText(/1 sale matched no customer/)).toBeVisible();
 
-	const stats = (id: string) => page.evaluate((id) => (globalThis as W).shopCrm.sales.stats(id), id);
+	const stats = (id: string) => page.evaluate((id) => (globalThis as W).shopCrm.sales.settledStats(id), id);
 	await expect.poll(async () => (await stats(ann))?.totalSpend).toBe(ANN_SPEND);
 	await expect.poll(async () => (await stats(bea))?.totalSpend).toBe(BEA_SPEND);
 	expect((await stats(ann))?.visits).toBe(2);

@@ -43,7 +43,7 @@ function sell(page: Page, customerId: string, price: number) {
 	);
 }
 
-const stats = (page: Page, id: string) => page.evaluate((id) => (globalThis as W).shopCrm.sales.stats(id), id);
+const stats = (page: Page, id: string) => page.evaluate((id) => (globalThis as W).shopCrm.sales.settledStats(id), id);
 const saleIds = (page: Page, id: string) =>
 	page.evaluate(async (id) => (await (globalThis as W).shopCrm.sales.ofCustomer(id)).map((s) => s.id).sort(), id);
 

@@ -3,5 +3,15 @@
 import type { Projection } from '$lib/store/docstore';
 import { customersProjection } from '$lib/customers/projection';
 import { settingsProjection } from '$lib/settings/projection';
+import { itemsProjection, pointsProjection, salesProjection } from '$lib/sales/projections';
 
-export const allProjections: Projection[] = [customersProjection, settingsProjection];
+export const allProjections: Projection[] = [
+	customersProjection,
+	settingsProjection,
+	itemsProjection,
+	salesProjection,
+	pointsProjection
+];
+
+/** Kinds whose changes the derive stage consumes (statistics: sales and point adjustments). */
+export const DERIVE_KINDS = ['sales', 'points'];

@@ -71,6 +71,7 @@ async function run(seed: number): Promise<void> {
 	let relay: TestRelay | null = null;
 	const tablets: Tablet[] = [];
 	const stats = { staleWrites: 0 };
+	let failed = false;
 
 	try {
 		relay = await startTestRelay();
@@ -210,8 +211,11 @@ async function run(seed: number): Promise<void> {
 			shadow.nextPhase();
 			wire.enabled = true;
 		}
+		// A run in which every create was refused would compare empty tables and prove nothing.
+		expect(created.length, 'customers created in this run').toBeGreaterThan(0);
 		if (process.env.CONVERGENCE_VERBOSE) console.log(`seed ${seed}\n${log.join('\n')}\n${wire.summary()}`);
 	} catch (err) {
+		failed = true;
 		if (err instanceof Error) {
 			err.message =
 				`seed ${seed} failed (reproduce: CONVERGENCE_SEED=${seed} npx vitest run src/lib/sync/convergence.test.ts)\n` +
@@ -220,8 +224,22 @@ async function run(seed: number): Promise<void> {
 		}
 		throw err;
 	} finally {
-		for (const t of tablets) await t.close().catch(() => {});
-		await relay?.stop().catch(() => {});
+		// Every tablet and the relay are closed whatever happened; a failure to close fails the
+		// test too, unless the test has already failed (then the first failure is the one to read).
+		const closing = [];
+		for (const t of tablets) closing.push(await settle(t.close()));
+		closing.push(await settle(relay?.stop()));
+		const closeError = closing.find((e) => e !== null);
+		if (!failed && closeError) throw closeError;
+	}
+}
+
+async function settle(p: Promise<unknown> | undefined): Promise<unknown> {
+	try {
+		await p;
+		return null;
+	} catch (err) {
+		return err ?? new Error('rejected without a reason');
 	}
 }
 

@@ -10,7 +10,7 @@ const tablets: Tablet[] = [];
 
 afterEach(async () => {
 	for (const t of tablets.splice(0)) await t.close();
-	await relay?.stop().catch(() => {});
+	await relay?.stop();
 	relay = null;
 });
 

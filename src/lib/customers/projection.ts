@@ -11,16 +11,9 @@ export function toRecord(c: Customer): CustomerRecord {
 	return { ...c, k: searchKeys(c), sortName: sortName(c) };
 }
 
-/**
- * Deleted customers seen with late field edits during a flush, by the flush's database
- * connection (apply and finish of one flush share it); see DexieCustomerService.removeOrphans.
- */
-const orphaned = new WeakMap<ShopDB, string[]>();
-
 export const customersProjection: Projection = {
 	kind: 'customers',
 	tables: ['customers'],
-	finishKind: 'customers:orphaned',
 	matches: (name) => name.startsWith('customers-'),
 	observe(doc, dirty) {
 		customersMap(doc).observe((event) => {
@@ -31,21 +24,17 @@ export const customersProjection: Projection = {
 		const map = customersMap(doc);
 		const puts: CustomerRecord[] = [];
 		const deletes: string[] = [];
+		const orphaned: string[] = [];
 		for (const id of ids) {
 			const state = readCustomer(map, id);
 			if (state.kind === 'live') puts.push(toRecord(state.customer));
 			else deletes.push(id);
-			if (state.kind === 'deleted' && orphanedFieldKeys(map, id).length > 0) {
-				orphaned.set(db, [...(orphaned.get(db) ?? []), id]);
-			}
+			// Late field edits of a deleted customer: the app removes them from Yjs (removeOrphans).
+			if (state.kind === 'deleted' && orphanedFieldKeys(map, id).length > 0) orphaned.push(id);
 		}
 		// put(): the projection is the whole derived record, replaced wholesale from the Yjs state.
 		if (puts.length) await db.customers.bulkPut(puts);
 		if (deletes.length) await db.customers.bulkDelete(deletes);
-	},
-	async finish(db: ShopDB) {
-		const ids = orphaned.get(db) ?? [];
-		orphaned.delete(db);
-		return ids;
+		return orphaned.length ? { 'customers:orphaned': orphaned } : undefined;
 	}
 };

@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeEach } from 'vitest';
+import { assert, describe, expect, it, beforeEach } from 'vitest';
 import * as Y from 'yjs';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
@@ -48,8 +48,7 @@ describe('customer service on IndexedDB', () => {
 
 	it('creates a customer with normalised fields and reads it back', async () => {
 		const r = await t.service.create(jose());
-		expect(r.ok).toBe(true);
-		if (!r.ok) return;
+		assert(r.ok, 'a valid customer was refused');
 		const c = await t.service.get(r.id);
 		expect(c?.email).toBe('jose.garcia@example.com');
 		expect(c?.phone).toBe('+447700900123');
@@ -59,8 +58,7 @@ describe('customer service on IndexedDB', () => {
 
 	it('refuses invalid drafts and writes nothing', async () => {
 		const r = await t.service.create(draft({ email: 'not-an-email' }));
-		expect(r.ok).toBe(false);
-		if (r.ok) return;
+		assert(!r.ok, 'an invalid draft was accepted');
 		expect(r.errors.map((e) => e.code).sort()).toEqual(['email-invalid', 'name-required']);
 		expect(await t.service.count()).toBe(0);
 		expect(await t.db.yupdates.count()).toBe(0);
@@ -85,9 +83,9 @@ describe('customer service on IndexedDB', () => {
 
 	it('a card belongs to one customer only, and says whose it is', async () => {
 		const first = await t.service.create(jose());
+		assert(first.ok, 'the first customer was refused');
 		const r = await t.service.create(draft({ firstName: 'Jane', lastName: 'Smith', cards: ['2000 0123 45678'] }));
-		expect(r.ok).toBe(false);
-		if (r.ok || !first.ok) return;
+		assert(!r.ok, 'a card already assigned was accepted');
 		expect(r.errors).toEqual([
 			{
 				field: 'cards.0',
@@ -103,12 +101,13 @@ describe('customer service on IndexedDB', () => {
 
 	it('warns about existing email or phone before creating a second customer', async () => {
 		const first = await t.service.create(jose());
+		assert(first.ok, 'the first customer was refused');
 		const warnings = await t.service.findDuplicates(draft({ firstName: 'J', email: 'JOSE.garcia@example.com', phone: '+447700900123' }));
 		expect(warnings.map((w) => [w.code, w.params?.ownerName])).toEqual([
 			['email-exists', 'José García'],
 			['phone-exists', 'José García']
 		]);
-		if (first.ok) expect(await t.service.findDuplicates(jose(), first.id)).toEqual([]);
+		expect(await t.service.findDuplicates(jose(), first.id)).toEqual([]);
 	});
 
 	it('updates only what changed and deletes completely', async () => {

@@ -41,6 +41,8 @@ describe('generateCustomers', () => {
 		const emails = drafts.map((d) => d.email).filter(Boolean);
 		const cards = drafts.flatMap((d) => d.cards);
 		const addressIds = drafts.flatMap((d) => d.addresses.map((a) => a.id));
+		// Each list must hold something, or the checks below would pass over nothing.
+		expect([phones.length > 1000, emails.length, cards.length, addressIds.length].every(Boolean)).toBe(true);
 		for (const list of [phones, emails, cards, addressIds]) expect(new Set(list).size).toBe(list.length);
 		expect(phones.slice(0, 1000).every((p) => /^\+447700900\d{3}$/.test(p))).toBe(true);
 		for (const p of phones.slice(1000)) {
@@ -70,11 +72,14 @@ describe('generateCustomers', () => {
 		expect(drafts.some((d) => /[^\x00-\x7f]/.test(d.firstName + d.lastName))).toBe(true);
 		expect(drafts.some((d) => d.lastName === "O'Brien")).toBe(true);
 		expect(new Set(drafts.map((d) => d.storeId))).toEqual(new Set(DEMO_STORES.map((s) => s.id)));
+		expect(drafts.some((d) => d.tags.length > 0)).toBe(true);
 		for (const d of drafts) for (const t of d.tags) expect(DEMO_TAGS).toContain(t);
 	});
 
 	it('keeps dates in range and before now', () => {
 		const fiveYearsAgo = new Date(Date.parse(NOW) - 5 * 366 * 24 * 3600 * 1000).toISOString();
+		expect(drafts.filter((d) => d.birthDate).length).toBeGreaterThan(drafts.length / 2);
+		expect(drafts.some((d) => Object.keys(d.consents).length > 0)).toBe(true);
 		for (const d of drafts) {
 			expect(d.registeredAt < NOW && d.registeredAt > fiveYearsAgo).toBe(true);
 			if (d.birthDate) expect(d.birthDate >= '1940-01-01' && d.birthDate <= '2008-12-31').toBe(true);

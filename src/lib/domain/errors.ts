@@ -68,6 +68,13 @@ export type ErrorCode =
 	| 'loyalty-rate-invalid'
 	| 'point-value-invalid'
 	| 'rounding-invalid'
+	| 'sale-totals-inconsistent'
+	// Shop settings
+	| 'shop-name-required'
+	| 'time-zone-invalid'
+	| 'currency-invalid'
+	| 'stores-required'
+	| 'store-invalid'
 	// Import files as a whole (src/lib/domain/csv-file.ts)
 	| 'file-empty'
 	| 'file-not-csv'
@@ -172,6 +179,12 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'loyalty-rate-invalid': () => 'Enter the points earned per whole unit of currency: a number from 0 to 100, e.g. 1',
 	'point-value-invalid': () => 'Enter what one point is worth in pence or cents: a whole number from 0 to 10000, e.g. 1',
 	'rounding-invalid': () => 'Choose how points round: down, to the nearest or up',
+	'sale-totals-inconsistent': (p) => `The sale’s ${p.total ?? 'totals'} do not add up to its lines, so it was not recorded`,
+	'shop-name-required': () => 'Enter the shop’s name',
+	'time-zone-invalid': () => 'Choose a time zone from the list, e.g. Europe/London',
+	'currency-invalid': () => 'Use a three-letter currency code, e.g. GBP',
+	'stores-required': () => 'Keep at least one store',
+	'store-invalid': () => 'Every store needs a name and a short id of its own',
 	'reason-required': () => 'Say why: the reason is kept with the adjustment',
 	'file-empty': () => 'This file is empty. Choose the spreadsheet saved as CSV, with the column names in the first row.',
 	'file-not-csv': () =>
@@ -198,4 +211,24 @@ function channelLabel(channel: string): string {
 
 export function messageFor(e: FieldError): string {
 	return MESSAGES[e.code](e.params ?? {});
+}
+
+/** The message of the first error on `field`, or null when it has none. */
+export function messageOf(errors: readonly FieldError[], field: string): string | null {
+	const e = errors.find((x) => x.field === field);
+	return e ? messageFor(e) : null;
+}
+
+/**
+ * A write a service refused because what it was given is invalid, where the caller should have
+ * checked first (an import already validated row by row, a settings form): a bug, not an
+ * outcome people cause, so it is thrown, and describeError words it.
+ */
+export class InvalidWriteError extends Error {
+	readonly errors: FieldError[];
+	constructor(what: string, errors: FieldError[]) {
+		super(`${what} not saved: ${errors.map(messageFor).join('; ')}`);
+		this.name = 'InvalidWriteError';
+		this.errors = errors;
+	}
 }

@@ -41,3 +41,35 @@ export function validateLoyalty(l: LoyaltySettings): FieldError[] {
 	if (!['down', 'nearest', 'up'].includes(l.rounding)) errors.push({ field: 'rounding', code: 'rounding-invalid' });
 	return errors;
 }
+
+/** Checks the settings a write would change (a patch checks only the keys it has). */
+export function validateSettings(patch: Partial<ShopSettings>): FieldError[] {
+	const errors: FieldError[] = [];
+	if (patch.shopName !== undefined && patch.shopName.trim() === '') errors.push({ field: 'shopName', code: 'shop-name-required' });
+	if (patch.defaultCountry !== undefined && !/^[A-Z]{2}$/.test(patch.defaultCountry)) {
+		errors.push({ field: 'defaultCountry', code: 'country-invalid' });
+	}
+	if (patch.timeZone !== undefined && !validTimeZone(patch.timeZone)) errors.push({ field: 'timeZone', code: 'time-zone-invalid' });
+	if (patch.currency !== undefined && !/^[A-Z]{3}$/.test(patch.currency)) errors.push({ field: 'currency', code: 'currency-invalid' });
+	if (patch.stores !== undefined) {
+		if (patch.stores.length === 0) errors.push({ field: 'stores', code: 'stores-required' });
+		const ids = new Set<string>();
+		patch.stores.forEach((s, i) => {
+			if (!s.id.trim() || !s.name.trim() || ids.has(s.id)) errors.push({ field: `stores.${i}`, code: 'store-invalid' });
+			ids.add(s.id);
+		});
+	}
+	if (patch.loyalty !== undefined) {
+		errors.push(...validateLoyalty(patch.loyalty).map((e) => ({ ...e, field: `loyalty.${e.field}` })));
+	}
+	return errors;
+}
+
+function validTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return zone !== '';
+	} catch {
+		return false;
+	}
+}

@@ -12,17 +12,23 @@ export interface ItemService {
 	/** Exact barcode or SKU (a scanner's input). */
 	findByCode(code: string): Promise<Item | undefined>;
 	all(): Promise<Item[]>;
+	/** Validates (validateItem; SKU and barcode not taken by another item) and writes the validated item. */
 	save(item: Item): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }>;
+	/** Items the import already checked; one that does not validate throws InvalidWriteError and nothing is written. */
 	importMany(items: Item[], opts?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }): Promise<{ imported: number; cancelled: boolean }>;
 }
 
 export interface SalesService {
 	/**
 	 * Writes a finalised sale: durably (IndexedDB strict durability), once (keyed by its random id),
-	 * with a receipt number unique across tablets and stores (store code + device code + sequence).
+	 * with a receipt number unique across tablets and stores (store code + device code + sequence),
+	 * after validateSale (lines, totals) and the balance check for points redeemed.
 	 */
 	record(sale: Sale): Promise<SaleResult>;
-	/** Historical sales (already checked by domain/sales/sales-csv.ts), written in chunks. */
+	/**
+	 * Historical sales (already checked by domain/sales/sales-csv.ts), written in chunks; a sale
+	 * whose totals do not add up (validateSale) throws InvalidWriteError and nothing is written.
+	 */
 	importMany(
 		sales: Sale[],
 		opts?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }
@@ -42,8 +48,11 @@ export interface SalesService {
 	track(saleId: string, customerId: string): Promise<{ ok: true } | { ok: false; errors: FieldError[] }>;
 	adjustPoints(customerId: string, points: number, reason: string): Promise<{ ok: true } | { ok: false; errors: FieldError[] }>;
 	adjustmentsOf(customerId: string): Promise<PointAdjustment[]>;
-	/** Derived on this tablet from every sale and adjustment it holds. */
+	/**
+	 * Derived on this tablet from every sale and adjustment it holds, by the derive worker after
+	 * each flush: as derived so far (for live views, which update when it writes them).
+	 */
 	stats(customerId: string): Promise<CustomerStats | undefined>;
-	/** Rebuild every customer's statistics from scratch (also run when the date changes). */
-	recomputeAllStats(onProgress?: (p: { done: number; total: number }) => void): Promise<void>;
+	/** The same, once every change flushed so far is counted (balance checks). */
+	settledStats(customerId: string): Promise<CustomerStats | undefined>;
 }

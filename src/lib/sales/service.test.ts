@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
-import { allProjections } from '$lib/projections';
-import { createSalesProjections } from './projections';
+import { allProjections, DERIVE_KINDS } from '$lib/projections';
+import { DeriveClient, inProcessConnection } from '$lib/derive/client';
+import { Deriver } from '$lib/derive/deriver';
 import { DexieCustomerService } from '$lib/customers/service';
 import { DexieItemService, DexieSalesService } from './service';
 import { emptyDraft } from '$lib/domain/customer';
@@ -11,17 +12,19 @@ import { seededIds } from '$lib/domain/ids';
 import type { Sale } from '$lib/domain/sales/types';
 import { salesDocName } from '$lib/store/docnames';
 import { messageFor } from '$lib/domain/errors';
+import { deviceCode, parseReceiptNumber, receiptNumber, storeCode } from '$lib/domain/sales/receipt';
 
 const TODAY = '2026-11-23';
 let n = 0;
 
-function tablet(seed: number) {
+function tablet(seed: number, storeId = 'camden') {
 	const name = `sales-test-${++n}-${Math.random()}`;
 	const db = new ShopDB(name);
 	const strict = new ShopDB(name, { durability: 'strict' });
 	const strictFlushes: string[] = [];
 	const store = new DocStore(db, {
-		projections: [...allProjections, ...createSalesProjections({ today: () => TODAY, timeZone: () => 'Europe/London' })],
+		projections: allProjections,
+		deriveKinds: DERIVE_KINDS,
 		channel: null,
 		strictDb: strict,
 		strictDocs: (doc) => {
@@ -29,6 +32,16 @@ function tablet(seed: number) {
 			if (yes) strictFlushes.push(doc);
 			return yes;
 		}
+	});
+	// Statistics are derived after each flush, here by an in-process Deriver (a worker in the app).
+	const derive = new DeriveClient({
+		connect: () => inProcessConnection(new Deriver()),
+		dbName: name,
+		context: () => ({ today: TODAY, timeZone: 'Europe/London', now: '2026-11-23T10:00:00.000Z' }),
+		announce: (changes) => store.announce(changes)
+	});
+	store.subscribe((changes) => {
+		if (DERIVE_KINDS.some((k) => changes[k]?.length)) derive.notify();
 	});
 	const customers = new DexieCustomerService(store, {
 		validation: () => ({ defaultCountry: 'GB', today: TODAY }),
@@ -40,9 +53,10 @@ function tablet(seed: number) {
 		today: () => TODAY,
 		timeZone: () => 'Europe/London',
 		by: () => `Till ${seed}`,
-		receiptPrefix: () => ({ store: 'CAM', device: `D${seed}` })
+		receiptIssuer: () => ({ storeId, installId: `install-${seed}` }),
+		settled: () => derive.settled()
 	});
-	return { db, store, customers, sales, items: new DexieItemService(store), strictFlushes };
+	return { db, store, customers, sales, derive, items: new DexieItemService(store), strictFlushes };
 }
 
 function sale(over: Partial<Sale> & { id: string; receiptNo: string }): Sale {
@@ -102,14 +116,26 @@ describe('sales data layer', () => {
 	it('a sale for a customer updates their statistics at once, through a strictly durable flush', async () => {
 		const t = tablet(1);
 		const id = await customer(t);
-		const r = await t.sales.record(sale({ id: 's1', receiptNo: 'CAM-D1-000001', customerId: id }));
+		const r = await t.sales.record(sale({ id: 's1', receiptNo: await t.sales.nextReceiptNo(), customerId: id }));
 		expect(r.ok).toBe(true);
-		const stats = await t.sales.stats(id);
+		const stats = await t.sales.settledStats(id);
 		expect(stats?.totalSpend).toBe(2500);
 		expect(stats?.visits).toBe(1);
 		expect(stats?.pointsBalance).toBe(25);
 		expect(t.strictFlushes).toContain(salesDocName('2026-11-20T12:00:00.000Z'));
-		expect(await t.sales.nextReceiptNo()).toBe('CAM-D1-000002');
+		expect(await t.sales.nextReceiptNo()).toBe(receiptNumber('CAM', deviceCode('install-1'), 2));
+	});
+
+	it('issues receipt numbers that parseReceiptNumber reads, with the one store-code rule', async () => {
+		const t = tablet(21);
+		const first = await t.sales.nextReceiptNo();
+		expect(parseReceiptNumber(first)).toEqual({ storeCode: 'CAM', deviceCode: deviceCode('install-21'), seq: 1 });
+		const r = await t.sales.record(sale({ id: 'p1', receiptNo: first }));
+		expect(r.ok).toBe(true);
+		expect(parseReceiptNumber(await t.sales.nextReceiptNo())?.seq).toBe(2);
+		// A tablet not yet given a store falls back to the same code receipt.ts gives.
+		const loose = tablet(22, '');
+		expect(parseReceiptNumber(await loose.sales.nextReceiptNo())?.storeCode).toBe(storeCode(''));
 	});
 
 	it('refuses a duplicate receipt number and redeeming more points than the balance', async () => {
@@ -117,15 +143,27 @@ describe('sales data layer', () => {
 		const id = await customer(t);
 		await t.sales.record(sale({ id: 's1', receiptNo: 'CAM-D2-000001', customerId: id }));
 		const dup = await t.sales.record(sale({ id: 's2', receiptNo: 'CAM-D2-000001' }));
-		expect(dup.ok).toBe(false);
-		if (!dup.ok) expect(dup.errors[0].code).toBe('receipt-duplicate');
-		const greedy = await t.sales.record(sale({ id: 's3', receiptNo: 'CAM-D2-000002', customerId: id, pointsRedeemed: 26 }));
-		expect(greedy.ok).toBe(false);
-		if (!greedy.ok) {
-			expect(greedy.errors[0].code).toBe('points-exceed-balance');
-			expect(messageFor(greedy.errors[0])).toBe('Only 25 points available');
-		}
+		assert(!dup.ok, 'a duplicate receipt number was accepted');
+		expect(dup.errors[0].code).toBe('receipt-duplicate');
+		const lines = [{ ...sale({ id: '', receiptNo: '' }).lines[0], pointsRedeemed: 26 }];
+		const greedy = await t.sales.record(sale({ id: 's3', receiptNo: 'CAM-D2-000002', customerId: id, lines, pointsRedeemed: 26 }));
+		assert(!greedy.ok, 'redeeming more points than the balance was accepted');
+		expect(greedy.errors.map((e) => e.code)).toEqual(['points-exceed-balance']);
+		expect(messageFor(greedy.errors[0])).toBe('Only 25 points available');
 		expect(await t.db.sales.count()).toBe(1);
+	});
+
+	it('refuses a sale whose totals its lines do not add up to, and imports none of a batch holding one', async () => {
+		const t = tablet(23);
+		const wrong = await t.sales.record(sale({ id: 'w1', receiptNo: 'CAM-D2-000003', total: 2400 }));
+		assert(!wrong.ok, 'a sale with a wrong total was recorded');
+		expect(wrong.errors).toEqual([{ field: 'total', code: 'sale-totals-inconsistent', params: { total: 'total' } }]);
+		const empty = await t.sales.record(sale({ id: 'w2', receiptNo: 'CAM-D2-000004', lines: [] }));
+		assert(!empty.ok, 'a sale without lines was recorded');
+		expect(empty.errors.map((e) => e.code)).toContain('cart-empty');
+		const batch = [sale({ id: 'h1', receiptNo: 'OLD-1' }), sale({ id: 'h2', receiptNo: 'OLD-2', subtotal: 1 })];
+		await expect(t.sales.importMany(batch)).rejects.toThrow(/Receipt OLD-2 not saved/);
+		expect(await t.db.sales.count()).toBe(0);
 	});
 
 	it('two tablets selling offline to one customer: both sales, summed spend and points, none twice', async () => {
@@ -141,7 +179,7 @@ describe('sales data layer', () => {
 		// The same updates again (a tablet re-sending after a dropped connection): nothing changes.
 		await exchange(a, b, month);
 		for (const t of [a, b]) {
-			const stats = await t.sales.stats(id);
+			const stats = await t.sales.settledStats(id);
 			expect(stats?.totalSpend).toBe(5000);
 			expect(stats?.visits).toBe(2);
 			expect(stats?.pointsBalance).toBe(50);
@@ -153,15 +191,15 @@ describe('sales data layer', () => {
 		const t = tablet(5);
 		const id = await customer(t);
 		await t.sales.record(sale({ id: 'anon', receiptNo: 'CAM-D5-000001' }));
-		expect(await t.sales.stats(id)).toBeUndefined();
+		expect(await t.sales.settledStats(id)).toBeUndefined();
 		expect(await t.sales.track('anon', id)).toEqual({ ok: true });
-		expect((await t.sales.stats(id))?.pointsBalance).toBe(25);
+		expect((await t.sales.settledStats(id))?.pointsBalance).toBe(25);
 		const again = await t.sales.track('anon', id);
 		expect(again.ok).toBe(false);
 		expect(await t.sales.adjustPoints(id, -30, 'Broken mug goodwill reversal')).toEqual({ ok: true });
 		const noReason = await t.sales.adjustPoints(id, 5, '  ');
 		expect(noReason.ok).toBe(false);
-		const stats = await t.sales.stats(id);
+		const stats = await t.sales.settledStats(id);
 		// Negative balances are kept (and flagged in the UI), never silently corrected.
 		expect(stats?.pointsBalance).toBe(-5);
 		expect((await t.sales.adjustmentsOf(id)).map((a) => a.reason)).toEqual(['Broken mug goodwill reversal']);
@@ -172,10 +210,10 @@ describe('sales data layer', () => {
 		const id = await customer(t);
 		await t.sales.record(sale({ id: 'x1', receiptNo: 'CAM-D6-000001', customerId: id }));
 		await t.sales.record(sale({ id: 'x2', receiptNo: 'CAM-D6-000002', customerId: id, at: '2025-01-02T10:00:00.000Z' }));
-		const incremental = await t.sales.stats(id);
+		const incremental = await t.sales.settledStats(id);
 		await t.db.customerStats.clear();
-		await t.sales.recomputeAllStats();
-		expect(await t.sales.stats(id)).toEqual(incremental);
+		await t.derive.rebuild();
+		expect(await t.sales.settledStats(id)).toEqual(incremental);
 		expect(incremental?.totalSpend).toBe(5000);
 		expect(incremental?.spend12m).toBe(2500);
 	});
@@ -200,8 +238,34 @@ describe('sales data layer', () => {
 		expect((await t.items.findByCode('5012345678900'))?.id).toBe('i1');
 		expect((await t.items.findByCode('mug-1'))?.id).toBe('i1');
 		expect((await t.items.search('blue mu')).map((i) => i.id)).toEqual(['i1']);
-		const clash = await t.items.save({ ...item, id: 'i2' });
-		expect(clash.ok).toBe(false);
+		const clash = await t.items.save({ ...item, id: 'i2', barcode: '' });
+		assert(!clash.ok, 'a second item with the same SKU was saved');
+		expect(clash.errors.map((e) => messageFor(e))).toEqual(['SKU MUG-1 is already used by Mug, blue']);
+		const sameBarcode = await t.items.save({ ...item, id: 'i3', sku: 'MUG-2' });
+		assert(!sameBarcode.ok, 'a second item with the same barcode was saved');
+		expect(sameBarcode.errors.map((e) => e.code)).toEqual(['barcode-duplicate']);
+	});
+
+	it('validates every item it writes, one by one or imported', async () => {
+		const t = tablet(24);
+		const item = {
+			id: 'v1', sku: ' TEA-1 ', barcode: '', name: '  Green   tea ', brand: '', category: '', variant: '',
+			price: 450, cost: 100, redeem: 'none' as const, pointsPrice: 0, active: true
+		};
+		const bad = await t.items.save({ ...item, name: '', price: 0, redeem: 'full' });
+		assert(!bad.ok, 'an item without name, price or points price was saved');
+		expect(bad.errors.map((e) => e.code)).toEqual(['item-name-required', 'item-price-missing', 'points-price-missing']);
+		const badCode = await t.items.save({ ...item, barcode: '5012345678901' });
+		assert(!badCode.ok, 'a barcode with a wrong check digit was saved');
+		expect(badCode.errors.map((e) => e.code)).toEqual(['barcode-check-digit']);
+		expect(await t.db.items.count()).toBe(0);
+		// What is written is the validated item: trimmed and with single spaces.
+		expect(await t.items.save(item)).toEqual({ ok: true, id: 'v1' });
+		expect(await t.items.get('v1')).toMatchObject({ sku: 'TEA-1', name: 'Green tea' });
+
+		const batch = [{ ...item, id: 'v2', sku: 'TEA-2' }, { ...item, id: 'v3', sku: 'TEA-3', cost: -5 }];
+		await expect(t.items.importMany(batch)).rejects.toThrow(/Item TEA-3 not saved/);
+		expect(await t.db.items.count()).toBe(1);
 	});
 });
 
@@ -228,7 +292,7 @@ describe('importing historical sales', () => {
 		];
 		expect(await t.sales.importMany(old)).toEqual({ imported: 2, cancelled: false });
 		expect([...(await t.sales.receiptNumbers())].sort()).toEqual(['OLD-1', 'OLD-2']);
-		const stats = await t.sales.stats(r.id);
+		const stats = await t.sales.settledStats(r.id);
 		expect(stats?.totalSpend).toBe(5000);
 		expect(stats?.spend12m).toBe(2500);
 		expect(new Set((await t.db.yupdates.toArray()).map((u) => u.doc))).toEqual(

@@ -5,11 +5,13 @@ import { ITEMS_DOC, POINTS_DOC, salesDocName } from '$lib/store/docnames';
 import { adjustmentsMap, itemsMap, salesMap, trackSale, writeSale } from '$lib/sales/yjs';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
-import type { FieldError } from '$lib/domain/errors';
+import { InvalidWriteError, type FieldError } from '$lib/domain/errors';
+import { validateItem } from '$lib/domain/sales/items';
+import { validateSale } from '$lib/domain/sales/totals';
 import { fold } from '$lib/domain/text';
 import { newId } from '$lib/domain/ids';
 import type { ItemService, SaleResult, SalesService } from './api';
-import { computeStats } from '$lib/domain/sales/stats';
+import { deviceCode, parseReceiptNumber, receiptNumber, storeCode } from '$lib/domain/sales/receipt';
 
 export interface SalesContext {
 	now(): string;
@@ -17,8 +19,13 @@ export interface SalesContext {
 	timeZone(): string;
 	/** Who is recording (device name or cashier). */
 	by(): string;
-	/** Receipt prefix parts: the store's and this device's short codes. */
-	receiptPrefix(): { store: string; device: string };
+	/** Where receipt numbers are issued: the store's id and this installation's random id. */
+	receiptIssuer(): { storeId: string; installId: string };
+	/**
+	 * Resolves when statistics include every change flushed so far (they are derived after the
+	 * flush, by the derive worker): a balance check must not read one that lags a sale.
+	 */
+	settled?(): Promise<void>;
 }
 
 const RECEIPT_SEQ_KEY = 'sales.receiptSeq';
@@ -38,19 +45,18 @@ export class DexieSalesService implements SalesService {
 
 	async nextReceiptNo(): Promise<string> {
 		const seq = (((await this.#db.kv.get(RECEIPT_SEQ_KEY))?.value as number) ?? 0) + 1;
-		const { store, device } = this.#ctx.receiptPrefix();
-		return `${store}-${device}-${String(seq).padStart(6, '0')}`;
+		const { storeId, installId } = this.#ctx.receiptIssuer();
+		return receiptNumber(storeCode(storeId), deviceCode(installId), seq);
 	}
 
 	async record(sale: Sale): Promise<SaleResult> {
-		const errors: FieldError[] = [];
-		if (sale.lines.length === 0) errors.push({ field: 'lines', code: 'cart-empty' });
+		const errors = validateSale(sale);
 		const existing = await this.#db.sales.where('receiptNo').equals(sale.receiptNo).first();
 		if (existing && existing.id !== sale.id) {
 			errors.push({ field: 'receiptNo', code: 'receipt-duplicate', params: { receiptNo: sale.receiptNo } });
 		}
 		if (sale.customerId && sale.pointsRedeemed > 0) {
-			const balance = (await this.stats(sale.customerId))?.pointsBalance ?? 0;
+			const balance = (await this.settledStats(sale.customerId))?.pointsBalance ?? 0;
 			if (sale.pointsRedeemed > balance) {
 				errors.push({ field: 'points', code: 'points-exceed-balance', params: { available: String(Math.max(0, balance)) } });
 			}
@@ -63,8 +69,8 @@ export class DexieSalesService implements SalesService {
 	}
 
 	async #bumpReceiptSeq(receiptNo: string): Promise<void> {
-		const seq = Number(receiptNo.split('-').pop());
-		if (!Number.isFinite(seq)) return;
+		const seq = parseReceiptNumber(receiptNo)?.seq;
+		if (seq === undefined) return;
 		await this.#db.transaction('rw', this.#db.kv, async () => {
 			const current = ((await this.#db.kv.get(RECEIPT_SEQ_KEY))?.value as number) ?? 0;
 			// put(): one counter, never lowered.
@@ -77,6 +83,11 @@ export class DexieSalesService implements SalesService {
 		sales: Sale[],
 		opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
 	): Promise<{ imported: number; cancelled: boolean }> {
+		// Already checked row by row by the import: an invalid sale here is a bug, and nothing is written.
+		for (const sale of sales) {
+			const errors = validateSale(sale);
+			if (errors.length) throw new InvalidWriteError(`Receipt ${sale.receiptNo}`, errors);
+		}
 		const CHUNK = 2000;
 		let imported = 0;
 		opts.onProgress?.({ done: 0, total: sales.length });
@@ -155,48 +166,16 @@ export class DexieSalesService implements SalesService {
 		return rows.sort((a, b) => (a.at < b.at ? 1 : -1));
 	}
 
+	/** As derived so far (a live view updates when the derive worker writes them). */
 	stats(customerId: string): Promise<CustomerStats | undefined> {
 		return this.#db.customerStats.get(customerId);
 	}
 
-	async recomputeAllStats(onProgress?: (p: { done: number; total: number }) => void): Promise<void> {
-		const db = this.#db;
-		const withSales = (await db.sales.orderBy('customerId').uniqueKeys()) as string[];
-		const adjusted = (await db.adjustments.orderBy('customerId').uniqueKeys()) as string[];
-		const all = [...new Set([...withSales, ...adjusted])].sort();
-		const CHUNK = 2000;
-		const today = this.#ctx.today();
-		const zone = this.#ctx.timeZone();
-		for (let i = 0; i < all.length; i += CHUNK) {
-			const ids = all.slice(i, i + CHUNK);
-			const [lo, hi] = [ids[0], ids[ids.length - 1]];
-			await db.transaction('rw', db.sales, db.adjustments, db.customerStats, async () => {
-				// Ids in order: one range read per chunk brings every sale of these customers at once.
-				const [sales, adjustments] = await Promise.all([
-					db.sales.where('customerId').between(lo, hi, true, true).toArray(),
-					db.adjustments.where('customerId').between(lo, hi, true, true).toArray()
-				]);
-				const salesOf = groupBy(sales, (s) => s.customerId!);
-				const adjOf = groupBy(adjustments, (a) => a.customerId);
-				// put(): statistics are derived, replaced whole.
-				await db.customerStats.bulkPut(
-					ids.map((id) => computeStats(id, salesOf.get(id) ?? [], adjOf.get(id) ?? [], today, zone))
-				);
-			});
-			onProgress?.({ done: Math.min(i + CHUNK, all.length), total: all.length });
-		}
+	/** The customer's statistics once every change flushed so far is counted in them. */
+	async settledStats(customerId: string): Promise<CustomerStats | undefined> {
+		await this.#ctx.settled?.();
+		return this.#db.customerStats.get(customerId);
 	}
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-	const out = new Map<string, T[]>();
-	for (const row of rows) {
-		const k = key(row);
-		const list = out.get(k);
-		if (list) list.push(row);
-		else out.set(k, [row]);
-	}
-	return out;
 }
 
 export class DexieItemService implements ItemService {
@@ -249,11 +228,17 @@ export class DexieItemService implements ItemService {
 		return this.#db.items.orderBy('sku').toArray();
 	}
 
-	async save(item: Item): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }> {
-		const clash = await this.#db.items.where('sku').equals(item.sku).first();
+	async save(draft: Item): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }> {
+		const { item, errors } = validateItem(draft);
+		const clash = item.sku && (await this.#db.items.where('sku').equals(item.sku).first());
 		if (clash && clash.id !== item.id) {
-			return { ok: false, errors: [{ field: 'sku', code: 'sku-duplicate', params: { sku: item.sku, name: clash.name } }] };
+			errors.push({ field: 'sku', code: 'sku-duplicate', params: { sku: item.sku, ownerName: clash.name } });
 		}
+		const holder = item.barcode && (await this.findByCode(item.barcode));
+		if (holder && holder.id !== item.id && holder.barcode.toLowerCase() === item.barcode.toLowerCase()) {
+			errors.push({ field: 'barcode', code: 'barcode-duplicate', params: { barcode: item.barcode, ownerName: holder.name } });
+		}
+		if (errors.length) return { ok: false, errors };
 		await this.#store.transact([ITEMS_DOC], (docs) => itemsMap(docs.get(ITEMS_DOC)!).set(item.id, item));
 		return { ok: true, id: item.id };
 	}
@@ -262,6 +247,11 @@ export class DexieItemService implements ItemService {
 		items: Item[],
 		opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
 	): Promise<{ imported: number; cancelled: boolean }> {
+		// The import checked every row already: an invalid one here is a bug, and nothing is written.
+		const checked = items.map((draft) => validateItem(draft));
+		const bad = checked.find((c) => c.errors.length);
+		if (bad) throw new InvalidWriteError(`Item ${bad.item.sku || bad.item.id}`, bad.errors);
+		items = checked.map((c) => c.item);
 		let imported = 0;
 		const CHUNK = 1000;
 		for (let i = 0; i < items.length; i += CHUNK) {

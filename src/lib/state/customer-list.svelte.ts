@@ -14,6 +14,7 @@ import {
 	type SortSpec
 } from '$lib/domain/list';
 import type { ChangeSet } from '$lib/store/docstore';
+import { STATS_ALL_KIND, STATS_KIND } from '$lib/derive/api';
 import { shop } from './shop.svelte';
 
 const LOAD_CHUNK = 5000;
@@ -66,9 +67,8 @@ export class CustomerListState {
 			if (stopped) return;
 			this.#storedCount = count;
 			this.#firstPage = first.map(toListRow);
-			// Statistics exist only for customers who bought something: one read of them all, joined by id.
-			const stats = new Map<string, CustomerStats>();
-			for (const st of await db.customerStats.toArray()) stats.set(st.customerId, st);
+			// Statistics exist only for customers who bought something: read them all, joined by id.
+			const stats = await allStats(() => stopped);
 			if (stopped) return;
 			const all: CustomerListRow[] = [];
 			let last: string | null = null;
@@ -134,8 +134,10 @@ export class CustomerListState {
 	}
 
 	async #onChanges(changes: ChangeSet): Promise<void> {
-		// A sale or an adjustment (here or synced) changes the statistics of the customers named.
-		const statIds = [...new Set([...(changes['sales:derived'] ?? []), ...(changes['points:derived'] ?? [])])];
+		// The derive worker recomputed statistics (after a sale or adjustment here or synced), or all
+		// of them (a rebuild, midnight).
+		if (changes[STATS_ALL_KIND] && this.#loaded) await this.#reloadStats();
+		const statIds = changes[STATS_KIND] ?? [];
 		if (statIds.length && this.#loaded) await this.#patchStats(statIds);
 		else for (const id of statIds) this.#staleStats.add(id);
 		const ids = changes.customers;
@@ -158,6 +160,11 @@ export class CustomerListState {
 		if (this.query.trim()) void this.#runSearch(this.query);
 	}
 
+	async #reloadStats(): Promise<void> {
+		const stats = await allStats();
+		this.#all = this.#all.map((r) => withStats(r, stats.get(r.id)));
+	}
+
 	async #patchStats(customerIds: string[]): Promise<void> {
 		const stats = await shop.db.customerStats.bulkGet(customerIds);
 		const byId = new Map(customerIds.map((id, i) => [id, stats[i]]));
@@ -168,5 +175,23 @@ export class CustomerListState {
 			return withStats(r, byId.get(r.id));
 		});
 		if (changed) this.#all = next;
+	}
+}
+
+/** Rows of statistics read per step: each read is a short task, so the till never stutters. */
+const STATS_CHUNK = 2000;
+
+/** Every customer's statistics by id, read in short steps with a pause between them. */
+async function allStats(stopped: () => boolean = () => false): Promise<Map<string, CustomerStats>> {
+	const stats = new Map<string, CustomerStats>();
+	let last: string | null = null;
+	for (;;) {
+		const chunk: CustomerStats[] = await (last === null
+			? shop.db.customerStats.orderBy(':id').limit(STATS_CHUNK).toArray()
+			: shop.db.customerStats.where(':id').above(last).limit(STATS_CHUNK).toArray());
+		for (const st of chunk) stats.set(st.customerId, st);
+		if (chunk.length < STATS_CHUNK || stopped()) return stats;
+		last = chunk[chunk.length - 1].customerId;
+		await new Promise((r) => setTimeout(r, 0));
 	}
 }

@@ -1,4 +1,5 @@
 import { dev } from '$app/environment';
+import { Workbox } from 'workbox-window';
 
 // Often enough that a till left open all day picks up a fix the same shift, rarely enough
 // to cost nothing: update() only re-downloads service-worker.js when its bytes changed.
@@ -10,9 +11,10 @@ export interface StorageEstimate {
 }
 
 /**
- * Service worker lifecycle, connectivity and storage durability for the whole app.
- * The page shows "Update available" while `updateAvailable` is true and calls `applyUpdate()`
- * when the person agrees; a new version never takes over a page on its own.
+ * Service worker lifecycle (through workbox-window, around SvelteKit's own service-worker.ts),
+ * connectivity and storage durability for the whole app. The page shows "Update available"
+ * while `updateAvailable` is true and calls `applyUpdate()` when the person agrees; a new
+ * version never takes over a page on its own.
  */
 export class PwaState {
 	updateAvailable = $state(false);
@@ -21,6 +23,7 @@ export class PwaState {
 	persisted = $state<boolean | null>(null);
 	storageEstimate = $state<StorageEstimate | null>(null);
 
+	#workbox: Workbox | null = null;
 	#registration: ServiceWorkerRegistration | null = null;
 	#started = false;
 	#reloading = false;
@@ -37,19 +40,18 @@ export class PwaState {
 
 	/** Hands control to the waiting worker; the page reloads once it has taken over. */
 	applyUpdate(): void {
-		const waiting = this.#registration?.waiting;
-		if (!waiting) {
+		if (!this.#workbox || !this.#registration?.waiting) {
 			// The worker may already have activated (another tab applied it): a reload is all that is left.
 			if (this.updateAvailable) location.reload();
 			return;
 		}
-		waiting.postMessage({ type: 'SKIP_WAITING' });
+		this.#workbox.messageSkipWaiting();
 	}
 
 	/** Asks the server for a new service-worker.js now; resolves even when offline. */
 	async checkForUpdate(): Promise<void> {
 		try {
-			await this.#registration?.update();
+			await this.#workbox?.update();
 		} catch (error) {
 			// Offline or the relay is down: the next check will try again.
 			console.info('pwa: update check failed', error);
@@ -71,6 +73,7 @@ export class PwaState {
 		for (const cleanup of this.#cleanups.splice(0)) cleanup();
 		if (this.#timer !== null) clearInterval(this.#timer);
 		this.#timer = null;
+		this.#workbox = null;
 		this.#registration = null;
 		this.#started = false;
 		this.#reloading = false;
@@ -96,24 +99,29 @@ export class PwaState {
 			console.info('pwa: no service worker support here (insecure context?); the app will not work offline');
 			return;
 		}
-		const container = navigator.serviceWorker;
 		try {
 			// Vite serves the dev worker as an ES module; the production build is a classic script.
-			const registration = await container.register('/service-worker.js', { type: dev ? 'module' : 'classic' });
-			this.#registration = registration;
-
-			// A page loaded while a new version was already waiting (e.g. installed from another tab).
-			if (registration.waiting && container.controller) this.updateAvailable = true;
-			this.#listen(registration, 'updatefound', () => this.#trackInstalling(registration));
-			if (registration.installing) this.#trackInstalling(registration);
-
-			this.#listen(container, 'controllerchange', () => {
-				// The very first install claims the page too; only a takeover of an existing
-				// controller after applyUpdate() means "reload into the new version".
+			const wb = new Workbox('/service-worker.js', { type: dev ? 'module' : 'classic' });
+			this.#workbox = wb;
+			// A new version installed and waiting, found now, by a later check, or before this page
+			// loaded (another tab). Without a controller it is the first install, not an update.
+			const onWaiting = () => {
+				if (navigator.serviceWorker.controller) this.updateAvailable = true;
+			};
+			// The very first install claims the page too; only a takeover of an existing controller
+			// after an update was offered means "reload into the new version".
+			const onControlling = () => {
 				if (!this.updateAvailable || this.#reloading) return;
 				this.#reloading = true;
 				location.reload();
+			};
+			wb.addEventListener('waiting', onWaiting);
+			wb.addEventListener('controlling', onControlling);
+			this.#cleanups.push(() => {
+				wb.removeEventListener('waiting', onWaiting);
+				wb.removeEventListener('controlling', onControlling);
 			});
+			this.#registration = (await wb.register()) ?? null;
 
 			this.#timer = setInterval(() => void this.checkForUpdate(), UPDATE_CHECK_MS);
 			this.#listen(document, 'visibilitychange', () => {
@@ -122,16 +130,6 @@ export class PwaState {
 		} catch (error) {
 			console.warn('pwa: service worker registration failed', error);
 		}
-	}
-
-	#trackInstalling(registration: ServiceWorkerRegistration): void {
-		const worker = registration.installing;
-		if (!worker) return;
-		const onStateChange = () => {
-			// Without a controller this is the first install, not an update.
-			if (worker.state === 'installed' && navigator.serviceWorker.controller) this.updateAvailable = true;
-		};
-		this.#listen(worker, 'statechange', onStateChange);
 	}
 
 	async #requestPersistence(): Promise<void> {

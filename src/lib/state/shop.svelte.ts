@@ -3,9 +3,10 @@
 import { liveQuery } from 'dexie';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
-import { allProjections } from '$lib/projections';
+import { allProjections, DERIVE_KINDS } from '$lib/projections';
 import { SETTINGS_KEY } from '$lib/settings/projection';
-import { createSalesProjections } from '$lib/sales/projections';
+import { DeriveClient, type DeriveStatus } from '$lib/derive/client';
+import { workerConnection } from '$lib/derive/worker-connection';
 import { DexieItemService, DexieSalesService } from '$lib/sales/service';
 import { SETTINGS_DOC } from '$lib/store/docnames';
 import { writeSettings } from '$lib/settings/yjs';
@@ -38,12 +39,15 @@ export class ShopState {
 	settings = $state<ShopSettings>(structuredClone(DEFAULT_SETTINGS));
 	device = $state<DeviceSettings>({ name: 'Tablet', storeId: DEFAULT_SETTINGS.stores[0].id });
 	today = $state(todayIn(DEFAULT_SETTINGS.timeZone, new Date()));
+	/** The derive stage (statistics): what runs, its progress, when it last rebuilt. */
+	deriveStatus = $state.raw<DeriveStatus>({ state: null, running: null, progress: null, pending: false, error: null });
 
 	#db: ShopDB | null = null;
 	#store: DocStore | null = null;
 	#customers: DexieCustomerService | null = null;
 	#sales: DexieSalesService | null = null;
 	#items: DexieItemService | null = null;
+	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
 	/** CSV imports without the wizard (console, benchmarks): `shopCrm.imports.importCustomersCsv(file)`. */
@@ -69,6 +73,11 @@ export class ShopState {
 		return this.#sales;
 	}
 
+	get derive(): DeriveClient {
+		if (!this.#derive) throw new Error('The shop database is not open yet');
+		return this.#derive;
+	}
+
 	get items(): DexieItemService {
 		if (!this.#items) throw new Error('The shop database is not open yet');
 		return this.#items;
@@ -88,22 +97,29 @@ export class ShopState {
 			// A random id of this installation: receipt numbers carry it, so two tablets never issue the same one.
 			const installId = ((await db.kv.get(INSTALL_KEY))?.value as string | undefined) ?? newId();
 			await db.kv.put({ key: INSTALL_KEY, value: installId });
-			const statsContext = { today: () => this.today, timeZone: () => this.settings.timeZone };
 			this.#store = new DocStore(db, {
-				projections: [...allProjections, ...createSalesProjections(statsContext)],
+				projections: allProjections,
+				deriveKinds: DERIVE_KINDS,
 				// A finalised sale is on disk before "Paid" returns: a power cut just after loses nothing.
 				strictDb: new ShopDB(dbName, { durability: 'strict' }),
 				strictDocs: (name) => name.startsWith('sales-')
 			});
+			const store = this.#store;
+			const derive = new DeriveClient({
+				connect: workerConnection,
+				dbName,
+				context: () => ({ today: this.today, timeZone: this.settings.timeZone, now: new Date().toISOString() }),
+				announce: (changes) => store.announce(changes),
+				onStatus: (status) => (this.deriveStatus = status)
+			});
+			this.#derive = derive;
 			this.#sales = new DexieSalesService(this.#store, {
+				settled: () => derive.settled(),
 				now: () => new Date().toISOString(),
 				today: () => this.today,
 				timeZone: () => this.settings.timeZone,
 				by: () => this.device.name,
-				receiptPrefix: () => ({
-					store: storeCode(this.device.storeId),
-					device: installId.slice(0, 5).toUpperCase()
-				})
+				receiptIssuer: () => ({ storeId: this.device.storeId, installId })
 			});
 			this.#items = new DexieItemService(this.#store);
 			this.#customers = new DexieCustomerService(this.#store, {
@@ -118,6 +134,7 @@ export class ShopState {
 			const device = (await db.kv.get(DEVICE_KEY))?.value as DeviceSettings | undefined;
 			if (device) this.device = device;
 			this.#store.subscribe((changes) => {
+				if (DERIVE_KINDS.some((kind) => changes[kind]?.length)) derive.notify();
 				if (changes.settings) void this.#readSettings();
 				// Late edits of a deleted customer (found by the projection): clear them from Yjs.
 				const orphaned = changes['customers:orphaned'];
@@ -130,6 +147,8 @@ export class ShopState {
 				setInterval(() => this.#tick(), 30_000),
 				setInterval(() => this.#store?.evictIdle(), 30_000)
 			);
+			// Brings derived data up to date in the background (a new version rebuilds, midnight rolls).
+			void derive.start().catch((err) => (this.error = describeError(err)));
 			// Reachable from the browser console for support, and from the benchmarks.
 			(globalThis as unknown as { shopCrm: ShopState }).shopCrm = this;
 			this.ready = true;
@@ -140,7 +159,10 @@ export class ShopState {
 
 	async #readSettings(): Promise<void> {
 		const row = await this.db.kv.get(SETTINGS_KEY);
+		const zone = this.settings.timeZone;
 		if (row) this.settings = { ...structuredClone(DEFAULT_SETTINGS), ...(row.value as ShopSettings) };
+		// Day buckets are days in the shop's zone: a new zone re-derives them.
+		if (this.settings.timeZone !== zone && this.ready) this.#refreshDerived();
 		this.#tick();
 	}
 
@@ -148,8 +170,12 @@ export class ShopState {
 		const today = todayIn(this.settings.timeZone, new Date());
 		if (today === this.today) return;
 		this.today = today;
-		// Rolling 12-month figures change with the date: rebuild them for everyone.
-		void this.#sales?.recomputeAllStats().catch((err) => (this.error = describeError(err)));
+		// Rolling 12-month figures change with the date: the worker rolls them forward for everyone.
+		if (this.ready) this.#refreshDerived();
+	}
+
+	#refreshDerived(): void {
+		void this.#derive?.refresh().catch((err) => (this.error = describeError(err)));
 	}
 
 	async saveSettings(patch: Partial<ShopSettings>): Promise<void> {
@@ -230,6 +256,8 @@ export class ShopState {
 		for (const t of this.#timers) clearInterval(t);
 		this.#timers = [];
 		void this.#store?.close();
+		this.#derive?.close();
+		this.#derive = null;
 		this.#db?.close();
 		this.#db = null;
 		this.#store = null;
@@ -239,11 +267,6 @@ export class ShopState {
 		this.error = null;
 		this.settings = structuredClone(DEFAULT_SETTINGS);
 	}
-}
-
-/** Short store code for receipt numbers: 'camden' → 'CAM'. */
-function storeCode(storeId: string): string {
-	return (storeId.replace(/[^a-z0-9]/gi, '').slice(0, 3) || 'STO').toUpperCase();
 }
 
 export const shop = new ShopState();

@@ -28,18 +28,15 @@ export interface Projection {
 	tables: string[];
 	/** Subscribe to the doc; call dirty(entityId, transaction origin) for each entity a transaction touched. */
 	observe(doc: Y.Doc, dirty: (entityId: string, origin: unknown) => void): void;
-	/** Re-project the dirty entities from the doc's current state. Runs inside the flush transaction. */
-	apply(db: ShopDB, doc: Y.Doc, ids: Set<string>): Promise<void>;
+	/**
+	 * Copy the dirty entities from the doc's current state into tables. Runs inside the flush
+	 * transaction and copies only: anything computed over several entities is derived after the
+	 * flush (src/lib/derive). May return further ids to announce (e.g. customers deleted with late
+	 * edits still in the doc).
+	 */
+	apply(db: ShopDB, doc: Y.Doc, ids: Set<string>): Promise<void | ChangeSet>;
 	/** Name used in change notifications ('customers', 'settings', ...). */
 	kind: string;
-	/**
-	 * Once per flush, after every apply(), still inside the flush transaction: for derived data
-	 * that depends on several entities (a customer's statistics over all their sales), so it is
-	 * computed once however many documents the flush touched.
-	 */
-	finish?(db: ShopDB): Promise<string[]>;
-	/** Key under which finish()'s ids are announced; `<kind>:derived` by default. */
-	finishKind?: string;
 }
 
 export interface ChangeSet {
@@ -93,6 +90,11 @@ export interface DocStoreOptions {
 	now?: () => number;
 	/** Cross-tab channel name; null disables it (tests, Node). */
 	channel?: string | null;
+	/**
+	 * Kinds whose changed ids the derive stage needs ('sales', 'points', ...): written to the
+	 * derive queue in the flush's own transaction, so no committed change is ever missed by it.
+	 */
+	deriveKinds?: string[];
 }
 
 export class DocStore {
@@ -106,6 +108,7 @@ export class DocStore {
 	#channel: BroadcastChannel | null = null;
 	#strictDb: ShopDB | null;
 	#strictDocs: (docName: string) => boolean;
+	#deriveKinds: string[];
 
 	constructor(db: ShopDB, opts: DocStoreOptions) {
 		this.db = db;
@@ -113,6 +116,7 @@ export class DocStore {
 		this.#strictDb = opts.strictDb ?? null;
 		this.#strictDocs = opts.strictDocs ?? (() => false);
 		this.#now = opts.now ?? Date.now;
+		this.#deriveKinds = opts.deriveKinds ?? [];
 		const channelName = opts.channel === undefined ? 'shop-crm-docs' : opts.channel;
 		if (channelName && typeof BroadcastChannel !== 'undefined') {
 			this.#channel = new BroadcastChannel(channelName);
@@ -207,6 +211,11 @@ export class DocStore {
 	subscribe(listener: Listener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
+	}
+
+	/** Tell the listeners about changes made outside a flush (derived data, by the derive worker). */
+	announce(changes: ChangeSet): void {
+		if (Object.keys(changes).length) this.#emit(changes);
 	}
 
 	/** Drop docs not used for `idleMs` and not pinned. */
@@ -311,6 +320,8 @@ export class DocStore {
 
 		const tables = new Set<string>(['yupdates', 'outbox']);
 		for (const w of work) for (const p of w.dirty.keys()) p.tables.forEach((t) => tables.add(t));
+		const derive = work.some((w) => [...w.dirty.keys()].some((p) => this.#deriveKinds.includes(p.kind)));
+		if (derive) tables.add('deriveQueue');
 		const changes: ChangeSet = {};
 		const db = this.#strictDb && work.some((w) => this.#strictDocs(w.entry.name)) ? this.#strictDb : this.db;
 		try {
@@ -323,17 +334,18 @@ export class DocStore {
 					w.updates.filter((u) => u.local).map(({ update }) => ({ doc: w.entry.name, clocks: endClocks(update), at }))
 				);
 				if (outbox.length) await db.outbox.bulkAdd(outbox);
-				const involved = new Set<Projection>();
 				for (const w of work) {
 					for (const [p, ids] of w.dirty) {
-						await p.apply(db, w.entry.doc, ids);
+						const more = await p.apply(db, w.entry.doc, ids);
 						(changes[p.kind] ??= []).push(...ids);
-						involved.add(p);
+						for (const [kind, extra] of Object.entries(more ?? {})) (changes[kind] ??= []).push(...extra);
 					}
 				}
-				for (const p of involved) {
-					const derived = await p.finish?.(db);
-					if (derived?.length) (changes[p.finishKind ?? `${p.kind}:derived`] ??= []).push(...derived);
+				if (derive) {
+					const queued: ChangeSet = {};
+					for (const kind of this.#deriveKinds) if (changes[kind]?.length) queued[kind] = changes[kind];
+					// add(): one queue row per flush, removed by the derivation that consumes it.
+					await db.deriveQueue.add({ changes: queued, at });
 				}
 			});
 		} catch (err) {

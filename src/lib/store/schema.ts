@@ -42,6 +42,17 @@ export interface ItemRecord extends Item {
 	k: string[];
 }
 
+/**
+ * The ids a committed flush changed, kept until the derive worker has recomputed what depends on
+ * them (written in the flush's own transaction, deleted in the derivation's): a worker killed
+ * mid-derivation loses nothing, and a batch is derived whole or not at all.
+ */
+export interface DeriveQueueRow {
+	seq?: number;
+	changes: Record<string, string[]>;
+	at: number;
+}
+
 export interface KvRow {
 	key: string;
 	value: unknown;
@@ -57,6 +68,7 @@ export class ShopDB extends Dexie {
 	sales!: Table<Sale, string>;
 	adjustments!: Table<PointAdjustment, string>;
 	customerStats!: Table<CustomerStats, string>;
+	deriveQueue!: Table<DeriveQueueRow, number>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -81,6 +93,12 @@ export class ShopDB extends Dexie {
 			sales: 'id, customerId, at, receiptNo, refundOf',
 			adjustments: 'id, customerId',
 			customerStats: 'customerId'
+		});
+		// The derive stage (issue 7): statistics are computed by a worker after each flush, from this
+		// queue. A new table only; existing statistics are rebuilt once because the derivation
+		// version stored in kv ('derive.state') is missing.
+		this.version(3).stores({
+			deriveQueue: '++seq'
 		});
 	}
 }

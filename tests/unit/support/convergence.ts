@@ -302,7 +302,7 @@ export class DataGen {
 			if (k === 'currency') patch.currency = r.pick(['GBP', 'EUR']);
 			if (k === 'stores') {
 				const count = r.int(1, 3);
-				patch.stores = Array.from({ length: count }, (_, j) => ({ id: j === 0 ? 'main' : `s${r.int(1, 9)}`, name: `Store ${r.int(1, 99)}` }));
+				patch.stores = Array.from({ length: count }, (_, j) => ({ id: j === 0 ? 'main' : `s${j}${r.int(1, 9)}`, name: `Store ${r.int(1, 99)}` }));
 			}
 		}
 		return patch;

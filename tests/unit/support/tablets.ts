@@ -39,18 +39,23 @@ export async function startTestRelay(storage: RelayStorage = new MemoryStorage()
 		createRelay({ storage, staticDir: '/nonexistent', limits: { unloadDelayMs: 50, pingIntervalMs: 60_000 }, log: () => {} });
 	let relay = make();
 	const addr = await relay.listen(port, '127.0.0.1');
+	let running = true;
 	const t: TestRelay = {
 		url: `http://127.0.0.1:${addr.port}`,
 		port: addr.port,
 		storage,
 		relay,
+		/** Stopping a stopped relay does nothing, so teardown need not know what the test did. */
 		async stop() {
+			if (!running) return;
+			running = false;
 			await relay.close();
 		},
 		async start() {
 			relay = make();
 			t.relay = relay;
 			await relay.listen(addr.port, '127.0.0.1');
+			running = true;
 		},
 		async restart() {
 			await t.stop();

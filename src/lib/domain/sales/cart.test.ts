@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { messageFor } from '../errors';
 import { addItem, EMPTY_CART, finaliseSale, pointsFor, priceCart, removeLine, setCustomer, setPoints, setQty, type Cart } from './cart';
 import { DEFAULT_LOYALTY, type Item } from './types';
@@ -138,8 +138,8 @@ describe('finaliseSale', () => {
 
 	it('refuses short payments, card overpayment and a priced cart with errors', () => {
 		const short = finaliseSale(cart, priced, { ...ctx, payments: [{ method: 'cash', amount: 1000 }] });
-		expect(short.ok).toBe(false);
-		if (!short.ok) expect(messageFor(short.errors[0])).toBe('£20.00 still to pay');
+		assert(!short.ok, 'a short payment was accepted');
+		expect(messageFor(short.errors[0])).toBe('£20.00 still to pay');
 		const over = finaliseSale(cart, priced, { ...ctx, payments: [{ method: 'card', amount: 3100 }] });
 		expect(!over.ok && over.errors[0].code).toBe('payment-card-over');
 		const exact = finaliseSale(cart, priced, { ...ctx, payments: [{ method: 'card', amount: 3000 }] });

@@ -3,6 +3,7 @@
 // turned into an immutable Sale once paid.
 import type { FieldError } from '../errors';
 import { formatMoney, minorPerUnit } from './items';
+import { saleTotals } from './totals';
 import type { Item, LineDiscount, LoyaltySettings, Payment, Sale, SaleLine } from './types';
 
 export interface CartLine {
@@ -105,10 +106,6 @@ export function priceCart(
 	const get = typeof items === 'function' ? items : (id: string) => items.get(id);
 	const errors: FieldError[] = [];
 	const lines: PricedLine[] = [];
-	let subtotal = 0;
-	let discountTotal = 0;
-	let pointsRedeemed = 0;
-	let pointsValue = 0;
 
 	cart.lines.forEach((cl, i) => {
 		const field = `lines.${i}`;
@@ -169,10 +166,6 @@ export function priceCart(
 			}
 		}
 
-		subtotal += gross;
-		discountTotal += discount;
-		pointsRedeemed += points;
-		pointsValue += value;
 		lines.push({
 			itemId: item.id,
 			sku: item.sku,
@@ -193,11 +186,11 @@ export function priceCart(
 		});
 	});
 
+	const { subtotal, discountTotal, pointsRedeemed, pointsValue, total } = saleTotals(lines);
 	if (pointsRedeemed > 0 && cart.customerId !== null && pointsRedeemed > customerBalance) {
 		errors.push({ field: 'points', code: 'points-exceed-balance', params: { available: String(Math.max(0, customerBalance)) } });
 	}
 
-	const total = subtotal - discountTotal - pointsValue;
 	const earnBase = loyalty.earnOnRedeemed ? subtotal - discountTotal : total;
 	return {
 		lines,

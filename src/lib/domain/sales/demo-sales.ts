@@ -8,6 +8,7 @@ import { Rng } from '../random';
 import type { Store } from '../settings';
 import { pointsFor } from './cart';
 import { buildRefund } from './refund';
+import { saleTotals } from './totals';
 import { deviceCode, receiptNumber, storeCode } from './receipt';
 import { DEFAULT_LOYALTY, type Item, type LoyaltySettings, type Payment, type RedeemMode, type Sale, type SaleLine } from './types';
 
@@ -282,17 +283,7 @@ function basket(
 			qty, unitPrice: item.price, unitCost: item.cost, discount, discountReason: promo, pointsRedeemed: points, pointsValue: value
 		});
 	}
-	let subtotal = 0;
-	let discountTotal = 0;
-	let pointsValue = 0;
-	let pointsRedeemed = 0;
-	for (const l of lines) {
-		subtotal += l.unitPrice * l.qty;
-		discountTotal += l.discount;
-		pointsValue += l.pointsValue;
-		pointsRedeemed += l.pointsRedeemed;
-	}
-	const total = subtotal - discountTotal - pointsValue;
+	const { subtotal, discountTotal, pointsValue, pointsRedeemed, total } = saleTotals(lines);
 	const payments: Payment[] = [];
 	let change = 0;
 	if (total > 0) {

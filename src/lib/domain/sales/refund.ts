@@ -5,6 +5,7 @@
 // refunds, exactly round(X·r/n) of each amount X (discount, points) has come back. So refunding
 // a line unit by unit gives back exactly what refunding it at once would, never a penny more.
 import type { FieldError } from '../errors';
+import { saleTotals } from './totals';
 import type { Payment, Sale, SaleLine } from './types';
 
 export interface RefundRequest {
@@ -116,17 +117,7 @@ export function buildRefund(
 			refundOfLine: index
 		});
 	}
-	let subtotal = 0;
-	let discountTotal = 0;
-	let pointsValue = 0;
-	let pointsRedeemed = 0;
-	for (const l of lines) {
-		subtotal += l.unitPrice * l.qty;
-		discountTotal += l.discount;
-		pointsValue += l.pointsValue;
-		pointsRedeemed += l.pointsRedeemed;
-	}
-	const total = subtotal - discountTotal - pointsValue;
+	const { subtotal, discountTotal, pointsValue, pointsRedeemed, total } = saleTotals(lines);
 
 	// Points earned go back in proportion to the money refunded (or to the goods' value when the
 	// original was paid wholly with points), cumulatively, so a full refund takes back exactly all.

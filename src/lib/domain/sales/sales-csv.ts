@@ -13,6 +13,7 @@ import { fold } from '../text';
 import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from '../column-map';
 import { pointsFor } from './cart';
 import { parseMoney, skuKey } from './items';
+import { saleTotals } from './totals';
 import type { Item, LoyaltySettings, Payment, Sale, SaleLine } from './types';
 
 export type SalesImportField =
@@ -346,17 +347,7 @@ export function salesImport(headers: string[], mapping: SalesColumnMapping, ctx:
 			}
 
 			const lines = rows.map((r) => r.line!);
-			let subtotal = 0;
-			let discountTotal = 0;
-			let pointsValue = 0;
-			let pointsRedeemed = 0;
-			for (const l of lines) {
-				subtotal += l.unitPrice * l.qty;
-				discountTotal += l.discount;
-				pointsValue += l.pointsValue;
-				pointsRedeemed += l.pointsRedeemed;
-			}
-			const total = subtotal - discountTotal - pointsValue;
+			const { subtotal, discountTotal, pointsValue, pointsRedeemed, total } = saleTotals(lines);
 			const earned = rows.find((r) => r.pointsEarned !== null)?.pointsEarned;
 			const base = ctx.loyalty?.earnOnRedeemed ? total + pointsValue : total;
 			// A returned receipt takes back what the same amount would have earned, rounded the same way.

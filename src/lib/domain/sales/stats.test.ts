@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random';
+import { saleTotals } from './totals';
 import { seededIds } from '../ids';
 import {
 	addAdjustment,
@@ -25,15 +26,10 @@ function line(over: Partial<SaleLine> = {}): SaleLine {
 
 function sale(over: Partial<Sale> = {}): Sale {
 	const lines = over.lines ?? [line()];
-	const subtotal = lines.reduce((t, l) => t + l.unitPrice * l.qty, 0);
-	const discountTotal = lines.reduce((t, l) => t + l.discount, 0);
-	const pointsValue = lines.reduce((t, l) => t + l.pointsValue, 0);
 	return {
 		id: 's1', receiptNo: 'CAM-AAAA-000001', at: '2025-03-10T12:00:00.000Z', storeId: 'camden', deviceId: 'd1',
-		deviceName: 'Till 1', cashier: 'Sam', customerId: 'c1', lines, payments: [], subtotal, discountTotal,
-		pointsValue, total: subtotal - discountTotal - pointsValue, change: 0,
-		pointsRedeemed: lines.reduce((t, l) => t + l.pointsRedeemed, 0), pointsEarned: 0, refundOf: null,
-		currency: 'GBP', ...over
+		deviceName: 'Till 1', cashier: 'Sam', customerId: 'c1', lines, payments: [], ...saleTotals(lines), change: 0,
+		pointsEarned: 0, refundOf: null, currency: 'GBP', ...over
 	};
 }
 

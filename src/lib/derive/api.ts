@@ -1,0 +1,65 @@
+// The derive worker's one typed contract (STYLE 2). The main thread calls it through
+// Comlink.wrap<DeriveApi>(); tests call a Deriver directly. Per-feature parts (statistics now,
+// group memberships next) are composed into it.
+import type { ChangeSet } from '$lib/store/docstore';
+
+/**
+ * Bumped whenever what is derived, or how, changes: the first start after an update then rebuilds
+ * every derived row from the replicated data.
+ */
+export const DERIVE_VERSION = 2;
+
+/** Where the derivation state lives in the kv table. */
+export const DERIVE_STATE_KEY = 'derive.state';
+
+/** What the derivation needs to know of the world; passed in by the main thread on every call. */
+export interface DeriveContext {
+	/** 'YYYY-MM-DD' in the shop's time zone. */
+	today: string;
+	timeZone: string;
+	/** ISO instant, for "last rebuilt". */
+	now: string;
+}
+
+export interface DeriveProgress {
+	phase: 'rebuild' | 'roll';
+	done: number;
+	total: number;
+}
+
+export type RebuildReason = 'requested' | 'new-version' | 'time-zone' | 'clock-back';
+
+/** Persisted beside the derived tables (kv 'derive.state'); what Settings shows. */
+export interface DeriveState {
+	version: number;
+	/** Zone the day buckets were computed in: a change of zone rebuilds. */
+	timeZone: string;
+	/** Day the rolling windows were last rolled forward to. */
+	asOf: string;
+	/** When the last full rebuild finished (ISO), or null before the first. */
+	rebuiltAt: string | null;
+	/** A rebuild in progress: customers up to `cursor` (inclusive) are done. Survives a closed tab. */
+	rebuild: { cursor: string; reason: RebuildReason; startedAt: string; done: number; total: number } | null;
+}
+
+/** ChangeSet key under which the ids of customers whose statistics changed are announced. */
+export const STATS_KIND = 'stats';
+/** Announced after a rebuild or a roll that may have changed any customer's statistics. */
+export const STATS_ALL_KIND = 'stats:all';
+
+export interface DeriveApi {
+	/** Opens the shop's database (same name as the main thread's). */
+	open(dbName: string): Promise<void>;
+	/**
+	 * On start: resumes an interrupted rebuild, rebuilds on a new derivation version or time zone,
+	 * rolls the rolling windows forward past midnight, then derives whatever is queued.
+	 */
+	start(ctx: DeriveContext, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet>;
+	/** Derives every queued change (each batch in one transaction) and returns what changed. */
+	drain(ctx: DeriveContext): Promise<ChangeSet>;
+	/** Recomputes every derived row from the replicated data, resumably. */
+	rebuild(ctx: DeriveContext, reason: RebuildReason, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet>;
+	/** Moves rolling windows forward to ctx.today (midnight), reading no sale unless the date went back. */
+	roll(ctx: DeriveContext, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet>;
+	state(): Promise<DeriveState | null>;
+}

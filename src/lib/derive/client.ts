@@ -1,0 +1,227 @@
+// The main thread's side of the derive stage: tells the worker when a flush queued work, announces
+// what it derived, restarts it when it dies and lets it finish (the queue and a rebuild's cursor
+// are in IndexedDB, so a new worker resumes where the old one stopped).
+import type { ChangeSet } from '$lib/store/docstore';
+import type { DeriveApi, DeriveContext, DeriveProgress, DeriveState, RebuildReason } from './api';
+
+/** A running worker (or, in tests, an in-process Deriver). */
+export interface DeriveConnection {
+	api: DeriveApi;
+	/** Wraps a callback so it can cross to the worker (Comlink.proxy; identity in process). */
+	callback<F extends (...args: never[]) => void>(fn: F): F;
+	/** Rejects when the worker dies (an uncaught error, or terminated). Never resolves. */
+	crashed: Promise<never>;
+	terminate(): void;
+}
+
+export class WorkerCrashed extends Error {
+	constructor(cause?: unknown) {
+		super('The background worker stopped unexpectedly', { cause });
+		this.name = 'WorkerCrashed';
+	}
+}
+
+export interface DeriveStatus {
+	state: DeriveState | null;
+	/** What runs now. */
+	running: 'start' | 'rebuild' | 'roll' | null;
+	progress: DeriveProgress | null;
+	/** Changes waiting to be derived or being derived. */
+	pending: boolean;
+	/** The last failure, until the next success. */
+	error: unknown;
+}
+
+export interface DeriveClientOptions {
+	connect(): DeriveConnection;
+	dbName: string;
+	context(): DeriveContext;
+	/** Where derived changes go (DocStore.announce: the list and live views update). */
+	announce(changes: ChangeSet): void;
+	onStatus?(status: DeriveStatus): void;
+	/** Restarts of a dead worker in a row before giving up (and reporting the error). */
+	maxRestarts?: number;
+}
+
+export class DeriveClient {
+	#opts: DeriveClientOptions;
+	#conn: DeriveConnection | null = null;
+	#opening: Promise<DeriveConnection> | null = null;
+	#started: Promise<void> | null = null;
+	#long: Promise<void> = Promise.resolve();
+	#draining: Promise<void> | null = null;
+	#dirty = false;
+	#closed = false;
+	/** Connections started so far (1 + restarts): for diagnostics and tests. */
+	connections = 0;
+	status: DeriveStatus = { state: null, running: null, progress: null, pending: false, error: null };
+
+	constructor(opts: DeriveClientOptions) {
+		this.#opts = opts;
+	}
+
+	/** Opens the worker and brings derived data up to date (resumed rebuild, new version, midnight). */
+	start(): Promise<void> {
+		this.#started ??= this.#longOp('start', (api, cb) => api.start(this.#opts.context(), cb));
+		return this.#started;
+	}
+
+	/**
+	 * The date or the shop's time zone changed: roll the windows forward, or rebuild when the zone
+	 * changed (day buckets are days in the shop's zone).
+	 */
+	refresh(): Promise<void> {
+		return this.#longOp('start', (api, cb) => api.start(this.#opts.context(), cb));
+	}
+
+	/** A flush queued work: derive it soon. Calls made meanwhile are coalesced. */
+	notify(): void {
+		if (this.#closed) return;
+		this.#dirty = true;
+		this.#update({ pending: true });
+		this.#draining ??= this.#drainLoop().finally(() => {
+			this.#draining = null;
+			this.#update({ pending: this.#dirty });
+		});
+	}
+
+	/**
+	 * Resolves once every change flushed so far is counted in the statistics: what a balance check
+	 * at the till waits for. A rebuild going on meanwhile does not hold it up (drains go between
+	 * its chunks, and count customers it has not reached from scratch).
+	 */
+	async settled(): Promise<void> {
+		while (this.#draining || this.#dirty) await (this.#draining ?? Promise.resolve());
+	}
+
+	/** Resolves once everything queued so far is derived (and any rebuild or roll finished). */
+	async idle(): Promise<void> {
+		for (;;) {
+			await this.start();
+			await this.#long;
+			const draining = this.#draining;
+			if (!draining && !this.#dirty) return;
+			await draining;
+		}
+	}
+
+	/** Recomputes every derived row (Settings, "Rebuild statistics"). */
+	rebuild(onProgress?: (p: DeriveProgress) => void, reason: RebuildReason = 'requested'): Promise<void> {
+		return this.#longOp('rebuild', (api, cb) => api.rebuild(this.#opts.context(), reason, cb), onProgress);
+	}
+
+	/** The date changed (midnight in the shop's zone): roll the rolling windows forward. */
+	roll(): Promise<void> {
+		return this.#longOp('roll', (api, cb) => api.roll(this.#opts.context(), cb));
+	}
+
+	close(): void {
+		this.#closed = true;
+		this.#conn?.terminate();
+		this.#conn = null;
+	}
+
+	async #drainLoop(): Promise<void> {
+		while (this.#dirty && !this.#closed) {
+			this.#dirty = false;
+			try {
+				this.#announce(await this.#call((api) => api.drain(this.#opts.context())));
+				if (this.status.error) this.#update({ error: null });
+			} catch (err) {
+				// The queue is still in IndexedDB: the next notify (or start) derives it.
+				this.#update({ error: err });
+				return;
+			}
+		}
+	}
+
+	/** Rebuilds and rolls run one at a time; drains go on beside them (the worker interleaves batches). */
+	#longOp(
+		running: 'start' | 'rebuild' | 'roll',
+		op: (api: DeriveApi, cb: (p: DeriveProgress) => void) => Promise<ChangeSet>,
+		onProgress?: (p: DeriveProgress) => void
+	): Promise<void> {
+		const run = async () => {
+			this.#update({ running, progress: null });
+			try {
+				const changes = await this.#call((api, conn) =>
+					op(api, conn.callback((p: DeriveProgress) => {
+						this.#update({ progress: p });
+						onProgress?.(p);
+					}))
+				);
+				this.#announce(changes);
+				this.#update({ error: null });
+			} catch (err) {
+				this.#update({ error: err });
+				throw err;
+			} finally {
+				this.#update({ running: null, progress: null, state: await this.#state() });
+			}
+		};
+		const next = this.#long.then(run, run);
+		this.#long = next.catch(() => {});
+		return next;
+	}
+
+	async #state(): Promise<DeriveState | null> {
+		try {
+			return await this.#call((api) => api.state());
+		} catch {
+			return this.status.state;
+		}
+	}
+
+	/** Runs `op` on the worker; a dead worker is replaced and the call made again (it resumes). */
+	async #call<T>(op: (api: DeriveApi, conn: DeriveConnection) => Promise<T>): Promise<T> {
+		const max = this.#opts.maxRestarts ?? 5;
+		for (let attempt = 0; ; attempt++) {
+			const conn = await this.#connection();
+			try {
+				return await Promise.race([op(conn.api, conn), conn.crashed]);
+			} catch (err) {
+				if (!(err instanceof WorkerCrashed) || attempt >= max || this.#closed) throw err;
+				if (this.#conn === conn) {
+					conn.terminate();
+					this.#conn = null;
+				}
+			}
+		}
+	}
+
+	#connection(): Promise<DeriveConnection> {
+		if (this.#conn) return Promise.resolve(this.#conn);
+		this.#opening ??= (async () => {
+			const conn = this.#opts.connect();
+			this.connections++;
+			try {
+				await Promise.race([conn.api.open(this.#opts.dbName), conn.crashed]);
+			} catch (err) {
+				conn.terminate();
+				throw err;
+			}
+			this.#conn = conn;
+			return conn;
+		})().finally(() => (this.#opening = null));
+		return this.#opening;
+	}
+
+	#announce(changes: ChangeSet): void {
+		if (Object.keys(changes).length) this.#opts.announce(changes);
+	}
+
+	#update(patch: Partial<DeriveStatus>): void {
+		this.status = { ...this.status, ...patch };
+		this.#opts.onStatus?.(this.status);
+	}
+}
+
+/** An in-process connection (tests, and browsers without module workers). */
+export function inProcessConnection(api: DeriveApi & { close?(): void }): DeriveConnection {
+	return {
+		api,
+		callback: (fn) => fn,
+		crashed: new Promise<never>(() => {}),
+		terminate: () => api.close?.()
+	};
+}

@@ -1,0 +1,49 @@
+// The one place a sale's totals are added up from its lines: the till, refunds, the sales CSV
+// import and the demo generator all call it, so a receipt's figures always agree with its lines.
+import type { FieldError } from '../errors';
+import type { Sale, SaleLine } from './types';
+
+export type TotalledLine = Pick<SaleLine, 'qty' | 'unitPrice' | 'discount' | 'pointsValue' | 'pointsRedeemed'>;
+
+export interface SaleTotals {
+	/** Sum of unitPrice × qty. */
+	subtotal: number;
+	discountTotal: number;
+	/** Money paid with points. */
+	pointsValue: number;
+	pointsRedeemed: number;
+	/** To pay in money: subtotal − discountTotal − pointsValue. */
+	total: number;
+}
+
+/** Totals of sale or refund lines (refund lines are negative, and so are their totals). */
+export function saleTotals(lines: readonly TotalledLine[]): SaleTotals {
+	let subtotal = 0;
+	let discountTotal = 0;
+	let pointsValue = 0;
+	let pointsRedeemed = 0;
+	for (const l of lines) {
+		subtotal += l.unitPrice * l.qty;
+		discountTotal += l.discount;
+		pointsValue += l.pointsValue;
+		pointsRedeemed += l.pointsRedeemed;
+	}
+	return { subtotal, discountTotal, pointsValue, pointsRedeemed, total: subtotal - discountTotal - pointsValue };
+}
+
+const TOTAL_FIELDS: Record<keyof SaleTotals, string> = {
+	subtotal: 'subtotal',
+	discountTotal: 'discounts',
+	pointsValue: 'points value',
+	pointsRedeemed: 'points redeemed',
+	total: 'total'
+};
+
+/** What makes a sale unfit to record: no lines, or totals its lines do not add up to. */
+export function validateSale(sale: Sale): FieldError[] {
+	if (sale.lines.length === 0) return [{ field: 'lines', code: 'cart-empty' }];
+	const sums = saleTotals(sale.lines);
+	return (Object.keys(TOTAL_FIELDS) as (keyof SaleTotals)[])
+		.filter((k) => sale[k] !== sums[k])
+		.map((k) => ({ field: k, code: 'sale-totals-inconsistent', params: { total: TOTAL_FIELDS[k] } }));
+}
