@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PROBLEMS_SHOWN, createImportApi, type PhaseProgress } from './api';
 import { ShopDB } from '$lib/store/schema';
+import { DocStore, type ChangeSet } from '$lib/store/docstore';
+import { customersProjection } from '$lib/customers/projection';
+import { allCustomerDocNames, customerDocName } from '$lib/store/docnames';
+import { customersMap, readCustomer } from '$lib/customers/yjs';
 import { IMPORT_CHUNK } from '$lib/customers/service';
 import { customersToCsv, autoMap } from '$lib/domain/customer-csv';
 import { generateCustomers, DEMO_STORES } from '$lib/domain/demo';
@@ -91,5 +95,33 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		expect(csv).toHaveLength(1 + PROBLEMS_SHOWN + 200);
 		expect(csv.at(-1)).toMatch(/^1201,Email,not-an-email-1199,/);
 		await api.close();
+	});
+
+	it('the page hears of what the worker writes: changes, outbox, and its loaded documents', async () => {
+		const dbName = `imports-page-${Math.random()}`;
+		const channel = `docs-${Math.random()}`;
+		const page = new DocStore(new ShopDB(dbName), { projections: [customersProjection], channel });
+		const bucket = allCustomerDocNames()[0];
+		const loaded = await page.open(bucket);
+		const changes: ChangeSet[] = [];
+		let outbox = 0;
+		page.subscribe((c) => changes.push(c));
+		page.onOutbox(() => outbox++);
+
+		const api = createImportApi({ channel });
+		const file = customersFile(300);
+		const info = await scanned(api, file);
+		await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		expect((await api.writeCustomers(dbName)).imported).toBe(300);
+
+		const announced = () => changes.flatMap((c) => c.customers ?? []);
+		await expect.poll(() => announced().length).toBe(300);
+		expect(outbox).toBe(1);
+		const inBucket = announced().filter((id) => customerDocName(id) === bucket);
+		expect(inBucket.length).toBeGreaterThan(0);
+		const live = () => inBucket.filter((id) => readCustomer(customersMap(loaded), id).kind === 'live').length;
+		await expect.poll(live).toBe(inBucket.length);
+		await api.close();
+		await page.close();
 	});
 });
