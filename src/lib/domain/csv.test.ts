@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, guardCell, parseCsv, toCsv, unguardCell } from './csv';
+import { CsvReader, MAX_RECORD_CHARS, detectDelimiter, guardCell, parseCsv, toCsv, unguardCell } from './csv';
 
 describe('parseCsv', () => {
 	it('reads headers, rows and row numbers', () => {
@@ -75,13 +75,48 @@ describe('parseCsv', () => {
 		expect(p.problems[0].message).toMatch(/Row 4/);
 	});
 
-	it('is lenient with stray quotes', () => {
-		expect(parseCsv('a,b\nO"Brien,"x"y').rows).toEqual([['O"Brien', 'xy']]);
+	it('keeps quotes inside an unquoted cell', () => {
+		expect(parseCsv('a,b\nO"Brien,5 1/2" tall').rows).toEqual([['O"Brien', '5 1/2" tall']]);
 	});
 
 	it('returns nothing for empty input', () => {
 		expect(parseCsv('')).toEqual({ headers: [], rows: [], rowNumbers: [], delimiter: ',', problems: [] });
 		expect(parseCsv('\ufeff\n\n').rows).toEqual([]);
+	});
+
+	it('reads the same rows whatever pieces the text arrives in', () => {
+		const text = '\ufeffname;note\r\n\r\nAnn;"two\r\nlines; ""quoted"""\r\nBob;x\r\n;\r\nCy;""""\r\n';
+		const whole = parseCsv(text);
+		expect(whole.rows).toEqual([['Ann', 'two\r\nlines; "quoted"'], ['Bob', 'x'], ['', ''], ['Cy', '"']]);
+		expect(whole.rowNumbers).toEqual([3, 4, 5, 6]);
+		for (let cut = 0; cut <= text.length; cut++) {
+			for (const size of [1, 3, 7]) {
+				const reader = new CsvReader();
+				const rows: string[][] = [];
+				const numbers: number[] = [];
+				const take = (r: { rows: string[][]; rowNumbers: number[] }) => {
+					rows.push(...r.rows);
+					numbers.push(...r.rowNumbers);
+				};
+				take(reader.push(text.slice(0, cut)));
+				for (let i = cut; i < text.length; i += size) take(reader.push(text.slice(i, i + size)));
+				take(reader.end());
+				expect(reader.headers).toEqual(['name', 'note']);
+				expect(rows).toEqual(whole.rows);
+				expect(numbers).toEqual(whole.rowNumbers);
+			}
+		}
+	});
+
+	it('stops at a record longer than the limit instead of buffering the rest of the file', () => {
+		const reader = new CsvReader();
+		const first = reader.push('a,b\n1,2\n3,"never closed');
+		expect(first.rows).toEqual([['1', '2']]);
+		reader.push('x'.repeat(MAX_RECORD_CHARS));
+		expect(reader.stopped).toBe(true);
+		expect(reader.problems).toEqual([expect.objectContaining({ rowNumber: 3, code: 'row-too-long' })]);
+		expect(reader.push('\n4,5\n').rows).toEqual([]);
+		expect(reader.end().rows).toEqual([]);
 	});
 
 	it('parses a large file correctly', () => {

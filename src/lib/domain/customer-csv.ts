@@ -11,12 +11,13 @@ import {
 	type Gender
 } from './customer';
 import type { Store } from './settings';
-import { toCsv, unguardCell, type ParsedCsv } from './csv';
+import { feed, toCsv, type ParsedCsv, type RowSink } from './csv';
 import { messageFor, type ErrorCode } from './errors';
 import { formatPhone } from './phone';
 import { fold } from './text';
 import { validateCustomer } from './validate';
 import { newId } from './ids';
+import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from './column-map';
 
 export type ImportField =
 	| 'firstName'
@@ -79,9 +80,8 @@ export interface PreparedImport {
 	invalidRowCount: number;
 }
 
-// Synonyms are written as people write headers and folded once below, so accents, case,
-// hyphens and spaces in a file's headers do not matter ('E-Mail', 'Prénom', 'FIRSTNAME').
-export const IMPORT_FIELDS: { field: ImportField; label: string; synonyms: string[] }[] = [
+// Synonyms are written as people write headers; column-map.ts folds them.
+export const IMPORT_FIELDS: FieldSpec<ImportField>[] = [
 	{
 		field: 'firstName',
 		label: 'First name',
@@ -213,47 +213,11 @@ export const IMPORT_FIELDS: { field: ImportField; label: string; synonyms: strin
 	}
 ];
 
-const LABELS = new Map(IMPORT_FIELDS.map((f) => [f.field, f.label]));
-
-function key(header: string): string {
-	return fold(header).replace(/ /g, '');
-}
-
-const SYNONYM_TO_FIELD = new Map<string, ImportField>();
-for (const f of IMPORT_FIELDS) {
-	for (const s of [f.label, ...f.synonyms]) if (!SYNONYM_TO_FIELD.has(key(s))) SYNONYM_TO_FIELD.set(key(s), f.field);
-}
+const LABELS = labelsOf(IMPORT_FIELDS);
 
 // Exports from other systems decorate headers ('Default Address City', 'Customer Email').
-const PREFIXES = ['default address', 'billing address', 'shipping address', 'customer', 'client', 'contact',
-	'billing', 'default', 'primary', 'home', 'main'].map(key);
-
-export function autoMap(headers: string[]): ColumnMapping {
-	const mapping: ColumnMapping = headers.map(() => null);
-	const used = new Set<ImportField>();
-	// Exact matches first, so 'Phone' wins over a decorated 'Default Address Phone' before it.
-	headers.forEach((h, i) => {
-		const field = SYNONYM_TO_FIELD.get(key(h));
-		if (field && !used.has(field)) {
-			mapping[i] = field;
-			used.add(field);
-		}
-	});
-	headers.forEach((h, i) => {
-		if (mapping[i] !== null) return;
-		const k = key(h);
-		for (const p of PREFIXES) {
-			if (!k.startsWith(p) || k.length === p.length) continue;
-			const field = SYNONYM_TO_FIELD.get(k.slice(p.length));
-			if (field && !used.has(field)) {
-				mapping[i] = field;
-				used.add(field);
-				return;
-			}
-		}
-	});
-	return mapping;
-}
+export const autoMap: (headers: string[]) => ColumnMapping = columnMapper(IMPORT_FIELDS, ['default address',
+	'billing address', 'shipping address', 'customer', 'client', 'contact', 'billing', 'default', 'primary', 'home', 'main']);
 
 // ---- Reading cells ---------------------------------------------------------------------
 
@@ -370,16 +334,12 @@ const CONSENT_FIELDS: Record<ConsentChannel, ImportField> = {
 	post: 'consentPost'
 };
 
-export function prepareImport(csv: ParsedCsv, mapping: ColumnMapping, ctx: ImportContext): PreparedImport {
+export function customerImport(headers: string[], mapping: ColumnMapping, ctx: ImportContext): RowSink<PreparedImport> {
 	const makeId = ctx.newId ?? newId;
-	const col = new Map<ImportField, number>();
-	mapping.forEach((f, i) => {
-		if (f && !col.has(f)) col.set(f, i);
-	});
-	const header = (f: ImportField): string => {
-		const i = col.get(f) ?? (f === 'firstName' || f === 'lastName' ? col.get('fullName') : undefined);
-		return (i !== undefined && csv.headers[i]) || LABELS.get(f) || f;
-	};
+	const { col, headerAt, cell } = mappedColumns(headers, mapping, LABELS);
+	// A name split from the full-name column is reported against that column.
+	const header = (f: ImportField): string =>
+		headerAt(col.get(f) ?? (f === 'firstName' || f === 'lastName' ? col.get('fullName') : undefined), f);
 	const storeIds = ctx.stores.map((s) => s.id);
 	const storeByKey = new Map<string, string>();
 	// Names first, then ids, so a store whose id is another store's name resolves by id.
@@ -392,132 +352,133 @@ export function prepareImport(csv: ParsedCsv, mapping: ColumnMapping, ctx: Impor
 	const problems: RowProblem[] = [];
 	let invalidRowCount = 0;
 
-	for (let r = 0; r < csv.rows.length; r++) {
-		const row = csv.rows[r];
-		const rowNumber = csv.rowNumbers[r] ?? r + 2;
-		if (row.every((c) => c.trim() === '')) continue;
-		const get = (f: ImportField): string => {
-			const i = col.get(f);
-			return i === undefined ? '' : unguardCell(row[i] ?? '').trim();
-		};
-		const rowProblems: RowProblem[] = [];
-		const problem = (f: ImportField, value: string, code: RowProblemCode, message: string) =>
-			rowProblems.push({ rowNumber, field: header(f), value, code, message });
+	return {
+		add(row, rowNumber) {
+			if (row.every((c) => c.trim() === '')) return;
+			const get = (f: ImportField) => cell(row, f);
+			const rowProblems: RowProblem[] = [];
+			const problem = (f: ImportField, value: string, code: RowProblemCode, message: string) =>
+				rowProblems.push({ rowNumber, field: header(f), value, code, message });
 
-		if (mapping.every((f, i) => f === null || (row[i] ?? '').trim() === '')) {
-			problems.push({
-				rowNumber,
-				field: '',
-				value: '',
-				code: 'row-empty',
-				message: 'This row has nothing in the columns being imported'
-			});
-			invalidRowCount++;
-			continue;
-		}
+			if (mapping.every((f, i) => f === null || (row[i] ?? '').trim() === '')) {
+				problems.push({
+					rowNumber,
+					field: '',
+					value: '',
+					code: 'row-empty',
+					message: 'This row has nothing in the columns being imported'
+				});
+				invalidRowCount++;
+				return;
+			}
 
-		const draft = emptyDraft(ctx.now);
-		draft.firstName = get('firstName');
-		draft.lastName = get('lastName');
-		if (draft.firstName === '' && draft.lastName === '') {
-			const full = get('fullName').replace(/\s+/g, ' ');
-			const cut = full.lastIndexOf(' ');
-			draft.firstName = cut === -1 ? full : full.slice(0, cut);
-			draft.lastName = cut === -1 ? '' : full.slice(cut + 1);
-		}
-		draft.email = get('email');
-		draft.phone = get('phone');
-		draft.notes = get('notes');
+			const draft = emptyDraft(ctx.now);
+			draft.firstName = get('firstName');
+			draft.lastName = get('lastName');
+			if (draft.firstName === '' && draft.lastName === '') {
+				const full = get('fullName').replace(/\s+/g, ' ');
+				const cut = full.lastIndexOf(' ');
+				draft.firstName = cut === -1 ? full : full.slice(0, cut);
+				draft.lastName = cut === -1 ? '' : full.slice(cut + 1);
+			}
+			draft.email = get('email');
+			draft.phone = get('phone');
+			draft.notes = get('notes');
 
-		const birth = get('birthDate');
-		if (birth !== '') {
-			const d = parseDateCell(birth, ctx.defaultCountry);
-			if (d.ok) draft.birthDate = d.ymd;
-			else problem('birthDate', birth, 'date-unreadable', dateMessage(birth, ctx.defaultCountry));
-		}
+			const birth = get('birthDate');
+			if (birth !== '') {
+				const d = parseDateCell(birth, ctx.defaultCountry);
+				if (d.ok) draft.birthDate = d.ymd;
+				else problem('birthDate', birth, 'date-unreadable', dateMessage(birth, ctx.defaultCountry));
+			}
 
-		const genderCell = get('gender');
-		const gender = parseGenderCell(genderCell);
-		if (gender) draft.gender = gender;
-		else {
-			problem('gender', genderCell, 'gender-unreadable',
-				`“${genderCell}” is not a gender we can read: use female, male, other, or leave it empty`);
-		}
-
-		const cardCells = splitList(get('cards'));
-		draft.cards = cardCells;
-		draft.tags = splitList(get('tags'));
-
-		if (ADDRESS_FIELDS.some((f) => f !== 'country' && get(f) !== '')) {
-			const address: Address = {
-				id: makeId(),
-				label: '',
-				line1: get('line1'),
-				line2: get('line2'),
-				city: get('city'),
-				region: get('region'),
-				postcode: get('postcode'),
-				country: countryCode(get('country'), ctx.defaultCountry)
-			};
-			draft.addresses = [address];
-			draft.defaultAddressId = address.id;
-		}
-
-		const store = get('store');
-		if (store !== '') {
-			const id = lookup(storeByKey, store);
-			if (id !== undefined) draft.storeId = id;
+			const genderCell = get('gender');
+			const gender = parseGenderCell(genderCell);
+			if (gender) draft.gender = gender;
 			else {
-				const names = ctx.stores.map((s) => s.name).join(', ');
-				problem('store', store, 'store-unknown',
-					`“${store}” is not one of this shop’s stores${names ? ` (${names})` : ''}`);
+				problem('gender', genderCell, 'gender-unreadable',
+					`“${genderCell}” is not a gender we can read: use female, male, other, or leave it empty`);
 			}
-		}
 
-		const registered = get('registeredAt');
-		if (registered !== '') {
-			const instant = parseInstantCell(registered, ctx.defaultCountry);
-			if (instant) draft.registeredAt = instant;
-			else problem('registeredAt', registered, 'date-unreadable', dateMessage(registered, ctx.defaultCountry));
-		}
+			const cardCells = splitList(get('cards'));
+			draft.cards = cardCells;
+			draft.tags = splitList(get('tags'));
 
-		for (const channel of CONSENT_CHANNELS) {
-			const f = CONSENT_FIELDS[channel];
-			const v = get(f);
-			const answer = parseConsentCell(v);
-			if (answer === null) {
-				problem(f, v, 'consent-unreadable', `“${v}” is not a consent answer we can read: use yes, no, or leave it empty`);
-			} else if (answer !== 'none') {
-				draft.consents[channel] = { status: answer, date: ctx.now, source: 'import', recordedBy: ctx.recordedBy };
+			if (ADDRESS_FIELDS.some((f) => f !== 'country' && get(f) !== '')) {
+				const address: Address = {
+					id: makeId(),
+					label: '',
+					line1: get('line1'),
+					line2: get('line2'),
+					city: get('city'),
+					region: get('region'),
+					postcode: get('postcode'),
+					country: countryCode(get('country'), ctx.defaultCountry)
+				};
+				draft.addresses = [address];
+				draft.defaultAddressId = address.id;
 			}
-		}
 
-		const checked = validateCustomer(draft, validation);
-		for (const e of checked.errors) {
-			const [f, value] = locate(e.field, get, cardCells, e.params);
-			rowProblems.push({ rowNumber, field: header(f), value, code: e.code, message: messageFor(e) });
-		}
+			const store = get('store');
+			if (store !== '') {
+				const id = lookup(storeByKey, store);
+				if (id !== undefined) draft.storeId = id;
+				else {
+					const names = ctx.stores.map((s) => s.name).join(', ');
+					problem('store', store, 'store-unknown',
+						`“${store}” is not one of this shop’s stores${names ? ` (${names})` : ''}`);
+				}
+			}
 
-		// Every row claims its cards, valid or not: a card twice in one file is ambiguous either way.
-		const seenHere = new Set<string>();
-		for (const card of checked.draft.cards) {
-			if (seenHere.has(card)) continue;
-			seenHere.add(card);
-			const first = cardFirstRow.get(card);
-			if (first === undefined) cardFirstRow.set(card, rowNumber);
+			const registered = get('registeredAt');
+			if (registered !== '') {
+				const instant = parseInstantCell(registered, ctx.defaultCountry);
+				if (instant) draft.registeredAt = instant;
+				else problem('registeredAt', registered, 'date-unreadable', dateMessage(registered, ctx.defaultCountry));
+			}
+
+			for (const channel of CONSENT_CHANNELS) {
+				const f = CONSENT_FIELDS[channel];
+				const v = get(f);
+				const answer = parseConsentCell(v);
+				if (answer === null) {
+					problem(f, v, 'consent-unreadable', `“${v}” is not a consent answer we can read: use yes, no, or leave it empty`);
+				} else if (answer !== 'none') {
+					draft.consents[channel] = { status: answer, date: ctx.now, source: 'import', recordedBy: ctx.recordedBy };
+				}
+			}
+
+			const checked = validateCustomer(draft, validation);
+			for (const e of checked.errors) {
+				const [f, value] = locate(e.field, get, cardCells, e.params);
+				rowProblems.push({ rowNumber, field: header(f), value, code: e.code, message: messageFor(e) });
+			}
+
+			// Every row claims its cards, valid or not: a card twice in one file is ambiguous either way.
+			const seenHere = new Set<string>();
+			for (const card of checked.draft.cards) {
+				if (seenHere.has(card)) continue;
+				seenHere.add(card);
+				const first = cardFirstRow.get(card);
+				if (first === undefined) cardFirstRow.set(card, rowNumber);
+				else {
+					const e = { field: 'cards', code: 'card-duplicate-in-file', params: { card, row: String(first) } } as const;
+					problem('cards', card, e.code, messageFor(e));
+				}
+			}
+
+			if (rowProblems.length === 0) valid.push({ rowNumber, draft: checked.draft });
 			else {
-				const e = { field: 'cards', code: 'card-duplicate-in-file', params: { card, row: String(first) } } as const;
-				problem('cards', card, e.code, messageFor(e));
+				for (const p of rowProblems) problems.push(p);
+				invalidRowCount++;
 			}
-		}
+		},
+		result: () => ({ valid, problems, invalidRowCount })
+	};
+}
 
-		if (rowProblems.length === 0) valid.push({ rowNumber, draft: checked.draft });
-		else {
-			for (const p of rowProblems) problems.push(p);
-			invalidRowCount++;
-		}
-	}
-	return { valid, problems, invalidRowCount };
+export function prepareImport(csv: ParsedCsv, mapping: ColumnMapping, ctx: ImportContext): PreparedImport {
+	return feed(customerImport(csv.headers, mapping, ctx), csv);
 }
 
 /** Which column a validation error's field path ('cards.1', 'addresses.0.postcode') came from. */

@@ -74,7 +74,14 @@ export type ErrorCode =
 	| 'time-zone-invalid'
 	| 'currency-invalid'
 	| 'stores-required'
-	| 'store-invalid';
+	| 'store-invalid'
+	// Import files as a whole (src/lib/domain/csv-file.ts)
+	| 'file-empty'
+	| 'file-not-csv'
+	| 'file-workbook'
+	| 'file-no-rows'
+	| 'file-too-many-columns'
+	| 'file-line-too-long';
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -179,6 +186,17 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'stores-required': () => 'Keep at least one store',
 	'store-invalid': () => 'Every store needs a name and a short id of its own',
 	'reason-required': () => 'Say why: the reason is kept with the adjustment',
+	'file-empty': () => 'This file is empty. Choose the spreadsheet saved as CSV, with the column names in the first row.',
+	'file-not-csv': () =>
+		'This file is not a CSV file (it looks like a picture, a PDF or another program’s file). In your spreadsheet program choose Save As › CSV, then choose that file.',
+	'file-workbook': () =>
+		'This is a spreadsheet workbook (Excel or similar), not a CSV file. Open it in your spreadsheet program, choose Save As › CSV UTF-8, then choose that file.',
+	'file-no-rows': (p) =>
+		`This file has only the column names and no ${p.noun ?? 'rows'} to import. The first row holds the column names; the ${p.noun ?? 'rows'} follow it.`,
+	'file-too-many-columns': (p) =>
+		`This file has ${p.columns ?? 'too many'} columns; an import reads at most ${p.max ?? '100'}. Check it was saved as CSV with the right separator, or delete the columns you do not need.`,
+	'file-line-too-long': () =>
+		'The first line of this file is longer than a million characters without a line break, so it is not a spreadsheet saved as CSV. Nothing was imported.',
 	'sale-date-unreadable': (p) =>
 		`${p.value ? `“${p.value}” is not a date and time we can read` : 'This sale has no date'}: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`
 };

@@ -18,6 +18,7 @@ import { todayIn } from '$lib/domain/dates';
 import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
 import { generateItems, generateSales } from '$lib/domain/sales/demo-sales';
 import { describeError } from './errors';
+import { ShopImports } from './imports';
 import { newId } from '$lib/domain/ids';
 
 export interface DeviceSettings {
@@ -49,6 +50,8 @@ export class ShopState {
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
+	/** CSV imports without the wizard (console, benchmarks): `shopCrm.imports.importCustomersCsv(file)`. */
+	readonly imports = new ShopImports(this);
 
 	get db(): ShopDB {
 		if (!this.#db) throw new Error('The shop database is not open yet');

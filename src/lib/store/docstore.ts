@@ -52,6 +52,11 @@ interface TabMessage {
 	/** Docs changed by a flush too large to copy across: other tabs reload them from IndexedDB. */
 	reload?: string[];
 	changes: ChangeSet;
+	/**
+	 * The flush added outbox rows (local edits). Another DocStore of this browser (a tab, or the
+	 * import worker) may have made them: the sync engine listening here must push them too.
+	 */
+	local?: boolean;
 }
 
 /** Above this many bytes of updates, tabs are told to reload rather than sent the bytes. */
@@ -293,7 +298,12 @@ export class DocStore {
 	async #compact(entry: Entry, seqs: number[]): Promise<void> {
 		const state = Y.encodeStateAsUpdate(entry.doc);
 		await this.db.transaction('rw', this.db.ydocs, this.db.yupdates, async () => {
-			await this.db.ydocs.put({ name: entry.name, state });
+			// Another DocStore on this database (a tab, the import worker) may have compacted since
+			// this one loaded: its snapshot holds rows it deleted that this doc never saw, so merge
+			// with the stored snapshot instead of replacing it.
+			const stored = await this.db.ydocs.get(entry.name);
+			// put(): the snapshot is one merged value per doc, replaced whole.
+			await this.db.ydocs.put({ name: entry.name, state: stored ? Y.mergeUpdates([stored.state, state]) : state });
 			await this.db.yupdates.bulkDelete(seqs);
 		});
 	}
@@ -352,13 +362,14 @@ export class DocStore {
 		}
 		const updates = work.flatMap((w) => w.updates.map(({ update }) => ({ doc: w.entry.name, update })));
 		const bytes = updates.reduce((n, u) => n + u.update.byteLength, 0);
-		if (updates.length && bytes <= TAB_COPY_LIMIT) this.#channel?.postMessage({ updates, changes } satisfies TabMessage);
+		const local = work.some((w) => w.updates.some((u) => u.local));
+		if (updates.length && bytes <= TAB_COPY_LIMIT) this.#channel?.postMessage({ updates, changes, local } satisfies TabMessage);
 		else if (updates.length) {
 			const reload = [...new Set(updates.map((u) => u.doc))];
-			this.#channel?.postMessage({ updates: [], reload, changes } satisfies TabMessage);
+			this.#channel?.postMessage({ updates: [], reload, changes, local } satisfies TabMessage);
 		}
 		this.#emit(changes);
-		if (work.some((w) => w.updates.some((u) => u.local))) for (const l of this.#outboxListeners) l();
+		if (local) for (const l of this.#outboxListeners) l();
 	}
 
 	#emit(changes: ChangeSet): void {
@@ -378,6 +389,7 @@ export class DocStore {
 		}
 		for (const doc of msg.reload ?? []) void this.#reloadFromDb(doc);
 		this.#emit(msg.changes);
+		if (msg.local) for (const l of this.#outboxListeners) l();
 	}
 }
 

@@ -1,9 +1,10 @@
 // Catalogue import from spreadsheets, reported row by row like the customer import: a row with
 // any problem is left out whole and listed with its spreadsheet row number, column and value.
-import { unguardCell, type ParsedCsv } from '../csv';
+import { feed, type ParsedCsv, type RowSink } from '../csv';
 import type { RowProblem, RowProblemCode } from '../customer-csv';
 import { messageFor, type FieldError } from '../errors';
 import { fold } from '../text';
+import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from '../column-map';
 import { parseMoney, skuKey, validateItem, type ItemContext, type ItemDraft } from './items';
 import type { Item, RedeemMode } from './types';
 
@@ -22,7 +23,7 @@ export type ItemImportField =
 
 export type ItemColumnMapping = (ItemImportField | null)[];
 
-export const ITEM_IMPORT_FIELDS: { field: ItemImportField; label: string; synonyms: string[] }[] = [
+export const ITEM_IMPORT_FIELDS: FieldSpec<ItemImportField>[] = [
 	{ field: 'sku', label: 'SKU', synonyms: ['sku', 'item code', 'product code', 'article number', 'art no', 'code', 'ref', 'reference', 'style code', 'artikelnummer', 'référence'] },
 	{ field: 'barcode', label: 'Barcode', synonyms: ['barcode', 'ean', 'ean13', 'ean 13', 'upc', 'gtin', 'bar code', 'strichcode', 'code barre', 'code-barres'] },
 	{ field: 'name', label: 'Name', synonyms: ['name', 'item', 'item name', 'product', 'product name', 'title', 'description', 'artikel', 'bezeichnung', 'produit', 'nom', 'designation'] },
@@ -36,20 +37,9 @@ export const ITEM_IMPORT_FIELDS: { field: ItemImportField; label: string; synony
 	{ field: 'active', label: 'Active', synonyms: ['active', 'enabled', 'for sale', 'on sale', 'status', 'aktiv', 'actif'] }
 ];
 
-const LABELS = new Map(ITEM_IMPORT_FIELDS.map((f) => [f.field, f.label]));
-const key = (h: string) => fold(h).replace(/ /g, '');
-const SYNONYMS = new Map<string, ItemImportField>();
-for (const f of ITEM_IMPORT_FIELDS) for (const s of [f.label, ...f.synonyms]) if (!SYNONYMS.has(key(s))) SYNONYMS.set(key(s), f.field);
+const LABELS = labelsOf(ITEM_IMPORT_FIELDS);
 
-export function autoMapItems(headers: string[]): ItemColumnMapping {
-	const used = new Set<ItemImportField>();
-	return headers.map((h) => {
-		const f = SYNONYMS.get(key(h));
-		if (!f || used.has(f)) return null;
-		used.add(f);
-		return f;
-	});
-}
+export const autoMapItems: (headers: string[]) => ItemColumnMapping = columnMapper(ITEM_IMPORT_FIELDS);
 
 const REDEEM_WORDS = new Map<string, RedeemMode>();
 for (const [mode, words] of [
@@ -79,99 +69,93 @@ const FIELD_OF_ERROR: Record<string, ItemImportField> = {
 	sku: 'sku', barcode: 'barcode', name: 'name', price: 'price', cost: 'cost', redeem: 'redeem', pointsPrice: 'pointsPrice'
 };
 
-export function prepareItemImport(csv: ParsedCsv, mapping: ItemColumnMapping, ctx: ItemImportContext): PreparedItemImport {
-	const col = new Map<ItemImportField, number>();
-	mapping.forEach((f, i) => {
-		if (f && !col.has(f)) col.set(f, i);
-	});
-	const header = (f: ItemImportField) => {
-		const i = col.get(f);
-		return (i !== undefined && csv.headers[i]) || LABELS.get(f) || f;
-	};
+export function itemImport(headers: string[], mapping: ItemColumnMapping, ctx: ItemImportContext): RowSink<PreparedItemImport> {
+	const { header, cell } = mappedColumns(headers, mapping, LABELS);
 	const skuRow = new Map<string, number>();
 	const barcodeRow = new Map<string, number>();
 	const valid: PreparedItemImport['valid'] = [];
 	const problems: RowProblem[] = [];
 	let invalidRowCount = 0;
 
-	for (let r = 0; r < csv.rows.length; r++) {
-		const row = csv.rows[r];
-		const rowNumber = csv.rowNumbers[r] ?? r + 2;
-		if (row.every((c) => c.trim() === '')) continue;
-		const get = (f: ItemImportField) => {
-			const i = col.get(f);
-			return i === undefined ? '' : unguardCell(row[i] ?? '').trim();
-		};
-		const rowProblems: RowProblem[] = [];
-		const problem = (f: ItemImportField, code: RowProblemCode, message: string, value = get(f)) =>
-			rowProblems.push({ rowNumber, field: header(f), value, code, message });
-		const fieldError = (f: ItemImportField, e: FieldError, value = get(f)) => problem(f, e.code, messageFor(e), value);
+	return {
+		add(row, rowNumber) {
+			if (row.every((c) => c.trim() === '')) return;
+			const get = (f: ItemImportField) => cell(row, f);
+			const rowProblems: RowProblem[] = [];
+			const problem = (f: ItemImportField, code: RowProblemCode, message: string, value = get(f)) =>
+				rowProblems.push({ rowNumber, field: header(f), value, code, message });
+			const fieldError = (f: ItemImportField, e: FieldError, value = get(f)) => problem(f, e.code, messageFor(e), value);
 
-		const money = (f: 'price' | 'cost'): number => {
-			const text = get(f);
-			if (text === '') return 0;
-			const n = parseMoney(text, ctx.currency);
-			if (n === null) fieldError(f, { field: f, code: 'money-unreadable', params: { value: text } });
-			return n ?? NaN;
-		};
-		const price = money('price');
-		const cost = money('cost');
+			const money = (f: 'price' | 'cost'): number => {
+				const text = get(f);
+				if (text === '') return 0;
+				const n = parseMoney(text, ctx.currency);
+				if (n === null) fieldError(f, { field: f, code: 'money-unreadable', params: { value: text } });
+				return n ?? NaN;
+			};
+			const price = money('price');
+			const cost = money('cost');
 
-		const redeemText = get('redeem');
-		let redeem = REDEEM_WORDS.get(fold(redeemText));
-		const pointsText = get('pointsPrice');
-		let pointsPrice = 0;
-		if (pointsText !== '') {
-			pointsPrice = /^\d+$/.test(pointsText.replace(/[\s,]/g, '')) ? Number(pointsText.replace(/[\s,]/g, '')) : NaN;
-			if (Number.isNaN(pointsPrice)) fieldError('pointsPrice', { field: 'pointsPrice', code: 'points-invalid' });
-			// A points price without a word about redeeming means the item can be paid wholly with points.
-			if (redeemText === '' && pointsPrice > 0) redeem = 'full';
-		}
-		if (redeem === undefined) {
-			fieldError('redeem', { field: 'redeem', code: 'redeem-unreadable', params: { value: redeemText } });
-			redeem = 'none';
-		}
-		const activeText = get('active');
-		const active = ACTIVE_WORDS.get(fold(activeText));
-		if (active === undefined) {
-			fieldError('active', { field: 'active', code: 'active-unreadable', params: { value: activeText } });
-		}
-
-		const draft: ItemDraft = {
-			sku: get('sku'), barcode: get('barcode'), name: get('name'), brand: get('brand'), category: get('category'),
-			variant: get('variant'), price, cost, redeem, pointsPrice: Number.isNaN(pointsPrice) ? 0 : pointsPrice,
-			active: active ?? true
-		};
-		const checked = validateItem(draft, ctx);
-		const alreadyReported = new Set(rowProblems.map((p) => p.field));
-		for (const e of checked.errors) {
-			const f = FIELD_OF_ERROR[e.field] ?? 'name';
-			// An unreadable amount was reported already; 'no price' on top of it would say less.
-			if (alreadyReported.has(header(f)) && (f === 'price' || f === 'cost')) continue;
-			fieldError(f, e);
-		}
-
-		// Every row claims its SKU and barcode, valid or not: twice in one file is ambiguous either way.
-		const item = checked.item;
-		if (item.sku !== '') {
-			const k = skuKey(item.sku);
-			const first = skuRow.get(k);
-			if (first === undefined) skuRow.set(k, rowNumber);
-			else fieldError('sku', { field: 'sku', code: 'sku-duplicate-in-file', params: { sku: item.sku, row: String(first) } });
-		}
-		if (item.barcode !== '') {
-			const first = barcodeRow.get(item.barcode);
-			if (first === undefined) barcodeRow.set(item.barcode, rowNumber);
-			else {
-				fieldError('barcode', { field: 'barcode', code: 'barcode-duplicate-in-file', params: { barcode: item.barcode, row: String(first) } });
+			const redeemText = get('redeem');
+			let redeem = REDEEM_WORDS.get(fold(redeemText));
+			const pointsText = get('pointsPrice');
+			let pointsPrice = 0;
+			if (pointsText !== '') {
+				pointsPrice = /^\d+$/.test(pointsText.replace(/[\s,]/g, '')) ? Number(pointsText.replace(/[\s,]/g, '')) : NaN;
+				if (Number.isNaN(pointsPrice)) fieldError('pointsPrice', { field: 'pointsPrice', code: 'points-invalid' });
+				// A points price without a word about redeeming means the item can be paid wholly with points.
+				if (redeemText === '' && pointsPrice > 0) redeem = 'full';
 			}
-		}
+			if (redeem === undefined) {
+				fieldError('redeem', { field: 'redeem', code: 'redeem-unreadable', params: { value: redeemText } });
+				redeem = 'none';
+			}
+			const activeText = get('active');
+			const active = ACTIVE_WORDS.get(fold(activeText));
+			if (active === undefined) {
+				fieldError('active', { field: 'active', code: 'active-unreadable', params: { value: activeText } });
+			}
 
-		if (rowProblems.length === 0) valid.push({ rowNumber, item });
-		else {
-			problems.push(...rowProblems);
-			invalidRowCount++;
-		}
-	}
-	return { valid, problems, invalidRowCount };
+			const draft: ItemDraft = {
+				sku: get('sku'), barcode: get('barcode'), name: get('name'), brand: get('brand'), category: get('category'),
+				variant: get('variant'), price, cost, redeem, pointsPrice: Number.isNaN(pointsPrice) ? 0 : pointsPrice,
+				active: active ?? true
+			};
+			const checked = validateItem(draft, ctx);
+			const alreadyReported = new Set(rowProblems.map((p) => p.field));
+			for (const e of checked.errors) {
+				const f = FIELD_OF_ERROR[e.field] ?? 'name';
+				// An unreadable amount was reported already; 'no price' on top of it would say less.
+				if (alreadyReported.has(header(f)) && (f === 'price' || f === 'cost')) continue;
+				fieldError(f, e);
+			}
+
+			// Every row claims its SKU and barcode, valid or not: twice in one file is ambiguous either way.
+			const item = checked.item;
+			if (item.sku !== '') {
+				const k = skuKey(item.sku);
+				const first = skuRow.get(k);
+				if (first === undefined) skuRow.set(k, rowNumber);
+				else fieldError('sku', { field: 'sku', code: 'sku-duplicate-in-file', params: { sku: item.sku, row: String(first) } });
+			}
+			if (item.barcode !== '') {
+				const first = barcodeRow.get(item.barcode);
+				if (first === undefined) barcodeRow.set(item.barcode, rowNumber);
+				else {
+					fieldError('barcode', { field: 'barcode', code: 'barcode-duplicate-in-file', params: { barcode: item.barcode, row: String(first) } });
+				}
+			}
+
+			if (rowProblems.length === 0) valid.push({ rowNumber, item });
+			else {
+				problems.push(...rowProblems);
+				invalidRowCount++;
+			}
+		},
+		result: () => ({ valid, problems, invalidRowCount })
+	};
+}
+
+export function prepareItemImport(csv: ParsedCsv, mapping: ItemColumnMapping, ctx: ItemImportContext): PreparedItemImport {
+	return feed(itemImport(csv.headers, mapping, ctx), csv);
 }

@@ -3,13 +3,14 @@
 // other rows of that receipt are reported as left out too, so no sale arrives with lines missing.
 // A customer the rows name but the shop does not know is no reason to refuse the sale: it is
 // imported without a customer and listed in `unmatched`, to be tracked to someone later.
-import { unguardCell, type ParsedCsv } from '../csv';
+import { feed, type ParsedCsv, type RowSink } from '../csv';
 import { parseDateCell, type RowProblem, type RowProblemCode } from '../customer-csv';
 import { messageFor, type FieldError } from '../errors';
 import { newId } from '../ids';
 import { normalizePhone } from '../phone';
 import type { Store } from '../settings';
 import { fold } from '../text';
+import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from '../column-map';
 import { pointsFor } from './cart';
 import { parseMoney, skuKey } from './items';
 import { saleTotals } from './totals';
@@ -40,7 +41,7 @@ export type SalesImportField =
 
 export type SalesColumnMapping = (SalesImportField | null)[];
 
-export const SALES_IMPORT_FIELDS: { field: SalesImportField; label: string; synonyms: string[] }[] = [
+export const SALES_IMPORT_FIELDS: FieldSpec<SalesImportField>[] = [
 	{ field: 'receiptNo', label: 'Receipt number', synonyms: ['receipt', 'receipt no', 'receipt number', 'receipt id', 'transaction', 'transaction id', 'transaction number', 'order', 'order number', 'order id', 'ticket', 'bon', 'belegnummer', 'ticket number', 'invoice', 'invoice number'] },
 	{ field: 'date', label: 'Date', synonyms: ['date', 'sale date', 'date time', 'datetime', 'timestamp', 'created at', 'order date', 'transaction date', 'datum', 'fecha'] },
 	{ field: 'time', label: 'Time', synonyms: ['time', 'sale time', 'transaction time', 'uhrzeit', 'heure', 'hora'] },
@@ -64,20 +65,9 @@ export const SALES_IMPORT_FIELDS: { field: SalesImportField; label: string; syno
 	{ field: 'cashier', label: 'Cashier', synonyms: ['cashier', 'staff', 'served by', 'employee', 'operator', 'user', 'kassierer', 'vendeur'] }
 ];
 
-const LABELS = new Map(SALES_IMPORT_FIELDS.map((f) => [f.field, f.label]));
-const key = (h: string) => fold(h).replace(/ /g, '');
-const SYNONYMS = new Map<string, SalesImportField>();
-for (const f of SALES_IMPORT_FIELDS) for (const s of [f.label, ...f.synonyms]) if (!SYNONYMS.has(key(s))) SYNONYMS.set(key(s), f.field);
+const LABELS = labelsOf(SALES_IMPORT_FIELDS);
 
-export function autoMapSales(headers: string[]): SalesColumnMapping {
-	const used = new Set<SalesImportField>();
-	return headers.map((h) => {
-		const f = SYNONYMS.get(key(h));
-		if (!f || used.has(f)) return null;
-		used.add(f);
-		return f;
-	});
-}
+export const autoMapSales: (headers: string[]) => SalesColumnMapping = columnMapper(SALES_IMPORT_FIELDS);
 
 export interface CustomerKey {
 	card?: string;
@@ -186,17 +176,10 @@ interface ParsedRow {
 	problems: RowProblem[];
 }
 
-export function prepareSalesImport(csv: ParsedCsv, mapping: SalesColumnMapping, ctx: SalesImportContext): PreparedSalesImport {
+export function salesImport(headers: string[], mapping: SalesColumnMapping, ctx: SalesImportContext): RowSink<PreparedSalesImport> {
 	const makeId = ctx.newId ?? newId;
 	const loyaltyPointValue = ctx.loyalty?.pointValue ?? 1;
-	const col = new Map<SalesImportField, number>();
-	mapping.forEach((f, i) => {
-		if (f && !col.has(f)) col.set(f, i);
-	});
-	const header = (f: SalesImportField) => {
-		const i = col.get(f);
-		return (i !== undefined && csv.headers[i]) || LABELS.get(f) || f;
-	};
+	const { col, header, cell } = mappedColumns(headers, mapping, LABELS);
 	const storeByKey = new Map<string, string>();
 	for (const s of ctx.stores) storeByKey.set(fold(s.name), s.id);
 	for (const s of ctx.stores) storeByKey.set(fold(s.id), s.id);
@@ -205,206 +188,209 @@ export function prepareSalesImport(csv: ParsedCsv, mapping: SalesColumnMapping, 
 	const receipts = new Map<string, ParsedRow[]>();
 	const problems: RowProblem[] = [];
 
-	for (let r = 0; r < csv.rows.length; r++) {
-		const row = csv.rows[r];
-		const rowNumber = csv.rowNumbers[r] ?? r + 2;
-		if (row.every((c) => c.trim() === '')) continue;
-		const get = (f: SalesImportField) => {
-			const i = col.get(f);
-			return i === undefined ? '' : unguardCell(row[i] ?? '').trim();
-		};
-		const rowProblems: RowProblem[] = [];
-		const problem = (f: SalesImportField, code: RowProblemCode, message: string, value = get(f)) =>
-			rowProblems.push({ rowNumber, field: header(f), value, code, message });
-		const fieldError = (f: SalesImportField, e: Omit<FieldError, 'field'>, value = get(f)) =>
-			problem(f, e.code, messageFor({ field: f, ...e }), value);
-		const money = (f: SalesImportField): number | null => {
-			const text = get(f);
-			if (text === '') return null;
-			const n = parseMoney(text, ctx.currency);
-			if (n === null) fieldError(f, { code: 'money-unreadable', params: { value: text } });
-			return n;
-		};
-		const wholeNumber = (f: SalesImportField): number | null => {
-			const text = get(f).replace(/[\s,]/g, '');
-			if (text === '') return null;
-			if (!/^-?\d+$/.test(text)) {
-				fieldError(f, { code: 'points-invalid' });
-				return null;
-			}
-			return Number(text);
-		};
-
-		const receiptNo = get('receiptNo');
-		if (receiptNo === '') fieldError('receiptNo', { code: 'receipt-missing' });
-
-		const dateText = get('date');
-		const at = dateText === '' ? undefined : parseSaleDateTime(dateText, get('time'), ctx.defaultCountry, ctx.timeZone);
-		if (at === null) {
-			const example = ctx.defaultCountry.toUpperCase() === 'US' ? 'MM/DD/YYYY HH:MM' : 'DD/MM/YYYY HH:MM';
-			fieldError('date', { code: 'sale-date-unreadable', params: { value: [dateText, get('time')].filter(Boolean).join(' '), example } });
-		}
-
-		let storeId: string | undefined;
-		const storeText = get('store');
-		if (storeText !== '') {
-			const id = storeByKey.get(fold(storeText));
-			if (id === undefined) fieldError('store', { code: 'store-unknown', params: { storeId: storeText } });
-			else storeId = id;
-		}
-
-		const customer: CustomerKey = {};
-		const card = get('card').replace(/\s+/g, '');
-		if (card) customer.card = card;
-		const email = get('email').toLowerCase();
-		if (email) customer.email = email;
-		const phoneText = get('phone');
-		if (phoneText) {
-			const p = normalizePhone(phoneText, ctx.defaultCountry);
-			customer.phone = p.ok ? p.e164 : phoneText;
-		}
-
-		const sku = get('sku');
-		const item = sku ? ctx.itemsBySku.get(skuKey(sku)) : undefined;
-		const name = get('name') || item?.name || '';
-		if (name === '') fieldError('name', { code: 'item-name-required' });
-
-		const qtyText = get('qty').replace(/\s+/g, '');
-		const qty = qtyText === '' ? 1 : /^[-+]?\d+$/.test(qtyText) ? Number(qtyText) : NaN;
-		if (!Number.isInteger(qty) || qty === 0) fieldError('qty', { code: 'qty-unreadable', params: { value: qtyText } }, qtyText);
-
-		const priceCell = money('unitPrice');
-		const unitPrice = priceCell ?? item?.price ?? 0;
-		if (get('unitPrice') === '' || priceCell !== null) {
-			if (unitPrice === 0) fieldError('unitPrice', { code: 'item-price-missing', params: name ? { name } : {} });
-			else if (unitPrice < 0) fieldError('unitPrice', { code: 'price-invalid' });
-		}
-		const costCell = money('unitCost');
-		const unitCost = costCell ?? item?.cost ?? 0;
-		if (unitCost < 0) fieldError('unitCost', { code: 'cost-invalid' });
-		const discount = money('discount') ?? 0;
-		if (discount < 0) fieldError('discount', { code: 'discount-invalid' });
-		const points = wholeNumber('pointsRedeemed') ?? 0;
-		if (points < 0) fieldError('pointsRedeemed', { code: 'points-invalid' });
-
-		const sign = qty < 0 ? -1 : 1;
-		const line: SaleLine | null = rowProblems.length
-			? null
-			: {
-					itemId: item?.id ?? '',
-					sku: sku || item?.sku || '',
-					name,
-					brand: get('brand') || item?.brand || '',
-					category: get('category') || item?.category || '',
-					variant: get('variant') || item?.variant || '',
-					qty,
-					unitPrice,
-					unitCost,
-					// On a returned line the discount, like the quantity, goes back (see SaleLine).
-					discount: sign * discount,
-					discountReason: get('discountReason'),
-					pointsRedeemed: sign * points,
-					pointsValue: sign * points * loyaltyPointValue
-				};
-
-		const parsed: ParsedRow = {
-			rowNumber,
-			receiptNo,
-			at,
-			storeId,
-			customer,
-			line,
-			pointsEarned: wholeNumber('pointsEarned'),
-			payment: CASH_WORDS.has(fold(get('payment')).replace(/ /g, '')) ? 'cash' : 'card',
-			cashier: get('cashier'),
-			problems: rowProblems
-		};
-		if (receiptNo === '') {
-			problems.push(...rowProblems);
-			continue;
-		}
-		let group = receipts.get(receiptNo);
-		if (!group) receipts.set(receiptNo, (group = []));
-		group.push(parsed);
-	}
-
-	const sales: Sale[] = [];
-	const unmatched: UnmatchedCustomer[] = [];
-	for (const [receiptNo, rows] of receipts) {
-		const first = rows[0];
-		first.storeId ??= defaultStore;
-		if (first.at === undefined) {
-			const e = { field: 'date', code: 'sale-date-unreadable', params: { value: '' } } as const;
-			first.problems.push({ rowNumber: first.rowNumber, field: header('date'), value: '', code: e.code, message: messageFor(e) });
-		}
-		if (ctx.existingReceiptNos.has(receiptNo)) {
-			const e = { field: 'receiptNo', code: 'receipt-duplicate', params: { receiptNo } } as const;
-			problems.push({ rowNumber: first.rowNumber, field: header('receiptNo'), value: receiptNo, code: e.code, message: messageFor(e) });
-			continue;
-		}
-		// The sale's own details come from its first row; later rows may leave them empty.
-		const customerText = (k: CustomerKey) => [k.card, k.email, k.phone].filter(Boolean).join(' ');
-		for (const row of rows.slice(1)) {
-			const disagree = (what: string, f: SalesImportField, value: string) => {
-				const e = { field: f, code: 'receipt-inconsistent', params: { receiptNo, what, row: String(first.rowNumber) } } as const;
-				row.problems.push({ rowNumber: row.rowNumber, field: header(f), value, code: e.code, message: messageFor(e) });
+	return {
+		add(row, rowNumber) {
+			if (row.every((c) => c.trim() === '')) return;
+			const get = (f: SalesImportField) => cell(row, f);
+			const rowProblems: RowProblem[] = [];
+			const problem = (f: SalesImportField, code: RowProblemCode, message: string, value = get(f)) =>
+				rowProblems.push({ rowNumber, field: header(f), value, code, message });
+			const fieldError = (f: SalesImportField, e: Omit<FieldError, 'field'>, value = get(f)) =>
+				problem(f, e.code, messageFor({ field: f, ...e }), value);
+			const money = (f: SalesImportField): number | null => {
+				const text = get(f);
+				if (text === '') return null;
+				const n = parseMoney(text, ctx.currency);
+				if (n === null) fieldError(f, { code: 'money-unreadable', params: { value: text } });
+				return n;
 			};
-			if (row.at && first.at && row.at !== first.at) disagree('the date and time', 'date', row.at);
-			const c = customerText(row.customer);
-			if (c !== '' && c !== customerText(first.customer)) disagree('the customer', col.has('card') ? 'card' : col.has('email') ? 'email' : 'phone', c);
-			if (row.storeId !== undefined && row.storeId !== first.storeId) disagree('the store', 'store', row.storeId);
-		}
-		const bad = rows.find((r) => r.problems.length > 0);
-		if (bad) {
-			for (const row of rows) {
-				if (row.problems.length) problems.push(...row.problems);
-				else {
-					const e = { field: 'receiptNo', code: 'receipt-incomplete', params: { receiptNo, row: String(bad.rowNumber) } } as const;
-					problems.push({ rowNumber: row.rowNumber, field: header('receiptNo'), value: receiptNo, code: e.code, message: messageFor(e) });
+			const wholeNumber = (f: SalesImportField): number | null => {
+				const text = get(f).replace(/[\s,]/g, '');
+				if (text === '') return null;
+				if (!/^-?\d+$/.test(text)) {
+					fieldError(f, { code: 'points-invalid' });
+					return null;
 				}
+				return Number(text);
+			};
+
+			const receiptNo = get('receiptNo');
+			if (receiptNo === '') fieldError('receiptNo', { code: 'receipt-missing' });
+
+			const dateText = get('date');
+			const at = dateText === '' ? undefined : parseSaleDateTime(dateText, get('time'), ctx.defaultCountry, ctx.timeZone);
+			if (at === null) {
+				const example = ctx.defaultCountry.toUpperCase() === 'US' ? 'MM/DD/YYYY HH:MM' : 'DD/MM/YYYY HH:MM';
+				fieldError('date', { code: 'sale-date-unreadable', params: { value: [dateText, get('time')].filter(Boolean).join(' '), example } });
 			}
-			continue;
-		}
 
-		const lines = rows.map((r) => r.line!);
-		const { subtotal, discountTotal, pointsValue, pointsRedeemed, total } = saleTotals(lines);
-		const earned = rows.find((r) => r.pointsEarned !== null)?.pointsEarned;
-		const base = ctx.loyalty?.earnOnRedeemed ? total + pointsValue : total;
-		// A returned receipt takes back what the same amount would have earned, rounded the same way.
-		const computed = ctx.loyalty ? Math.sign(base) * pointsFor(Math.abs(base), ctx.loyalty, ctx.currency) : 0;
-		const pointsEarned = earned ?? (computed === 0 ? 0 : computed);
+			let storeId: string | undefined;
+			const storeText = get('store');
+			if (storeText !== '') {
+				const id = storeByKey.get(fold(storeText));
+				if (id === undefined) fieldError('store', { code: 'store-unknown', params: { storeId: storeText } });
+				else storeId = id;
+			}
 
-		let customerId: string | null = null;
-		if (customerText(first.customer) !== '') {
-			customerId = ctx.findCustomer(first.customer);
-			if (customerId === null) unmatched.push({ rowNumber: first.rowNumber, receiptNo, key: first.customer });
+			const customer: CustomerKey = {};
+			const card = get('card').replace(/\s+/g, '');
+			if (card) customer.card = card;
+			const email = get('email').toLowerCase();
+			if (email) customer.email = email;
+			const phoneText = get('phone');
+			if (phoneText) {
+				const p = normalizePhone(phoneText, ctx.defaultCountry);
+				customer.phone = p.ok ? p.e164 : phoneText;
+			}
+
+			const sku = get('sku');
+			const item = sku ? ctx.itemsBySku.get(skuKey(sku)) : undefined;
+			const name = get('name') || item?.name || '';
+			if (name === '') fieldError('name', { code: 'item-name-required' });
+
+			const qtyText = get('qty').replace(/\s+/g, '');
+			const qty = qtyText === '' ? 1 : /^[-+]?\d+$/.test(qtyText) ? Number(qtyText) : NaN;
+			if (!Number.isInteger(qty) || qty === 0) fieldError('qty', { code: 'qty-unreadable', params: { value: qtyText } }, qtyText);
+
+			const priceCell = money('unitPrice');
+			const unitPrice = priceCell ?? item?.price ?? 0;
+			if (get('unitPrice') === '' || priceCell !== null) {
+				if (unitPrice === 0) fieldError('unitPrice', { code: 'item-price-missing', params: name ? { name } : {} });
+				else if (unitPrice < 0) fieldError('unitPrice', { code: 'price-invalid' });
+			}
+			const costCell = money('unitCost');
+			const unitCost = costCell ?? item?.cost ?? 0;
+			if (unitCost < 0) fieldError('unitCost', { code: 'cost-invalid' });
+			const discount = money('discount') ?? 0;
+			if (discount < 0) fieldError('discount', { code: 'discount-invalid' });
+			const points = wholeNumber('pointsRedeemed') ?? 0;
+			if (points < 0) fieldError('pointsRedeemed', { code: 'points-invalid' });
+
+			const sign = qty < 0 ? -1 : 1;
+			const line: SaleLine | null = rowProblems.length
+				? null
+				: {
+						itemId: item?.id ?? '',
+						sku: sku || item?.sku || '',
+						name,
+						brand: get('brand') || item?.brand || '',
+						category: get('category') || item?.category || '',
+						variant: get('variant') || item?.variant || '',
+						qty,
+						unitPrice,
+						unitCost,
+						// On a returned line the discount, like the quantity, goes back (see SaleLine).
+						discount: sign * discount,
+						discountReason: get('discountReason'),
+						pointsRedeemed: sign * points,
+						pointsValue: sign * points * loyaltyPointValue
+					};
+
+			const parsed: ParsedRow = {
+				rowNumber,
+				receiptNo,
+				at,
+				storeId,
+				customer,
+				line,
+				pointsEarned: wholeNumber('pointsEarned'),
+				payment: CASH_WORDS.has(fold(get('payment')).replace(/ /g, '')) ? 'cash' : 'card',
+				cashier: get('cashier'),
+				problems: rowProblems
+			};
+			if (receiptNo === '') {
+				problems.push(...rowProblems);
+				return;
+			}
+			let group = receipts.get(receiptNo);
+			if (!group) receipts.set(receiptNo, (group = []));
+			group.push(parsed);
+
+		},
+		result() {
+		const sales: Sale[] = [];
+		const unmatched: UnmatchedCustomer[] = [];
+		for (const [receiptNo, rows] of receipts) {
+			const first = rows[0];
+			first.storeId ??= defaultStore;
+			if (first.at === undefined) {
+				const e = { field: 'date', code: 'sale-date-unreadable', params: { value: '' } } as const;
+				first.problems.push({ rowNumber: first.rowNumber, field: header('date'), value: '', code: e.code, message: messageFor(e) });
+			}
+			if (ctx.existingReceiptNos.has(receiptNo)) {
+				const e = { field: 'receiptNo', code: 'receipt-duplicate', params: { receiptNo } } as const;
+				problems.push({ rowNumber: first.rowNumber, field: header('receiptNo'), value: receiptNo, code: e.code, message: messageFor(e) });
+				continue;
+			}
+			// The sale's own details come from its first row; later rows may leave them empty.
+			const customerText = (k: CustomerKey) => [k.card, k.email, k.phone].filter(Boolean).join(' ');
+			for (const row of rows.slice(1)) {
+				const disagree = (what: string, f: SalesImportField, value: string) => {
+					const e = { field: f, code: 'receipt-inconsistent', params: { receiptNo, what, row: String(first.rowNumber) } } as const;
+					row.problems.push({ rowNumber: row.rowNumber, field: header(f), value, code: e.code, message: messageFor(e) });
+				};
+				if (row.at && first.at && row.at !== first.at) disagree('the date and time', 'date', row.at);
+				const c = customerText(row.customer);
+				if (c !== '' && c !== customerText(first.customer)) disagree('the customer', col.has('card') ? 'card' : col.has('email') ? 'email' : 'phone', c);
+				if (row.storeId !== undefined && row.storeId !== first.storeId) disagree('the store', 'store', row.storeId);
+			}
+			const bad = rows.find((r) => r.problems.length > 0);
+			if (bad) {
+				for (const row of rows) {
+					if (row.problems.length) problems.push(...row.problems);
+					else {
+						const e = { field: 'receiptNo', code: 'receipt-incomplete', params: { receiptNo, row: String(bad.rowNumber) } } as const;
+						problems.push({ rowNumber: row.rowNumber, field: header('receiptNo'), value: receiptNo, code: e.code, message: messageFor(e) });
+					}
+				}
+				continue;
+			}
+
+			const lines = rows.map((r) => r.line!);
+			const { subtotal, discountTotal, pointsValue, pointsRedeemed, total } = saleTotals(lines);
+			const earned = rows.find((r) => r.pointsEarned !== null)?.pointsEarned;
+			const base = ctx.loyalty?.earnOnRedeemed ? total + pointsValue : total;
+			// A returned receipt takes back what the same amount would have earned, rounded the same way.
+			const computed = ctx.loyalty ? Math.sign(base) * pointsFor(Math.abs(base), ctx.loyalty, ctx.currency) : 0;
+			const pointsEarned = earned ?? (computed === 0 ? 0 : computed);
+
+			let customerId: string | null = null;
+			if (customerText(first.customer) !== '') {
+				customerId = ctx.findCustomer(first.customer);
+				if (customerId === null) unmatched.push({ rowNumber: first.rowNumber, receiptNo, key: first.customer });
+			}
+			const payments: Payment[] = [];
+			if (total !== 0) payments.push({ method: first.payment, amount: total });
+			if (pointsValue !== 0) payments.push({ method: 'points', amount: pointsValue });
+			sales.push({
+				id: makeId(),
+				receiptNo,
+				at: first.at!,
+				storeId: first.storeId!,
+				deviceId: 'import',
+				deviceName: ctx.deviceName ?? 'Import',
+				cashier: first.cashier,
+				customerId,
+				lines,
+				payments,
+				subtotal,
+				discountTotal,
+				pointsValue,
+				total,
+				change: 0,
+				pointsRedeemed,
+				pointsEarned,
+				// The original of a returned line is not known from a flat file.
+				refundOf: null,
+				currency: ctx.currency
+			});
 		}
-		const payments: Payment[] = [];
-		if (total !== 0) payments.push({ method: first.payment, amount: total });
-		if (pointsValue !== 0) payments.push({ method: 'points', amount: pointsValue });
-		sales.push({
-			id: makeId(),
-			receiptNo,
-			at: first.at!,
-			storeId: first.storeId!,
-			deviceId: 'import',
-			deviceName: ctx.deviceName ?? 'Import',
-			cashier: first.cashier,
-			customerId,
-			lines,
-			payments,
-			subtotal,
-			discountTotal,
-			pointsValue,
-			total,
-			change: 0,
-			pointsRedeemed,
-			pointsEarned,
-			// The original of a returned line is not known from a flat file.
-			refundOf: null,
-			currency: ctx.currency
-		});
-	}
-	problems.sort((a, b) => a.rowNumber - b.rowNumber);
-	return { sales, problems, unmatched };
+		problems.sort((a, b) => a.rowNumber - b.rowNumber);
+			return { sales, problems, unmatched };
+		}
+	};
+}
+
+export function prepareSalesImport(csv: ParsedCsv, mapping: SalesColumnMapping, ctx: SalesImportContext): PreparedSalesImport {
+	return feed(salesImport(csv.headers, mapping, ctx), csv);
 }

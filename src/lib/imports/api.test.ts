@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { PROBLEMS_SHOWN, createImportApi, type PhaseProgress } from './api';
+import { ShopDB } from '$lib/store/schema';
+import { DocStore, type ChangeSet } from '$lib/store/docstore';
+import { customersProjection } from '$lib/customers/projection';
+import { allCustomerDocNames, customerDocName } from '$lib/store/docnames';
+import { customersMap, readCustomer } from '$lib/customers/yjs';
+import { IMPORT_CHUNK } from '$lib/customers/service';
+import { customersToCsv, autoMap } from '$lib/domain/customer-csv';
+import { generateCustomers, DEMO_STORES } from '$lib/domain/demo';
+import type { Customer } from '$lib/domain/customer';
+
+const NOW = '2026-11-23T10:00:00.000Z';
+const ctx = { defaultCountry: 'GB', today: '2026-11-23', now: NOW, stores: DEMO_STORES, recordedBy: 'Test' };
+
+function customersFile(count: number, extra = ''): Blob {
+	const drafts = generateCustomers({ seed: 7, count, now: NOW, stores: DEMO_STORES, recordedBy: 'Test' });
+	const customers = drafts.map((d, i) => ({ ...d, id: `c${i}`, createdAt: NOW, updatedAt: NOW }) as unknown as Customer);
+	return new Blob([customersToCsv(customers, DEMO_STORES, 'GB') + extra]);
+}
+
+async function scanned(api: ReturnType<typeof createImportApi>, file: Blob) {
+	const scan = await api.scan(file, 'customers');
+	if (!scan.ok) throw new Error(`the scan refused the file: ${scan.message}`);
+	return scan.info;
+}
+
+describe('the import worker API (called directly, as the worker exposes it)', () => {
+	it('checks and writes a customer file, reporting each phase', async () => {
+		const api = createImportApi({ channel: null });
+		const dbName = `imports-${Math.random()}`;
+		const phases = new Set<string>();
+		const onProgress = (p: PhaseProgress) => phases.add(p.phase);
+		const file = customersFile(300, 'Nobody,,not-an-email,,,,,,,,,,,,,,,,,\r\n');
+		const scan = await api.scan(file, 'customers', onProgress);
+		expect(scan.ok).toBe(true);
+		if (!scan.ok) return;
+		expect(scan.info.rowCount).toBe(301);
+		const check = await api.checkCustomers(file, scan.info, autoMap(scan.info.headers), ctx, onProgress);
+		expect(check.ready).toBe(300);
+		expect(check.preview).toHaveLength(50);
+		expect(check.invalidRowCount).toBe(1);
+		expect(check.problems[0]).toMatchObject({ rowNumber: 302, code: 'email-invalid' });
+
+		const outcome = await api.writeCustomers(dbName, onProgress);
+		expect(outcome).toEqual({ imported: 300, refused: [], cancelled: false });
+		expect([...phases]).toEqual(['reading', 'checking', 'writing']);
+		const db = new ShopDB(dbName);
+		expect(await db.customers.count()).toBe(300);
+		expect(await db.outbox.count()).toBeGreaterThan(0);
+		db.close();
+		await api.close();
+	});
+
+	it('a cancel stops between chunks: whole chunks are written, never half a row', async () => {
+		const api = createImportApi({ channel: null });
+		const dbName = `imports-cancel-${Math.random()}`;
+		const file = customersFile(IMPORT_CHUNK + 500);
+		const info = await scanned(api, file);
+		await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		const outcome = await api.writeCustomers(dbName, (p) => {
+			if (p.done > 0) api.cancel();
+		});
+		expect(outcome.cancelled).toBe(true);
+		expect(outcome.imported).toBe(IMPORT_CHUNK);
+		const db = new ShopDB(dbName);
+		expect(await db.customers.count()).toBe(IMPORT_CHUNK);
+		db.close();
+		await api.close();
+	});
+
+	it('writes nothing without a check, and a cancelled check leaves nothing to write', async () => {
+		const api = createImportApi({ channel: null });
+		await expect(api.writeCustomers(`imports-none-${Math.random()}`)).rejects.toThrow(/check the file first/);
+		const file = customersFile(50);
+		const info = await scanned(api, file);
+		const checking = api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		api.cancel();
+		await expect(checking).rejects.toMatchObject({ name: 'AbortError' });
+		await expect(api.writeCustomers(`imports-none-${Math.random()}`)).rejects.toThrow(/check the file first/);
+		await api.close();
+	});
+
+	it('sends the page the first problems only; the download has them all', async () => {
+		const api = createImportApi({ channel: null });
+		const lines = ['First name,Email'];
+		for (let i = 0; i < PROBLEMS_SHOWN + 200; i++) lines.push(`Ann${i},not-an-email-${i}`);
+		const file = new Blob([lines.join('\n')]);
+		const info = await scanned(api, file);
+		const check = await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		expect(check.ready).toBe(0);
+		expect(check.problems).toHaveLength(PROBLEMS_SHOWN);
+		expect(check.problemCount).toBe(PROBLEMS_SHOWN + 200);
+		const csv = (await api.problemsCsv()).trim().split('\r\n');
+		expect(csv).toHaveLength(1 + PROBLEMS_SHOWN + 200);
+		expect(csv.at(-1)).toMatch(/^1201,Email,not-an-email-1199,/);
+		await api.close();
+	});
+
+	it('the page hears of what the worker writes: changes, outbox, and its loaded documents', async () => {
+		const dbName = `imports-page-${Math.random()}`;
+		const channel = `docs-${Math.random()}`;
+		const page = new DocStore(new ShopDB(dbName), { projections: [customersProjection], channel });
+		const bucket = allCustomerDocNames()[0];
+		const loaded = await page.open(bucket);
+		const changes: ChangeSet[] = [];
+		let outbox = 0;
+		page.subscribe((c) => changes.push(c));
+		page.onOutbox(() => outbox++);
+
+		const api = createImportApi({ channel });
+		const file = customersFile(300);
+		const info = await scanned(api, file);
+		await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		expect((await api.writeCustomers(dbName)).imported).toBe(300);
+
+		const announced = () => changes.flatMap((c) => c.customers ?? []);
+		await expect.poll(() => announced().length).toBe(300);
+		expect(outbox).toBe(1);
+		const inBucket = announced().filter((id) => customerDocName(id) === bucket);
+		expect(inBucket.length).toBeGreaterThan(0);
+		const live = () => inBucket.filter((id) => readCustomer(customersMap(loaded), id).kind === 'live').length;
+		await expect.poll(live).toBe(inBucket.length);
+		await api.close();
+		await page.close();
+	});
+});
