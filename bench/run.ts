@@ -20,7 +20,7 @@ import type { CustomerDraft } from '../src/lib/domain/customer';
 import { benchSync } from './sync';
 import { benchSales } from './sales';
 import { FLOOR_TRANSACTIONS, FLOOR_VARIANTS, floorRows, keyStats, measureFloor, type FloorResult } from './floor';
-import { formatLongTasks, longTasks, observeLongTasks, pageNow, type LongTasks } from './longtask';
+import { formatLongTasks, longTasks, observeLongTasks, pageNow, type LongTasks } from '../tests/support/longtask';
 
 const COUNT = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const SEARCHES_PER_KIND = 200;

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/env';
 import { startRelay } from '../tests/support/relay';
 import type { AppWindow } from '../tests/support/tablet';
-import { formatLongTasks, longTasks, observeLongTasks } from './longtask';
+import { formatLongTasks, longTasks, observeLongTasks } from '../tests/support/longtask';
 
 type Record = (figure: string, value: string, aim?: string) => void;
 

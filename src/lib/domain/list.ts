@@ -238,12 +238,26 @@ export function applyListQuery(
 	today: string,
 	storeNames: Record<string, string> = {}
 ): CustomerListRow[] {
-	const kept = isEmptyFilter(filter) ? rows.slice() : rows.filter(compileFilter(filter, today));
-	const keyOf = sortKeyOf(sort.key, storeNames);
-	// The oldest birth date is the highest age: sorting by age ascending is birth date descending.
-	const ascending = (sort.dir === 'asc') !== (sort.key === 'age');
+	return sortRows(rows, compileFilter(filter, today), sortKeyOf(sort.key, storeNames), signOf(sort)).out;
+}
 
-	const sign = ascending ? 1 : -1;
+/** 1 when the keys sort ascending, −1 descending. */
+function signOf(sort: SortSpec): 1 | -1 {
+	// The oldest birth date is the highest age: sorting by age ascending is birth date descending.
+	return (sort.dir === 'asc') !== (sort.key === 'age') ? 1 : -1;
+}
+
+/**
+ * The kept rows sorted by key (ties in their order in `rows`), rows with an empty key last in
+ * their order; `present` is how many rows have a key.
+ */
+function sortRows(
+	rows: readonly CustomerListRow[],
+	keep: (row: CustomerListRow) => boolean,
+	keyOf: (row: CustomerListRow) => string,
+	sign: 1 | -1
+): { out: CustomerListRow[]; present: number } {
+	const kept = rows.filter(keep);
 	const keys: string[] = new Array(kept.length);
 	const present: number[] = [];
 	const empty: number[] = [];
@@ -262,24 +276,29 @@ export function applyListQuery(
 	let n = 0;
 	for (const i of present) out[n++] = kept[i];
 	for (const i of empty) out[n++] = kept[i];
-	return out;
+	return { out, present: present.length };
+}
+
+interface LastQuery {
+	rows: readonly CustomerListRow[];
+	spec: string;
+	keep: (row: CustomerListRow) => boolean;
+	keyOf: (row: CustomerListRow) => string;
+	sign: 1 | -1;
+	out: CustomerListRow[];
+	present: number;
 }
 
 /**
- * applyListQuery with a memory of its last answer. When the rows are the same customers in the same
- * order and only some were replaced (their statistics changed after a sale), and none of those moves
- * into or out of the filter or changes its sort key, the last answer is patched instead of filtering
- * and sorting every row again: at 100,000 customers that sort is a long task on the main thread,
- * and sales arriving in the background would make the list stutter.
+ * applyListQuery with a memory of its last answer, for a list that changes a few rows at a time
+ * while 100,000 are shown: sorting them all is a long task on the main thread, and sales or an
+ * import arriving in the background would make the list stutter. When the rows are the last rows
+ * with some replaced (statistics changed after a sale) and some appended (new customers), and no
+ * replaced row moves into or out of the filter or changes its sort key, the last answer is patched
+ * and the new rows merged in; anything else (a removal, a new filter or sort) sorts again.
  */
 export class ListQuery {
-	#last: {
-		rows: readonly CustomerListRow[];
-		spec: string;
-		keep: (row: CustomerListRow) => boolean;
-		keyOf: (row: CustomerListRow) => string;
-		out: CustomerListRow[];
-	} | null = null;
+	#last: LastQuery | null = null;
 
 	run(
 		rows: readonly CustomerListRow[],
@@ -291,32 +310,52 @@ export class ListQuery {
 		// By value: the filter and sort may be the same objects, changed in place.
 		const spec = JSON.stringify([filter, sort, today, storeNames]);
 		const last = this.#last;
-		if (last && last.spec === spec && last.rows.length === rows.length) {
+		if (last && last.spec === spec && last.rows.length <= rows.length) {
 			const patched = patch(last, rows);
 			if (patched) {
-				this.#last = { ...last, rows, out: patched };
-				return patched;
+				this.#last = { ...last, rows, ...patched };
+				return patched.out;
 			}
 		}
-		const out = applyListQuery(rows, filter, sort, today, storeNames);
-		this.#last = { rows, spec, keep: compileFilter(filter, today), keyOf: sortKeyOf(sort.key, storeNames), out };
-		return out;
+		const keep = compileFilter(filter, today);
+		const keyOf = sortKeyOf(sort.key, storeNames);
+		const sign = signOf(sort);
+		this.#last = { rows, spec, keep, keyOf, sign, ...sortRows(rows, keep, keyOf, sign) };
+		return this.#last.out;
 	}
 }
 
-function patch(
-	last: { rows: readonly CustomerListRow[]; keep: (r: CustomerListRow) => boolean; keyOf: (r: CustomerListRow) => string; out: CustomerListRow[] },
-	rows: readonly CustomerListRow[]
-): CustomerListRow[] | null {
+function patch(last: LastQuery, rows: readonly CustomerListRow[]): { out: CustomerListRow[]; present: number } | null {
+	const n = last.rows.length;
 	const replaced = new Map<string, CustomerListRow>();
-	for (let i = 0; i < rows.length; i++) {
+	for (let i = 0; i < n; i++) {
 		const before = last.rows[i];
 		const now = rows[i];
 		if (before === now) continue;
 		if (before.id !== now.id || last.keep(before) !== last.keep(now) || last.keyOf(before) !== last.keyOf(now)) return null;
 		replaced.set(now.id, now);
 	}
-	return replaced.size === 0 ? last.out : last.out.map((r) => replaced.get(r.id) ?? r);
+	const out = replaced.size === 0 ? last.out : last.out.map((r) => replaced.get(r.id) ?? r);
+	if (rows.length === n) return { out, present: last.present };
+	// Appended rows come after every earlier row in `rows`: sorted alone, they merge in after
+	// the earlier rows of equal key, exactly where a full sort puts them.
+	const added = sortRows(rows.slice(n), last.keep, last.keyOf, last.sign);
+	if (added.out.length === 0) return { out, present: last.present };
+	const merged: CustomerListRow[] = new Array(out.length + added.out.length);
+	let i = 0;
+	let j = 0;
+	let k = 0;
+	while (i < last.present && j < added.present) {
+		const x = last.keyOf(out[i]);
+		const y = last.keyOf(added.out[j]);
+		const addedFirst = last.sign === 1 ? y < x : y > x;
+		merged[k++] = addedFirst ? added.out[j++] : out[i++];
+	}
+	while (i < last.present) merged[k++] = out[i++];
+	while (j < added.present) merged[k++] = added.out[j++];
+	while (i < out.length) merged[k++] = out[i++];
+	while (j < added.out.length) merged[k++] = added.out[j++];
+	return { out: merged, present: last.present + added.present };
 }
 
 const GENDER_LABELS: Record<Gender, string> = {

@@ -84,6 +84,7 @@ export class CustomerListState {
 				last = chunk[chunk.length - 1].id;
 			}
 			this.#all = all;
+			this.#pos = null;
 			this.#loaded = true;
 			if (this.#staleStats.size) void this.#patchStats([...this.#staleStats]);
 			this.#staleStats.clear();
@@ -144,22 +145,46 @@ export class CustomerListState {
 		else for (const id of statIds) this.#staleStats.add(id);
 		const ids = changes.customers;
 		if (!ids?.length) return;
-		const [recs, stats] = await Promise.all([shop.db.customers.bulkGet(ids), shop.db.customerStats.bulkGet(ids)]);
 		if (!this.#loaded) {
 			this.#storedCount = await shop.db.customers.count();
 			return;
 		}
-		const byId = new Map(this.#all.map((r, i) => [r.id, i]));
+		// An import announces thousands of customers at a time: read them in short steps (each
+		// record is decoded on this thread).
+		const recs: (Customer | undefined)[] = [];
+		const stats: (CustomerStats | undefined)[] = [];
+		for (let i = 0; i < ids.length; i += CHANGED_CHUNK) {
+			const part = ids.slice(i, i + CHANGED_CHUNK);
+			const [r, st] = await Promise.all([shop.db.customers.bulkGet(part), shop.db.customerStats.bulkGet(part)]);
+			recs.push(...r);
+			stats.push(...st);
+			if (i + CHANGED_CHUNK < ids.length) await new Promise((done) => setTimeout(done, 0));
+		}
+		const positions = this.#positions();
 		const next = this.#all.slice();
 		const removed = new Set<string>();
 		recs.forEach((rec, i) => {
-			const at = byId.get(ids[i]);
+			const at = positions.get(ids[i]);
 			if (rec && at !== undefined) next[at] = withStats(toListRow(rec), stats[i]);
-			else if (rec) next.push(withStats(toListRow(rec), stats[i]));
-			else if (at !== undefined) removed.add(ids[i]);
+			else if (rec) {
+				positions.set(ids[i], next.length);
+				next.push(withStats(toListRow(rec), stats[i]));
+			} else if (at !== undefined) removed.add(ids[i]);
 		});
+		if (removed.size) this.#pos = null;
 		this.#all = removed.size ? next.filter((r) => !removed.has(r.id)) : next;
 		if (this.query.trim()) void this.#runSearch(this.query);
+	}
+
+	/**
+	 * Index of each customer in #all. Replacing and appending rows keep it (statistics patches
+	 * map rows in place); a removal or a new load drops it.
+	 */
+	#pos: Map<string, number> | null = null;
+
+	#positions(): Map<string, number> {
+		this.#pos ??= new Map(this.#all.map((r, i) => [r.id, i]));
+		return this.#pos;
 	}
 
 	async #reloadStats(): Promise<void> {
@@ -182,6 +207,8 @@ export class CustomerListState {
 
 /** Rows of statistics read per step: each read is a short task, so the till never stutters. */
 const STATS_CHUNK = 2000;
+/** Changed customers (with their statistics) read per step. */
+const CHANGED_CHUNK = 200;
 
 /** Every customer's statistics by id, read in short steps with a pause between them. */
 async function allStats(stopped: () => boolean = () => false): Promise<Map<string, CustomerStats>> {

@@ -87,4 +87,29 @@ describe('two DocStores on one database (a tab and the import worker)', () => {
 		await worker.close();
 		await page.close();
 	});
+
+	it('a large flush of another store drops an idle loaded doc here; the next open reads it whole', async () => {
+		const name = `tab-reload-${Math.random()}`;
+		const channel = `docs-${Math.random()}`;
+		const page = open(name, channel);
+		const worker = open(name, channel);
+		await note(page, 'mine');
+		expect(page.loadedDocs).toEqual(['notes']);
+		// Over the copy limit: the other store tells tabs to reload instead of sending the bytes.
+		const big = 'x'.repeat(300 * 1024);
+		await worker.transact(['notes'], (docs) => docs.get('notes')!.getMap('notes').set('big', big));
+		await expect.poll(() => page.loadedDocs).toEqual([]);
+		const notes = (await page.open('notes')).getMap('notes');
+		expect(notes.get('big')).toBe(big);
+		expect(notes.get('mine')).toBe(true);
+
+		// A doc held (being synced) is kept and caught up instead.
+		const unpin = await page.pin('notes');
+		await worker.transact(['notes'], (docs) => docs.get('notes')!.getMap('notes').set('big2', big));
+		await expect.poll(async () => (await page.open('notes')).getMap('notes').get('big2')).toBe(big);
+		expect(page.loadedDocs).toEqual(['notes']);
+		unpin();
+		await worker.close();
+		await page.close();
+	});
 });

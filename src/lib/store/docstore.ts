@@ -288,6 +288,13 @@ export class DocStore {
 	async #reloadFromDb(name: string): Promise<void> {
 		const entry = this.#entries.get(name);
 		if (!entry) return;
+		// Nobody holds it and nothing of it waits to be written: let it go, and the next open() loads
+		// it whole from IndexedDB. Re-reading a bucket of thousands of customers on every chunk of
+		// another store's import would be a long task on this thread each time.
+		if (entry.pins === 0 && entry.updates.length === 0 && entry.dirty.size === 0) {
+			this.#entries.delete(name);
+			return;
+		}
 		const [snapshot, rows] = await Promise.all([this.db.ydocs.get(name), this.db.yupdates.where('doc').equals(name).toArray()]);
 		entry.doc.transact(() => {
 			if (snapshot) Y.applyUpdate(entry.doc, snapshot.state);
