@@ -17,7 +17,7 @@ import type { ChangeSet } from '$lib/store/docstore';
 import { STATS_ALL_KIND, STATS_KIND } from '$lib/derive/api';
 import { shop } from './shop.svelte';
 
-const LOAD_CHUNK = 5000;
+const LOAD_CHUNK = 1000;
 const FIRST_PAGE = 100;
 
 export class CustomerListState {
@@ -82,6 +82,8 @@ export class CustomerListState {
 				for (const c of chunk) all.push(withStats(toListRow(c), stats.get(c.id)));
 				if (chunk.length < LOAD_CHUNK) break;
 				last = chunk[chunk.length - 1].id;
+				// Each record is decoded on this thread: let a tap or a scan through between reads.
+				await new Promise((done) => setTimeout(done, 0));
 			}
 			this.#all = all;
 			this.#pos = null;
