@@ -18,7 +18,7 @@ import { todayIn } from '$lib/domain/dates';
 import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
 import { generateItems, generateSales } from '$lib/domain/sales/demo-sales';
 import { describeError } from './errors';
-import { ShopImports } from './imports';
+import type { ShopImports } from './imports';
 import { newId } from '$lib/domain/ids';
 
 export interface DeviceSettings {
@@ -50,8 +50,17 @@ export class ShopState {
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
-	/** CSV imports without the wizard (console, benchmarks): `shopCrm.imports.importCustomersCsv(file)`. */
-	readonly imports = new ShopImports(this);
+	#imports: ShopImports | null = null;
+
+	/**
+	 * CSV imports without the wizard (console, benchmarks, tests):
+	 * `(await shopCrm.loadImports()).importCustomersCsv(file)`. Loaded on first use: the CSV code
+	 * stays out of the JavaScript every page loads.
+	 */
+	async loadImports(): Promise<ShopImports> {
+		const { ShopImports } = await import('./imports');
+		return (this.#imports ??= new ShopImports(this));
+	}
 
 	get db(): ShopDB {
 		if (!this.#db) throw new Error('The shop database is not open yet');
