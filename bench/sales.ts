@@ -2,8 +2,7 @@
 // for a whole shop (and the longest main-thread task meanwhile), a busy customer's profile,
 // finalising a sale at the till, and a finalised sale's statistics reaching the profile on screen.
 //
-// Statistics: `shopCrm.derive.rebuild()` / `idle()` (the derive worker of issue 7) when the build has
-// it, else `shopCrm.sales.recomputeAllStats()` (statistics on the main thread, before issue 7).
+// Statistics are derived by the derive worker (issue 7): `shopCrm.derive.rebuild()` / `idle()`.
 import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,16 +13,6 @@ import type { AppWindow } from '../tests/support/tablet';
 import { formatLongTasks, longTasks, observeLongTasks } from '../tests/support/longtask';
 
 type Record = (figure: string, value: string, aim?: string) => void;
-
-/** The derive API of issue 7, and the main-thread recompute it replaces; either may be missing. */
-interface Statistics {
-	derive?: {
-		rebuild(onProgress?: (p: { done: number; total: number }) => void): Promise<void>;
-		idle(): Promise<void>;
-	};
-	sales: { recomputeAllStats?: () => Promise<void> };
-}
-type BenchWindow = typeof globalThis & { shopCrm: AppWindow['shopCrm'] & Statistics };
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -65,27 +54,20 @@ export async function benchSales(record: Record, opts: { customers: number; sale
 			`${(load.ms / 1000).toFixed(0)} s`
 		);
 
-		// A full rebuild, from the replicated sales: through the derive worker when there is one.
+		// A full rebuild, from the replicated sales, in the derive worker.
 		const rebuild = await page.evaluate(async () => {
-			const shop = (globalThis as BenchWindow).shopCrm;
+			const shop = (globalThis as AppWindow).shopCrm;
 			let progress = 0;
-			let from: number;
-			if (shop.derive) {
-				// Whatever the load left to derive is done first: the rebuild is timed alone.
-				await shop.derive.idle();
-				from = performance.now();
-				await shop.derive.rebuild(() => progress++);
-			} else {
-				await shop.db.customerStats.clear();
-				from = performance.now();
-				await shop.sales.recomputeAllStats!();
-			}
+			// Whatever the load left to derive is done first: the rebuild is timed alone.
+			await shop.derive.idle();
+			const from = performance.now();
+			await shop.derive.rebuild(() => progress++);
 			const to = performance.now();
-			return { ms: to - from, from, to, n: await shop.db.customerStats.count(), worker: !!shop.derive, progress };
+			return { ms: to - from, from, to, n: await shop.db.customerStats.count(), progress };
 		});
 		record(
 			`Full rebuild of statistics, ${rebuild.n.toLocaleString('en-GB')} customers with sales, ${load.sales.toLocaleString('en-GB')} sales ` +
-				(rebuild.worker ? `(shopCrm.derive.rebuild, ${rebuild.progress} progress reports)` : '(shopCrm.sales.recomputeAllStats on the main thread: no derive worker in this build)'),
+				`(shopCrm.derive.rebuild, ${rebuild.progress} progress reports)`,
 			`${(rebuild.ms / 1000).toFixed(1)} s`,
 			'< 8 s'
 		);
@@ -205,11 +187,10 @@ async function saleToScreen(page: Page, url: string, id: string, rounds: number)
 	await page.goto(`${url}/customers/${id}`);
 	await page.waitForFunction(() => (globalThis as AppWindow).shopCrm?.ready);
 	await page.locator('section[aria-labelledby="summary-title"] dl').waitFor({ timeout: 60_000 });
-	const derive = await page.evaluate(() => !!(globalThis as BenchWindow).shopCrm.derive);
-	if (derive) await page.evaluate(() => (globalThis as BenchWindow).shopCrm.derive!.idle());
+	await page.evaluate(() => (globalThis as AppWindow).shopCrm.derive.idle());
 	return page.evaluate(
 		async ({ src, id, rounds }) => {
-			const shop = (globalThis as BenchWindow).shopCrm;
+			const shop = (globalThis as AppWindow).shopCrm;
 			const make = eval(src);
 			const summary = document.querySelector('section[aria-labelledby="summary-title"]')!;
 			const out: number[] = [];

@@ -17,7 +17,7 @@ import {
 	type DeriveState,
 	type RebuildReason
 } from './api';
-import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type History } from './stats';
+import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
 
 /** Queue rows merged into one derivation batch (one transaction). */
 const QUEUE_ROWS = 50;
@@ -174,9 +174,9 @@ export class Deriver implements DeriveApi {
 			// computed and written (different tables, so IndexedDB runs both at once). The stretch ends
 			// when a drain waits: a sale at the till is never held up for the whole rebuild.
 			await this.#run(async () => {
-				let next: Promise<History> | null = readRange(db, chunks[i]);
+				let next: Promise<CustomerHistory> | null = readRange(db, chunks[i]);
 				while (next) {
-					const history: History = await next;
+					const history: CustomerHistory = await next;
 					const chunk = chunks[i];
 					const more = i + 1 < chunks.length && !(await this.#othersWaiting());
 					next = more ? readRange(db, chunks[i + 1]) : null;

@@ -78,7 +78,7 @@ export async function customersWithHistory(db: ShopDB): Promise<string[]> {
 	return [...new Set([...withSales, ...adjusted])].sort();
 }
 
-export interface History {
+export interface CustomerHistory {
 	sales: Sale[];
 	adjustments: PointAdjustment[];
 }
@@ -87,7 +87,7 @@ export interface History {
  * Every sale and adjustment of `ids` (sorted, consecutive in the index): one range read per table,
  * in a read-only transaction of its own, so it can run while the previous chunk is written.
  */
-export function readRange(db: ShopDB, ids: string[]): Promise<History> {
+export function readRange(db: ShopDB, ids: string[]): Promise<CustomerHistory> {
 	const [lo, hi] = [ids[0], ids[ids.length - 1]];
 	return db.transaction('r', ['sales', 'adjustments'], async () => {
 		const [sales, adjustments] = await Promise.all([
@@ -99,7 +99,7 @@ export function readRange(db: ShopDB, ids: string[]): Promise<History> {
 }
 
 /** Statistics from scratch for `ids` from their whole history (readRange); inside the caller's transaction. */
-export async function writeRange(db: ShopDB, ids: string[], history: History, ctx: DeriveContext): Promise<void> {
+export async function writeRange(db: ShopDB, ids: string[], history: CustomerHistory, ctx: DeriveContext): Promise<void> {
 	const salesOf = groupBy(history.sales, (s) => s.customerId!);
 	const adjOf = groupBy(history.adjustments, (a) => a.customerId);
 	// put(): statistics are derived rows, replaced whole.

@@ -171,16 +171,16 @@ export class ShopState {
 		const zone = this.settings.timeZone;
 		if (row) this.settings = { ...structuredClone(DEFAULT_SETTINGS), ...(row.value as ShopSettings) };
 		// Day buckets are days in the shop's zone: a new zone re-derives them.
-		if (this.settings.timeZone !== zone && this.ready) this.#refreshDerived();
-		this.#tick();
+		this.#tick(this.settings.timeZone !== zone);
 	}
 
-	#tick(): void {
+	#tick(zoneChanged = false): void {
 		const today = todayIn(this.settings.timeZone, new Date());
-		if (today === this.today) return;
+		const dayChanged = today !== this.today;
 		this.today = today;
-		// Rolling 12-month figures change with the date: the worker rolls them forward for everyone.
-		if (this.ready) this.#refreshDerived();
+		// Rolling 12-month figures change with the date: the worker rolls them forward for everyone
+		// (or rebuilds, after a new zone).
+		if ((dayChanged || zoneChanged) && this.ready) this.#refreshDerived();
 	}
 
 	#refreshDerived(): void {

@@ -2,16 +2,9 @@
 import { newId } from '$lib/domain/ids';
 import { parseReceiptNumber } from '$lib/domain/sales/receipt';
 import { shop } from '$lib/state/shop.svelte';
+import type { SaleStamp } from '$lib/domain/sales/types';
 
-export interface TillStamp {
-	id: string;
-	receiptNo: string;
-	at: string;
-	storeId: string;
-	deviceId: string;
-	deviceName: string;
-	cashier: string;
-}
+export type TillStamp = SaleStamp;
 
 export async function tillStamp(): Promise<TillStamp> {
 	const receiptNo = await shop.sales.nextReceiptNo();

@@ -4,7 +4,7 @@
 import type { FieldError } from '../errors';
 import { formatMoney, minorPerUnit } from './items';
 import { saleTotals } from './totals';
-import type { Item, LineDiscount, LoyaltySettings, Payment, Sale, SaleLine } from './types';
+import type { Item, LineDiscount, LoyaltySettings, Payment, Sale, SaleLine, SaleStamp } from './types';
 
 export interface CartLine {
 	itemId: string;
@@ -206,15 +206,7 @@ export function priceCart(
 
 // ---- Finalising ----------------------------------------------------------------------------
 
-export interface FinaliseContext {
-	id: string;
-	receiptNo: string;
-	/** ISO instant. */
-	at: string;
-	storeId: string;
-	deviceId: string;
-	deviceName: string;
-	cashier: string;
+export interface FinaliseContext extends SaleStamp {
 	currency: string;
 	/** Money tendered, by cash or card; the points part is added from the priced cart. */
 	payments: Payment[];

@@ -56,6 +56,9 @@ export interface Payment {
 	amount: number;
 }
 
+/** Who, where and when: the stamp every sale and refund carries. */
+export type SaleStamp = Pick<Sale, 'id' | 'receiptNo' | 'at' | 'storeId' | 'deviceId' | 'deviceName' | 'cashier'>;
+
 export interface Sale {
 	/** Random id: the key under which the sale replicates, so re-sending it never counts it twice. */
 	id: string;
