@@ -46,7 +46,7 @@ export interface CustomerService {
 	 */
 	importMany(
 		rows: { rowNumber: number; draft: CustomerDraft }[],
-		opts?: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void }
+		opts?: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; chunk?: number }
 	): Promise<ImportOutcome>;
 	count(): Promise<number>;
 }

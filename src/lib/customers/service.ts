@@ -170,20 +170,33 @@ export class DexieCustomerService implements CustomerService {
 
 	async importMany(
 		rows: { rowNumber: number; draft: CustomerDraft }[],
-		opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void } = {}
+		opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; chunk?: number } = {}
 	): Promise<ImportOutcome> {
+		const size = opts.chunk ?? IMPORT_CHUNK;
 		const outcome: ImportOutcome = { imported: 0, refused: [], cancelled: false };
 		const total = rows.length;
 		opts.onProgress?.({ done: 0, total });
 		// One read of every card in use (a key-only scan), instead of a cursor walk per chunk:
 		// at 100,000 customers that walk was most of the import time.
 		const taken = await this.#cardOwners();
-		for (let start = 0; start < total; start += IMPORT_CHUNK) {
+		// One chunk in flight: the next chunk's Yjs edits are made while IndexedDB writes the one
+		// before (the browser writes on another thread, so the two overlap). Each chunk is still its
+		// own flush transaction, and progress counts a chunk only once it is on disk.
+		let inflight: Promise<void> | null = null;
+		let written = 0;
+		const landed = async () => {
+			if (!inflight) return;
+			const p = inflight;
+			inflight = null;
+			await p;
+			opts.onProgress?.({ done: written, total });
+		};
+		for (let start = 0; start < total; start += size) {
 			if (opts.signal?.aborted) {
 				outcome.cancelled = true;
 				break;
 			}
-			const chunk = rows.slice(start, start + IMPORT_CHUNK);
+			const chunk = rows.slice(start, start + size);
 			const accepted = await this.#refuseTakenCards(chunk, taken, outcome);
 			const now = this.#ctx.now();
 			const byDoc = new Map<string, { id: string; draft: CustomerDraft }[]>();
@@ -195,17 +208,25 @@ export class DexieCustomerService implements CustomerService {
 				list.push({ id, draft: row.draft });
 				for (const card of row.draft.cards) taken.set(card.toLowerCase(), id);
 			}
-			await this.#store.transact([...byDoc.keys()], (docs) => {
-				for (const [name, list] of byDoc) {
-					const map = customersMap(docs.get(name)!);
-					for (const { id, draft } of list) writeNewCustomer(map, id, draft, now);
-				}
-			});
-			outcome.imported += accepted.length;
-			opts.onProgress?.({ done: Math.min(start + chunk.length, total), total });
+			const writing = this.#store
+				.transact([...byDoc.keys()], (docs) => {
+					for (const [name, list] of byDoc) {
+						const map = customersMap(docs.get(name)!);
+						for (const { id, draft } of list) writeNewCustomer(map, id, draft, now);
+					}
+				})
+				.then(() => {
+					outcome.imported += accepted.length;
+					written = Math.min(start + chunk.length, total);
+				});
+			// The chunk before must be on disk before a third one starts (memory stays flat, and a
+			// failure stops the import with at most this chunk in memory, retried by the next flush).
+			await landed();
+			inflight = writing;
 			// Let the page paint the progress bar and handle a click on "Cancel import".
 			await new Promise((r) => setTimeout(r, 0));
 		}
+		await landed();
 		return outcome;
 	}
 

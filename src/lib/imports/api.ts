@@ -115,7 +115,8 @@ function cancelled(): Error {
 	return Object.assign(new Error('The import was cancelled'), { name: 'AbortError' });
 }
 
-export function createImportApi(opts: { channel?: string | null } = {}): ImportApi {
+/** `chunk`: rows per write transaction (tests use small ones; the default is the service's). */
+export function createImportApi(opts: { channel?: string | null; chunk?: number } = {}): ImportApi {
 	let controller = new AbortController();
 	let pending: { ctx: ImportContext; rows: PreparedImport['valid'] } | null = null;
 	let problems: RowProblem[] = [];
@@ -202,6 +203,7 @@ export function createImportApi(opts: { channel?: string | null } = {}): ImportA
 			try {
 				return await service.importMany(rows, {
 					signal,
+					chunk: opts.chunk,
 					onProgress: (p) => onProgress?.({ phase: 'writing', done: p.done, total: p.total })
 				});
 			} finally {
