@@ -13,6 +13,7 @@ import { salesMap, writeSale } from '$lib/sales/yjs';
 import { Deriver } from '$lib/derive/deriver';
 import { emptyDraft, type CustomerDraft } from '$lib/domain/customer';
 import { seededIds } from '$lib/domain/ids';
+import { Rng } from '$lib/domain/random';
 import { InvalidWriteError, messageFor } from '$lib/domain/errors';
 import type { Sale } from '$lib/domain/sales/types';
 import {
@@ -395,4 +396,53 @@ describe('derived memberships', () => {
 		expect(await t.groups.memberIds(g.id)).toEqual([a]);
 		expect(await t.groups.explain(a, g.id)).toMatchObject({ groupId: g.id, holds: true });
 	});
+
+	it('memberships derived batch by batch equal a full evaluation: random customers, sales, manual changes, rules and days', async () => {
+		for (const seed of [11, 12, 13]) {
+			const rng = new Rng(seed);
+			const t = tablet();
+			await t.open();
+			const tiers = await t.groups.create({ ...common('Tiers'), type: 'tiered', tier: TIERS });
+			const box = await t.groups.create(manual('Box'));
+			assert(tiers.ok && box.ok, 'refused');
+			const ids: string[] = [];
+			const days = ['2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-12-01'];
+			for (let step = 0; step < 50; step++) {
+				const r = rng.next();
+				if (r < 0.25 || ids.length < 3) {
+					const year = rng.int(1970, 2000);
+					ids.push(await t.customer({ birthDate: `${year}-11-${rng.pick(['22', '23', '24', '30'])}`, tags: rng.next() < 0.5 ? ['vip'] : [] }));
+				} else if (r < 0.5) {
+					await t.sell(sale(`s${seed}-${step}`, rng.pick(ids), `${rng.pick(days.slice(0, 3))}T10:00:00Z`, rng.int(1000, 40000)));
+				} else if (r < 0.6) {
+					await t.groups.addMembers([box.id], [rng.pick(ids)]);
+				} else if (r < 0.67) {
+					await t.groups.removeMembers([box.id], [rng.pick(ids)]);
+				} else if (r < 0.72) {
+					const made = await t.groups.create(
+						automatic(`G${step}`, rng.next() < 0.5
+							? rule({ kind: 'age', op: 'between', value: rng.int(25, 40), max: rng.int(41, 60) })
+							: rule({ kind: 'memberOf', groupId: tiers.id, levelId: 'gold' }, { kind: 'tags', match: 'any', tags: ['vip'] }))
+					);
+					assert(made.ok, 'refused');
+				} else if (r < 0.76) {
+					const c = await t.customers.get(rng.pick(ids));
+					if (c) await t.customers.update(c.id, { ...c, tags: c.tags.length ? [] : ['vip'] });
+				} else if (r < 0.9) {
+					await t.drain();
+				} else {
+					t.clock.today = rng.pick(days);
+					await t.deriver.start({ today: t.clock.today, timeZone: TZ, now: START });
+				}
+			}
+			await t.drain();
+			const keys = async () => new Map((await t.db.memberships.toArray()).map((m) => [m.customerId, m.keys]));
+			const counts = async () => new Map((await t.db.groupCounts.toArray()).map((c) => [c.key, c.count]));
+			const [incremental, incCounts] = [await keys(), await counts()];
+			expect([...incremental.values()].flat().length).toBeGreaterThan(ids.length);
+			await t.deriver.rebuild({ today: t.clock.today, timeZone: TZ, now: START }, 'requested');
+			expect(incremental, `seed ${seed}`).toEqual(await keys());
+			expect(incCounts, `seed ${seed}`).toEqual(await counts());
+		}
+	}, 60_000);
 });
