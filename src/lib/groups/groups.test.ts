@@ -190,7 +190,7 @@ describe('group definitions', () => {
 		expect(rec).toMatchObject({ needsUpdate: true, group: { name: 'From the future', rule: future } });
 		const r = await t.groups.update('g-future', automatic('Renamed', rule({ kind: 'hasCard', value: true })));
 		assert(!r.ok, 'an unreadable rule was edited');
-		expect(r.errors[0].code).toBe('group-needs-update');
+		expect(r.errors[0].code).toBe('rule-needs-update');
 		expect(groupsMap(await t.store.open(GROUPS_DOC)).get('g-future')).toEqual(stored);
 	});
 });
