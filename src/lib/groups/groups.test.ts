@@ -397,6 +397,56 @@ describe('derived memberships', () => {
 		expect(await t.groups.explain(a, g.id)).toMatchObject({ groupId: g.id, holds: true });
 	});
 
+	it('a staff-set level holds until its end day; setLevel refuses unknown levels and past days', async () => {
+		const t = tablet();
+		await t.open();
+		const tiers = await t.groups.create({ ...common('Spend tiers'), type: 'tiered', tier: TIERS });
+		assert(tiers.ok, 'refused');
+		const c = await t.customer();
+		const bad = await t.groups.setLevel(c, tiers.id, { levelId: 'diamond', reason: '', until: '2026-01-01', by: '', at: '' });
+		assert(!bad.ok, 'a bad level was accepted');
+		expect(bad.errors.map((e) => e.field).sort()).toEqual(['levelId', 'reason', 'until']);
+		const set = await t.groups.setLevel(c, tiers.id, { levelId: 'platinum', reason: 'Complaint handled', until: '2026-12-31', by: '', at: '' });
+		assert(set.ok, 'refused');
+		await t.drain();
+		expect(await t.keys(c)).toEqual([tiers.id, `${tiers.id}/platinum`]);
+		const info = (await t.groups.groupsOf(c)).find((i) => i.groupId === tiers.id);
+		expect(info).toMatchObject({ levelId: 'platinum', override: { levelId: 'platinum', reason: 'Complaint handled', by: t.by } });
+		expect(await t.groups.setLevel(c, tiers.id, null)).toEqual({ ok: true, id: tiers.id });
+		await t.drain();
+		expect(await t.keys(c)).toEqual([tiers.id, `${tiers.id}/standard`]);
+	});
+
+	it('RFM switched on puts every buyer in one segment; movement compares with the start of the month', async () => {
+		const t = tablet();
+		await t.open();
+		const buyers: string[] = [];
+		for (let i = 0; i < 6; i++) {
+			const c = await t.customer();
+			buyers.push(c);
+			for (let v = 0; v <= i; v++) await t.sell(sale(`r${i}-${v}`, c, `2026-${String(6 + v).padStart(2, '0')}-1${i}T10:00:00Z`, 1000 * (i + 1)));
+		}
+		const idle = await t.customer();
+		await t.drain();
+		expect(await t.groups.rfmMovement()).toBeNull();
+		const rfm = (await t.groups.get('rfm'))!.group;
+		assert(rfm.type === 'rfm', 'not the RFM group');
+		const on = await t.groups.update('rfm', { ...rfm, enabled: true });
+		assert(on.ok, 'refused');
+		await t.drain();
+		for (const c of buyers) {
+			const keys = await t.keys(c);
+			expect(keys.filter((k) => k.startsWith('rfm/'))).toHaveLength(1);
+			expect(keys).toContain('rfm');
+		}
+		expect(await t.keys(idle)).toEqual([]);
+		const moved = await t.groups.rfmMovement();
+		expect(moved?.since).toBe('2026-11-23');
+		expect(moved?.counts.flat().reduce((a, b) => a + b, 0)).toBe(buyers.length);
+		expect(moved?.counts.every((row, i) => row.every((n, j) => i === j || n === 0))).toBe(true);
+		expect((await t.groups.get('rfm'))?.members).toBe(buyers.length);
+	});
+
 	it('memberships derived batch by batch equal a full evaluation: random customers, sales, manual changes, rules and days', async () => {
 		for (const seed of [11, 12, 13]) {
 			const rng = new Rng(seed);
