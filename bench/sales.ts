@@ -14,6 +14,7 @@ import { startRelay } from '../tests/support/relay';
 import type { AppWindow } from '../tests/support/tablet';
 import { formatLongTasks, longTasks, observeLongTasks } from '../tests/support/longtask';
 import { fillShopTables } from './shop-tables';
+import { benchGroupsPart } from './groups';
 
 type Record = (figure: string, value: string, aim?: string) => void;
 
@@ -34,7 +35,7 @@ export async function benchSales(record: Record, opts: { customers: number; sale
 	console.log(`Sales benchmark: ${opts.customers.toLocaleString('en-GB')} customers, ~${(opts.customers * opts.salesPerCustomer).toLocaleString('en-GB')} sales`);
 	const dataDir = mkdtempSync(join(tmpdir(), 'shop-crm-bench-sales-'));
 	const relay = await startRelay({ staticDir: resolve('build'), dataDir });
-	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'] });
 	try {
 		const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
 		page.setDefaultTimeout(1_800_000);
@@ -103,6 +104,9 @@ export async function benchSales(record: Record, opts: { customers: number; sale
 			`Raw IndexedDB floor beside it: reading all ${rawRead.n.toLocaleString('en-GB')} sales back (bare getAll, 10,000 a request)`,
 			`${(rawRead.ms / 1000).toFixed(1)} s`
 		);
+
+		// Groups over the same shop (issue 8).
+		await benchGroupsPart(page, relay.url, record, { sales: load.sales });
 
 		// A regular with 500 sales.
 		const busy = await page.evaluate(

@@ -48,6 +48,22 @@ interface GroupsState {
 	day: string;
 }
 
+/** What the last full evaluation took (kv 'groups.lastEvaluation'). */
+export interface LastEvaluation {
+	at: string;
+	customers: number;
+	/** Groups evaluated (built-in ones included). */
+	groups: number;
+	rfm: boolean;
+	/** Every customer against every group, in memory. */
+	evaluateMs: number;
+	/** Writing the rows, events and counts that changed. */
+	writeMs: number;
+	changed: number;
+}
+
+export const LAST_EVALUATION_KEY = 'groups.lastEvaluation';
+
 interface RfmState {
 	day: string;
 	thresholds: RfmThresholds;
@@ -219,19 +235,32 @@ export class Memberships {
 		why: (id: string) => { why: MembershipReason; by?: string },
 		events: boolean
 	): Promise<string[]> {
+		const t0 = performance.now();
 		const compiled = this.#compile(ctx);
 		let rfm: RfmThresholds | null = null;
-		if (this.#rfmOn) {
-			rfm = rfmThresholds([...this.#facts.values()], ctx.today);
+		if (this.#rfmOn) rfm = rfmThresholds([...this.#facts.values()], ctx.today);
+		const next = new Map<string, MembershipKey[]>();
+		for (const [id, f] of this.#facts) next.set(id, membershipKeys(compiled, f, rfm));
+		const t1 = performance.now();
+		if (rfm) {
 			this.#rfm = { day: ctx.today, thresholds: rfm };
 			// put(): one value per key, replaced whole.
 			await db.kv.put({ key: RFM_KEY, value: this.#rfm });
 		}
-		const next = new Map<string, MembershipKey[]>();
-		for (const [id, f] of this.#facts) next.set(id, membershipKeys(compiled, f, rfm));
 		// Rows of customers who are gone.
 		for (const id of this.#rows.keys()) if (!next.has(id)) next.set(id, []);
 		const changed = await this.#write(db, next, ctx, why, events);
+		const evaluation: LastEvaluation = {
+			at: ctx.now,
+			customers: this.#facts.size,
+			groups: compiled.order.length,
+			rfm: rfm !== null,
+			evaluateMs: Math.round(t1 - t0),
+			writeMs: Math.round(performance.now() - t1),
+			changed: changed.length
+		};
+		// put(): the last full evaluation, for Settings and the benchmark.
+		await db.kv.put({ key: LAST_EVALUATION_KEY, value: evaluation });
 		if (rfm) await this.#snapshotMonth(db, ctx.today);
 		await this.#stamp(db, ctx.today);
 		return changed;
