@@ -1,0 +1,62 @@
+// Groups as the screens see them: the list with member counts, kept current as definitions sync
+// in and as the derive worker re-evaluates memberships. Reads go through shop.groups (the
+// GroupService contract); nothing here computes a membership.
+import type { GroupRecord } from '$lib/groups/api';
+import type { ChangeSet } from '$lib/store/docstore';
+import { shop } from './shop.svelte';
+import { describeError } from './errors';
+
+/**
+ * Does a flush or a derivation touch groups? Definitions, manual memberships, derived memberships
+ * and their counts are announced under kinds named after them ('groups', 'manualMembers',
+ * 'memberships', 'memberships:all', 'groupCounts').
+ */
+export function touchesGroups(changes: ChangeSet): boolean {
+	return Object.keys(changes).some((k) => /^(groups?|manualMembers|memberships?|groupCounts|rfm)(:|$)/.test(k));
+}
+
+/** Calls `load` now and after every change to groups; answers arriving out of order are dropped. */
+export function followGroups<T>(load: () => Promise<T>, apply: (value: T) => void, onError: (message: string) => void): () => void {
+	let seq = 0;
+	let stopped = false;
+	const run = () => {
+		const mine = ++seq;
+		load().then(
+			(v) => {
+				if (!stopped && mine === seq) apply(v);
+			},
+			(err) => {
+				if (!stopped) onError(describeError(err));
+			}
+		);
+	};
+	const unsubscribe = shop.store.subscribe((changes) => {
+		if (touchesGroups(changes)) run();
+	});
+	run();
+	return () => {
+		stopped = true;
+		unsubscribe();
+	};
+}
+
+export class GroupListState {
+	records = $state.raw<GroupRecord[]>([]);
+	loaded = $state(false);
+	error = $state<string | null>(null);
+
+	/** Every customer on this tablet: the members of "All customers". */
+	readonly totalCustomers: number = $derived(this.records.find((r) => r.group.type === 'all')?.members ?? 0);
+
+	start(): () => void {
+		return followGroups(
+			() => shop.groups.list(),
+			(records) => {
+				this.records = records;
+				this.loaded = true;
+				this.error = null;
+			},
+			(message) => (this.error = message)
+		);
+	}
+}
