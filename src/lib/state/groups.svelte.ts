@@ -2,6 +2,8 @@
 // in and as the derive worker re-evaluates memberships. Reads go through shop.groups (the
 // GroupService contract); nothing here computes a membership.
 import type { GroupRecord } from '$lib/groups/api';
+import { levelKey } from '$lib/domain/groups/types';
+import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
 import type { ChangeSet } from '$lib/store/docstore';
 import { shop } from './shop.svelte';
 import { describeError } from './errors';
@@ -59,4 +61,25 @@ export class GroupListState {
 			(message) => (this.error = message)
 		);
 	}
+}
+
+/** Keys whose members are VIP customers: VIP groups and VIP tier levels. */
+export function vipKeys(records: readonly GroupRecord[]): Set<string> {
+	const keys = new Set<string>();
+	for (const { group: g } of records) {
+		if (g.vip && g.type !== 'all') keys.add(g.id);
+		if (g.type === 'tiered') for (const l of g.tier.levels) if (l.vip) keys.add(levelKey(g.id, l.id));
+	}
+	return keys;
+}
+
+/** Names by membership key: 'Regulars', 'Gold (Spend tiers)', 'Champions (RFM segments)'. */
+export function keyNames(records: readonly GroupRecord[]): Record<string, string> {
+	const names: Record<string, string> = {};
+	for (const { group: g } of records) {
+		names[g.id] = g.name;
+		if (g.type === 'tiered') for (const l of g.tier.levels) names[levelKey(g.id, l.id)] = `${l.name} (${g.name})`;
+		if (g.type === 'rfm') for (const s of RFM_SEGMENTS) names[levelKey(g.id, s.id)] = `${s.name} (${g.name})`;
+	}
+	return names;
 }
