@@ -1,7 +1,7 @@
 // Groups as the screens see them: the list with member counts, kept current as definitions sync
 // in and as the derive worker re-evaluates memberships. Reads go through shop.groups (the
 // GroupService contract); nothing here computes a membership.
-import type { GroupRecord } from '$lib/groups/api';
+import type { CustomerGroupInfo, GroupRecord } from '$lib/groups/api';
 import { levelKey } from '$lib/domain/groups/types';
 import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
 import type { ChangeSet } from '$lib/store/docstore';
@@ -82,4 +82,19 @@ export function keyNames(records: readonly GroupRecord[]): Record<string, string
 		if (g.type === 'rfm') for (const s of RFM_SEGMENTS) names[levelKey(g.id, s.id)] = `${s.name} (${g.name})`;
 	}
 	return names;
+}
+
+/** "VIP · Platinum" when any group or level the customer is in is VIP; null otherwise. */
+export function vipLabel(infos: readonly CustomerGroupInfo[]): string | null {
+	const v = infos.find((i) => i.vip && i.levelName) ?? infos.find((i) => i.vip);
+	return v ? `VIP · ${v.levelName ?? v.name}` : null;
+}
+
+/** Follows whether a customer is VIP (profile header, till); returns stop. */
+export function followVip(customerId: string, cb: (label: string | null) => void): () => void {
+	return followGroups(
+		() => shop.groups.groupsOf(customerId),
+		(infos) => cb(vipLabel(infos)),
+		() => cb(null)
+	);
 }
