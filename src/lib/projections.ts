@@ -4,14 +4,20 @@ import type { Projection } from '$lib/store/docstore';
 import { customersProjection } from '$lib/customers/projection';
 import { settingsProjection } from '$lib/settings/projection';
 import { itemsProjection, pointsProjection, salesProjection } from '$lib/sales/projections';
+import { groupsProjection, manualMembersProjection } from '$lib/groups/projection';
 
 export const allProjections: Projection[] = [
 	customersProjection,
 	settingsProjection,
 	itemsProjection,
 	salesProjection,
-	pointsProjection
+	pointsProjection,
+	groupsProjection,
+	manualMembersProjection
 ];
 
-/** Kinds whose changes the derive stage consumes (statistics: sales and point adjustments). */
-export const DERIVE_KINDS = ['sales', 'points'];
+/**
+ * Kinds whose changes the derive stage consumes: statistics (sales, point adjustments) and group
+ * memberships (those, plus customers' profiles, manual memberships and group definitions).
+ */
+export const DERIVE_KINDS = ['sales', 'points', 'customers', 'manualMembers', 'groups'];

@@ -13,6 +13,12 @@ import type { Customer, CustomerDraft, CustomerField } from '$lib/domain/custome
 import { CUSTOMER_FIELDS } from '$lib/domain/customer';
 
 export const CUSTOMERS_MAP = 'customers';
+/**
+ * The same bucket document holds the customer's manual group memberships and staff-set tier levels
+ * (keys '<customerId>/<groupId>/…', shaped by groups/yjs.ts): they partition with the customer and
+ * go with them when the customer is deleted.
+ */
+export const MEMBERS_MAP = 'members';
 
 interface BaseValue extends CustomerDraft {
 	createdAt: string;
@@ -71,17 +77,30 @@ export function writeCustomerFields(
 export function deleteCustomer(map: Y.Map<unknown>, id: string, now: string): void {
 	map.set(id, { deleted: true, at: now } satisfies Tombstone);
 	for (const field of CUSTOMER_FIELDS) map.delete(`${id}/${field}`);
+	const members = membersOf(map);
+	if (members) for (const key of memberKeysOf(members, id)) members.delete(key);
+}
+
+function membersOf(map: Y.Map<unknown>): Y.Map<unknown> | null {
+	return map.doc ? map.doc.getMap(MEMBERS_MAP) : null;
+}
+
+/** Keys of the customer's manual memberships and levels ('<id>/<groupId>/+', '/-', '/level'). */
+function memberKeysOf(members: Y.Map<unknown>, id: string): string[] {
+	const prefix = `${id}/`;
+	return [...members.keys()].filter((k) => k.startsWith(prefix));
 }
 
 /**
- * Field edits made on a tablet that had not yet heard of the deletion arrive after it; they carry
- * personal data of a deleted customer and are removed by whichever tablet sees them
+ * Field edits (and group memberships) made on a tablet that had not yet heard of the deletion
+ * arrive after it; they belong to a deleted customer and are removed by whichever tablet sees them
  * (DexieCustomerService.removeOrphans).
  */
 export function orphanedFieldKeys(map: Y.Map<unknown>, id: string): string[] {
 	const base = map.get(id) as BaseValue | Tombstone | undefined;
 	if (!base || !('deleted' in base)) return [];
-	return CUSTOMER_FIELDS.map((f) => `${id}/${f}`).filter((k) => map.has(k));
+	const members = membersOf(map);
+	return [...CUSTOMER_FIELDS.map((f) => `${id}/${f}`).filter((k) => map.has(k)), ...(members ? memberKeysOf(members, id) : [])];
 }
 
 /** The fields whose values differ (structural comparison: values are JSON). */

@@ -1,13 +1,16 @@
 // The derive worker's one typed contract (STYLE 2). The main thread calls it through
-// Comlink.wrap<DeriveApi>(); tests call a Deriver directly. Per-feature parts (statistics now,
-// group memberships next) are composed into it.
+// Comlink.wrap<DeriveApi>(); tests call a Deriver directly. Per-feature parts (statistics, group
+// memberships) are composed into it.
 import type { ChangeSet } from '$lib/store/docstore';
+import type { Explanation, StoredRule } from '$lib/domain/groups/types';
+import type { RulePreview } from '$lib/groups/api';
+import type { RfmMovement } from '$lib/groups/derive';
 
 /**
  * Bumped whenever what is derived, or how, changes: the first start after an update then rebuilds
  * every derived row from the replicated data.
  */
-export const DERIVE_VERSION = 2;
+export const DERIVE_VERSION = 3;
 
 /** Where the derivation state lives in the kv table. */
 export const DERIVE_STATE_KEY = 'derive.state';
@@ -62,4 +65,10 @@ export interface DeriveApi {
 	/** Moves rolling windows forward to ctx.today (midnight), reading no sale unless the date went back. */
 	roll(ctx: DeriveContext, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet>;
 	state(): Promise<DeriveState | null>;
+	/** Live count of a rule being edited, over every customer's facts held by the worker. */
+	preview(rule: StoredRule, excludeGroupId: string | null, ctx: DeriveContext): Promise<RulePreview>;
+	/** "Why?" for one customer and one automatic or tiered group. */
+	explain(customerId: string, groupId: string, ctx: DeriveContext): Promise<Explanation>;
+	/** RFM: customers per segment at the start of the month against now; null while RFM is off. */
+	rfmMovement(): Promise<RfmMovement | null>;
 }

@@ -3,6 +3,10 @@
 // are in IndexedDB, so a new worker resumes where the old one stopped).
 import type { ChangeSet } from '$lib/store/docstore';
 import type { DeriveApi, DeriveContext, DeriveProgress, DeriveState, RebuildReason } from './api';
+import type { Explanation, StoredRule } from '$lib/domain/groups/types';
+import type { RulePreview } from '$lib/groups/api';
+import type { GroupDerivation } from '$lib/groups/service';
+import type { RfmMovement } from '$lib/groups/derive';
 
 /** A running worker (or, in tests, an in-process Deriver). */
 export interface DeriveConnection {
@@ -43,7 +47,7 @@ export interface DeriveClientOptions {
 	maxRestarts?: number;
 }
 
-export class DeriveClient {
+export class DeriveClient implements GroupDerivation {
 	#opts: DeriveClientOptions;
 	#conn: DeriveConnection | null = null;
 	#opening: Promise<DeriveConnection> | null = null;
@@ -86,8 +90,8 @@ export class DeriveClient {
 	}
 
 	/**
-	 * Resolves once every change flushed so far is counted in the statistics: what a balance check
-	 * at the till waits for. A rebuild going on meanwhile does not hold it up (drains go between
+	 * Resolves once every change flushed so far is counted in the statistics and group memberships:
+	 * what a balance check at the till, and the receipt after "Paid", wait for. A rebuild going on meanwhile does not hold it up (drains go between
 	 * its chunks, and count customers it has not reached from scratch).
 	 */
 	async settled(): Promise<void> {
@@ -113,6 +117,21 @@ export class DeriveClient {
 	/** The date changed (midnight in the shop's zone): roll the rolling windows forward. */
 	roll(): Promise<void> {
 		return this.#longOp('roll', (api, cb) => api.roll(this.#opts.context(), cb));
+	}
+
+	/** Live count of a rule being edited (the worker holds every customer's facts). */
+	preview(rule: StoredRule, excludeGroupId?: string): Promise<RulePreview> {
+		return this.#call((api) => api.preview(rule, excludeGroupId ?? null, this.#opts.context()));
+	}
+
+	/** "Why?" once the changes flushed so far are derived (a sale just rung up counts). */
+	async explain(customerId: string, groupId: string): Promise<Explanation> {
+		await this.settled();
+		return this.#call((api) => api.explain(customerId, groupId, this.#opts.context()));
+	}
+
+	rfmMovement(): Promise<RfmMovement | null> {
+		return this.#call((api) => api.rfmMovement());
 	}
 
 	close(): void {

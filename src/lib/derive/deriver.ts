@@ -17,6 +17,10 @@ import {
 	type DeriveState,
 	type RebuildReason
 } from './api';
+import { MEMBERSHIP_TABLES, MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND, Memberships, type RfmMovement, type Touched } from '$lib/groups/derive';
+import { splitPair } from '$lib/groups/yjs';
+import type { RulePreview } from '$lib/groups/api';
+import type { Explanation, MembershipReason, StoredRule } from '$lib/domain/groups/types';
 import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
 
 /** Queue rows merged into one derivation batch (one transaction). */
@@ -42,6 +46,8 @@ export class Deriver implements DeriveApi {
 	#faults: DeriveFaults;
 	#chunk: number;
 	#count = { drain: 0, rebuild: 0, roll: 0 };
+	/** Group memberships: every customer's facts in memory, evaluated in this worker's transactions. */
+	#members = new Memberships();
 
 	constructor(opts: { faults?: DeriveFaults; chunk?: number } = {}) {
 		this.#faults = opts.faults ?? {};
@@ -57,6 +63,7 @@ export class Deriver implements DeriveApi {
 	}
 
 	close(): void {
+		this.#members.invalidate();
 		this.#db?.close();
 		this.#db = null;
 	}
@@ -110,6 +117,9 @@ export class Deriver implements DeriveApi {
 		else if (!st || st.version !== DERIVE_VERSION) merge(changes, await this.rebuild(ctx, 'new-version', onProgress));
 		else if (st.timeZone !== ctx.timeZone) merge(changes, await this.rebuild(ctx, 'time-zone', onProgress));
 		else if (st.asOf !== ctx.today) merge(changes, await this.roll(ctx, onProgress));
+		// Memberships never evaluated (first start of this version) or not yet for today.
+		const groups = await this.#members.state(this.#database);
+		if (!groups || groups.day !== ctx.today) merge(changes, await this.#evaluateAll(ctx, groups ? 'date' : 'rebuild'));
 		merge(changes, await this.drain(ctx));
 		return changes;
 	}
@@ -117,36 +127,77 @@ export class Deriver implements DeriveApi {
 	async drain(ctx: DeriveContext): Promise<ChangeSet> {
 		const changes: ChangeSet = {};
 		for (;;) {
-			const ids = await this.#run(() => this.#drainBatch(ctx));
-			if (ids === null) return changes;
-			if (ids.length) merge(changes, { [STATS_KIND]: ids });
+			const batch = await this.#run(() => this.#drainBatch(ctx));
+			if (batch === null) return changes;
+			merge(changes, batch);
+		}
+	}
+
+	/**
+	 * Every customer against every group, in one transaction (after the statistics they depend on
+	 * were rebuilt or rolled: the facts are read again first when `reload`).
+	 */
+	async #evaluateAll(ctx: DeriveContext, why: MembershipReason, reload = false, also?: () => Promise<void>): Promise<ChangeSet> {
+		const db = this.#database;
+		const changed = await this.#run(() =>
+			this.#guard(() =>
+				db.transaction('rw', [...new Set(['kv', ...STATS_TABLES, ...MEMBERSHIP_TABLES])], async () => {
+					await also?.();
+					if (reload) await this.#members.reload(db);
+					return this.#members.evaluateAll(db, ctx, why);
+				})
+			)
+		);
+		return changed.length ? { [MEMBERSHIPS_ALL_KIND]: ['*'], [MEMBERSHIPS_KIND]: changed } : {};
+	}
+
+	/** The memberships held in memory follow the tables: a failed transaction drops them. */
+	async #guard<T>(fn: () => Promise<T>): Promise<T> {
+		try {
+			return await fn();
+		} catch (err) {
+			this.#members.invalidate();
+			throw err;
 		}
 	}
 
 	/** One batch of the queue, derived and removed in one transaction; null when the queue is empty. */
-	async #drainBatch(ctx: DeriveContext): Promise<string[] | null> {
+	async #drainBatch(ctx: DeriveContext): Promise<ChangeSet | null> {
 		const db = this.#database;
-		return db.transaction('rw', ['deriveQueue', 'kv', ...STATS_TABLES], async () => {
+		return this.#guard(() => db.transaction('rw', [...new Set(['deriveQueue', 'kv', ...STATS_TABLES, ...MEMBERSHIP_TABLES])], async () => {
 			const rows = await db.deriveQueue.orderBy(':id').limit(QUEUE_ROWS).toArray();
 			if (rows.length === 0) return null;
 			const saleIds = new Set<string>();
 			const adjustmentIds = new Set<string>();
+			const touched: Touched = { customers: new Set(), stats: new Set(), manual: new Set(), groups: false };
 			const seqs: number[] = [];
+			const size = () => saleIds.size + adjustmentIds.size + touched.customers.size + touched.manual.size;
 			for (const row of rows) {
-				if (seqs.length && saleIds.size + adjustmentIds.size >= BATCH_IDS) break;
+				if (seqs.length && size() >= BATCH_IDS) break;
 				seqs.push(row.seq!);
 				row.changes.sales?.forEach((id) => saleIds.add(id));
 				row.changes.points?.forEach((id) => adjustmentIds.add(id));
+				row.changes.customers?.forEach((id) => touched.customers.add(id));
+				row.changes.manualMembers?.forEach((pair) => touched.manual.add(splitPair(pair).customerId));
+				if (row.changes.groups?.length) touched.groups = true;
 			}
 			const st = ((await db.kv.get(DERIVE_STATE_KEY))?.value as DeriveState | undefined) ?? null;
 			const cursor = st?.rebuild?.cursor;
 			// Rows a pending rebuild has not reached are in an older form: compute those from scratch.
 			const fromScratch = (id: string) => !st || st.version !== DERIVE_VERSION || (cursor !== undefined && id > cursor);
 			const ids = await countIntoStats(db, [...saleIds], [...adjustmentIds], ctx, fromScratch);
+			ids.forEach((id) => touched.stats.add(id));
+			// Memberships of the customers this batch touched (everyone's when a definition changed),
+			// committed with the statistics they follow and the removal of the queue rows.
+			const members = await this.#members.apply(db, touched, ctx);
 			this.#fault('drain');
 			await db.deriveQueue.bulkDelete(seqs);
-			return ids;
-		});
+			const out: ChangeSet = {};
+			if (ids.length) out[STATS_KIND] = ids;
+			if (members.changed.length) out[MEMBERSHIPS_KIND] = members.changed;
+			if (members.all && members.changed.length) out[MEMBERSHIPS_ALL_KIND] = ['*'];
+			return out;
+		}));
 	}
 
 	async rebuild(ctx: DeriveContext, reason: RebuildReason, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet> {
@@ -196,13 +247,12 @@ export class Deriver implements DeriveApi {
 				}
 			});
 		}
-		await this.#run(() =>
-			db.transaction('rw', ['kv', ...STATS_TABLES], async () => {
-				await removeStaleStats(db, ids);
-				await this.#putState({ ...state, rebuiltAt: ctx.now, rebuild: null });
-			})
-		);
-		return { [STATS_ALL_KIND]: ['*'] };
+		// Memberships from the rebuilt statistics, committed with the end of the rebuild.
+		const members = await this.#evaluateAll(ctx, 'rebuild', true, async () => {
+			await removeStaleStats(db, ids);
+			await this.#putState({ ...state, rebuiltAt: ctx.now, rebuild: null });
+		});
+		return { [STATS_ALL_KIND]: ['*'], ...members };
 	}
 
 	async roll(ctx: DeriveContext, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet> {
@@ -225,9 +275,24 @@ export class Deriver implements DeriveApi {
 			changed += step.changed.length;
 			onProgress?.({ phase: 'roll', done, total });
 		}
-		const st = await this.state();
-		if (st) await this.#putState({ ...st, asOf: ctx.today });
-		return changed ? { [STATS_ALL_KIND]: ['*'] } : {};
+		// A new day: date-dependent groups, rolling windows and RFM quintiles, for everyone.
+		const members = await this.#evaluateAll(ctx, 'date', changed > 0, async () => {
+			const st = await this.state();
+			if (st) await this.#putState({ ...st, asOf: ctx.today });
+		});
+		return { ...(changed ? { [STATS_ALL_KIND]: ['*'] } : {}), ...members };
+	}
+
+	preview(rule: StoredRule, excludeGroupId: string | null, ctx: DeriveContext): Promise<RulePreview> {
+		return this.#run(() => this.#members.preview(this.#database, rule, excludeGroupId, ctx));
+	}
+
+	explain(customerId: string, groupId: string, ctx: DeriveContext): Promise<Explanation> {
+		return this.#run(() => this.#members.explain(this.#database, customerId, groupId, ctx));
+	}
+
+	rfmMovement(): Promise<RfmMovement | null> {
+		return this.#run(() => this.#members.rfmMovement(this.#database));
 	}
 }
 

@@ -69,6 +69,12 @@ export type ErrorCode =
 	| 'point-value-invalid'
 	| 'rounding-invalid'
 	| 'sale-totals-inconsistent'
+	// Groups: what only the data layer can know (src/lib/groups/service.ts)
+	| 'group-gone'
+	| 'group-type-fixed'
+	| 'group-needs-update'
+	| 'group-not-manual'
+	| 'group-not-tiered'
 	// Shop settings
 	| 'shop-name-required'
 	| 'time-zone-invalid'
@@ -180,6 +186,12 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'point-value-invalid': () => 'Enter what one point is worth in pence or cents: a whole number from 0 to 10000, e.g. 1',
 	'rounding-invalid': () => 'Choose how points round: down, to the nearest or up',
 	'sale-totals-inconsistent': (p) => `The sale’s ${p.total ?? 'totals'} do not add up to its lines, so it was not recorded`,
+	'group-gone': () => 'This group was deleted on another tablet, so the changes could not be saved',
+	'group-type-fixed': () => 'The type of a group cannot be changed: create a new group of the type you need',
+	'group-needs-update': () =>
+		'This group’s rule was made with a newer version of the app: update the app on this tablet to edit it',
+	'group-not-manual': (p) => `${p.group ? `“${p.group}”` : 'This group'} is not a manual group: its members follow its rule`,
+	'group-not-tiered': (p) => `${p.group ? `“${p.group}”` : 'This group'} has no levels`,
 	'shop-name-required': () => 'Enter the shop’s name',
 	'time-zone-invalid': () => 'Choose a time zone from the list, e.g. Europe/London',
 	'currency-invalid': () => 'Use a three-letter currency code, e.g. GBP',

@@ -105,6 +105,9 @@ export class CartState {
 		if (!result.ok) return result;
 		const recorded = await shop.sales.record(result.sale);
 		if (!recorded.ok) return recorded;
+		// The receipt shows the customer as they now are: statistics, points and group memberships
+		// (a sale crossing a tier threshold moves them to Gold before the receipt appears).
+		await shop.derive.settled();
 		this.reset();
 		return { ok: true, saleId: recorded.sale.id };
 	}

@@ -11,6 +11,7 @@ import { DexieItemService, DexieSalesService } from '$lib/sales/service';
 import { SETTINGS_DOC } from '$lib/store/docnames';
 import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
+import { DexieGroupService } from '$lib/groups/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
@@ -47,6 +48,7 @@ export class ShopState {
 	#customers: DexieCustomerService | null = null;
 	#sales: DexieSalesService | null = null;
 	#items: DexieItemService | null = null;
+	#groups: DexieGroupService | null = null;
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
@@ -80,6 +82,12 @@ export class ShopState {
 	get sales(): DexieSalesService {
 		if (!this.#sales) throw new Error('The shop database is not open yet');
 		return this.#sales;
+	}
+
+	/** Customer groups: definitions, manual members, levels; memberships derived by the derive worker. */
+	get groups(): DexieGroupService {
+		if (!this.#groups) throw new Error('The shop database is not open yet');
+		return this.#groups;
 	}
 
 	get derive(): DeriveClient {
@@ -138,6 +146,12 @@ export class ShopState {
 					storeIds: this.settings.stores.map((s) => s.id)
 				}),
 				now: () => new Date().toISOString()
+			});
+			this.#groups = new DexieGroupService(this.#store, {
+				now: () => new Date().toISOString(),
+				today: () => this.today,
+				by: () => this.device.name,
+				derivation: derive
 			});
 			await this.#readSettings();
 			const device = (await db.kv.get(DEVICE_KEY))?.value as DeviceSettings | undefined;
@@ -271,6 +285,7 @@ export class ShopState {
 		this.#db = null;
 		this.#store = null;
 		this.#customers = null;
+		this.#groups = null;
 		this.#starting = null;
 		this.ready = false;
 		this.error = null;

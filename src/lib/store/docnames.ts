@@ -38,3 +38,9 @@ export const POINTS_DOC = 'points';
 export function salesDocName(at: string): string {
 	return `sales-${at.slice(0, 7)}`;
 }
+
+/**
+ * Group definitions: 200 groups at most, edited rarely, one small document. Manual memberships are
+ * not here but in the customer's own bucket (groups/yjs.ts), so they partition with customers.
+ */
+export const GROUPS_DOC = 'groups';

@@ -5,6 +5,7 @@ import type { Customer } from '$lib/domain/customer';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import { searchKeys } from '$lib/domain/search';
+import type { Group, ManualMember, Membership, MembershipEvent, MembershipKey } from '$lib/domain/groups/types';
 
 /** A customer as projected for reading: the record plus derived keys for the indexes. */
 export interface CustomerRecord extends Customer {
@@ -54,6 +55,20 @@ export interface DeriveQueueRow {
 	at: number;
 }
 
+/** A group definition as projected from Yjs. */
+export interface GroupRow {
+	id: string;
+	/** As stored; when needsUpdate, its rule is in a form this version cannot read (kept, never evaluated). */
+	group: Group;
+	needsUpdate: boolean;
+}
+
+/** Derived: members of a group or level now (written with each derivation). */
+export interface GroupCountRow {
+	key: MembershipKey;
+	count: number;
+}
+
 export interface KvRow {
 	key: string;
 	value: unknown;
@@ -70,6 +85,11 @@ export class ShopDB extends Dexie {
 	adjustments!: Table<PointAdjustment, string>;
 	customerStats!: Table<CustomerStats, string>;
 	deriveQueue!: Table<DeriveQueueRow, number>;
+	groups!: Table<GroupRow, string>;
+	manualMembers!: Table<ManualMember, [string, string]>;
+	memberships!: Table<Membership, string>;
+	membershipEvents!: Table<MembershipEvent, number>;
+	groupCounts!: Table<GroupCountRow, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -115,5 +135,17 @@ export class ShopDB extends Dexie {
 						c.k = searchKeys(c);
 					})
 			);
+		// Customer groups (issue 8). Replicated: definitions (groups) and manual memberships and
+		// levels (manualMembers; by group for "members of", by customer by the compound key).
+		// Derived by the derive worker: memberships (*keys: "members of X" and "groups of Y" are both
+		// index lookups), their history, and member counts. New tables only; they fill as the
+		// documents load and the derivation (a new DERIVE_VERSION) runs.
+		this.version(5).stores({
+			groups: 'id',
+			manualMembers: '[customerId+groupId], groupId',
+			memberships: 'customerId, *keys',
+			membershipEvents: '++seq, customerId',
+			groupCounts: 'key'
+		});
 	}
 }

@@ -3,7 +3,7 @@
 import WebSocket from 'ws';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
-import { allProjections } from '$lib/projections';
+import { allProjections, DERIVE_KINDS } from '$lib/projections';
 import { DexieCustomerService } from '$lib/customers/service';
 import { SyncEngine, type SyncCredentials, type SyncEngineOptions } from '$lib/sync/engine';
 import { seededIds } from '$lib/domain/ids';
@@ -99,7 +99,7 @@ let tabletCounter = 0;
 
 export function makeTablet(name: string, creds: SyncCredentials, seed = ++tabletCounter): Tablet {
 	const db = new ShopDB(`tablet-${name}-${seed}-${Math.random()}`);
-	const store = new DocStore(db, { projections: allProjections, channel: null });
+	const store = new DocStore(db, { projections: allProjections, deriveKinds: DERIVE_KINDS, channel: null });
 	let now = Date.parse('2026-11-23T10:00:00.000Z');
 	const customers = new DexieCustomerService(store, {
 		validation: () => ({ defaultCountry: 'GB', today: '2026-11-23' }),
