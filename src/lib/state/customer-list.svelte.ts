@@ -17,12 +17,9 @@ import type { ChangeSet } from '$lib/store/docstore';
 import { STATS_ALL_KIND, STATS_KIND } from '$lib/derive/api';
 import type { GroupRecord } from '$lib/groups/api';
 import type { Membership } from '$lib/domain/groups/types';
+import { MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND } from '$lib/groups/derive';
 import { shop } from './shop.svelte';
 import { followGroups, keyNames, vipKeys } from './groups.svelte';
-
-/** ChangeSet kinds under which the derive worker announces changed memberships (ids), or all of them. */
-export const MEMBERSHIPS_KIND = 'memberships';
-export const MEMBERSHIPS_ALL_KIND = 'memberships:all';
 
 const LOAD_CHUNK = 1000;
 const FIRST_PAGE = 100;
