@@ -96,3 +96,62 @@ export function dateAndTime(iso: string, timeZone: string): [string, string] {
 	};
 	return [fmt({ day: 'numeric', month: 'short', year: 'numeric' }), fmt({ hour: '2-digit', minute: '2-digit' })];
 }
+
+// ---- Day arithmetic on 'YYYY-MM-DD' (calendar days, no zone: the day is already the shop's) ----
+
+const DAY_MS = 86_400_000;
+
+function ymdOf(t: number): string {
+	return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The day `n` days after `day` (before for a negative n). */
+export function addDays(day: string, n: number): string {
+	return ymdOf(Date.parse(day + 'T00:00:00Z') + n * DAY_MS);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+	return Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / DAY_MS);
+}
+
+/**
+ * First day of the `months` months that end on `today` (inclusive): the day after the same date
+ * `months` months earlier; when that month has no such date (31st, 29 February) the window starts
+ * on the 1st of the month after it. For 12 months this is the statistics' windowStart.
+ */
+export function monthsStart(today: string, months: number): string {
+	const total = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 - months;
+	const y = Math.floor(total / 12);
+	const m = (total % 12) + 1;
+	const d = Number(today.slice(8, 10));
+	if (d > daysInMonth(y, m)) return m === 12 ? `${String(y + 1).padStart(4, '0')}-01-01` : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}-01`;
+	return addDays(`${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`, 1);
+}
+
+/** 'YYYY-MM-DD' of the instant `ms` in `timeZone`. */
+export function dayOfInstant(ms: number, timeZone: string): string {
+	return todayIn(timeZone, new Date(ms));
+}
+
+/**
+ * The first instant (ms) of `day` in `timeZone`: local midnight, or the first instant after a
+ * daylight-saving gap that swallowed it. Compare instants with it to ask "before that day?".
+ */
+export function startOfDayIn(day: string, timeZone: string): number {
+	// Zones are at most 14 hours off UTC and offsets are whole quarter hours: search that range.
+	const quarter = 900_000;
+	let lo = Math.floor((Date.parse(day + 'T00:00:00Z') - 15 * 3_600_000) / quarter);
+	let hi = Math.ceil((Date.parse(day + 'T00:00:00Z') + 15 * 3_600_000) / quarter);
+	while (lo < hi) {
+		const mid = Math.floor((lo + hi) / 2);
+		if (todayIn(timeZone, new Date(mid * quarter)) >= day) hi = mid;
+		else lo = mid + 1;
+	}
+	return lo * quarter;
+}
+
+/** The same month-day `years` years earlier (29 February stays '-02-29', which compares correctly as a bound). */
+export function yearsBefore(ymd: string, years: number): string {
+	return String(Math.max(0, Number(ymd.slice(0, 4)) - Math.floor(years))).padStart(4, '0') + ymd.slice(4);
+}

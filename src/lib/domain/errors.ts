@@ -87,7 +87,33 @@ export type ErrorCode =
 	| 'file-workbook'
 	| 'file-no-rows'
 	| 'file-too-many-columns'
-	| 'file-line-too-long';
+	| 'file-line-too-long'
+	// Customer groups, rules and tiers (src/lib/domain/groups/)
+	| 'group-name-required'
+	| 'group-name-taken'
+	| 'group-in-use'
+	| 'group-built-in'
+	| 'group-type-invalid'
+	| 'discount-pct-invalid'
+	| 'rule-empty-block'
+	| 'rule-value-missing'
+	| 'rule-range-impossible'
+	| 'rule-date-invalid'
+	| 'rule-unknown-condition'
+	| 'rule-unknown-group'
+	| 'rule-unknown-level'
+	| 'rule-cycle'
+	| 'rule-needs-update'
+	| 'rule-too-deep'
+	| 'tier-levels-required'
+	| 'tier-level-name-required'
+	| 'tier-level-name-taken'
+	| 'tier-levels-overlap'
+	| 'tier-min-invalid'
+	| 'tier-max-invalid'
+	| 'tier-window-invalid'
+	| 'tier-retention-invalid'
+	| 'level-override-invalid';
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -209,6 +235,37 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 		`This file has ${p.columns ?? 'too many'} columns; an import reads at most ${p.max ?? '100'}. Check it was saved as CSV with the right separator, or delete the columns you do not need.`,
 	'file-line-too-long': () =>
 		'The first line of this file is longer than a million characters without a line break, so it is not a spreadsheet saved as CSV. Nothing was imported.',
+	'group-name-required': () => 'Enter the group’s name',
+	'group-name-taken': (p) => `There is already a group called “${p.name ?? ''}”: choose another name`,
+	'group-in-use': (p) =>
+		`This group cannot be deleted while ${p.users ? `the rule of ${p.users}` : 'another group’s rule'} uses it: change that rule first`,
+	'group-built-in': (p) => `${p.name ? `“${p.name}”` : 'This group'} is built in: it cannot be deleted, created or changed into another type`,
+	'group-type-invalid': () => 'Choose the type of group: manual, automatic or tiered',
+	'discount-pct-invalid': () => 'Enter the discount as a percentage from 0 to 100, e.g. 10, or leave it empty',
+	'rule-empty-block': () => 'This block has no conditions: add one, or remove the block',
+	'rule-value-missing': (p) => (p.what ? `Enter ${p.what} for this condition` : 'This condition needs a value'),
+	'rule-range-impossible': (p) => p.why ?? 'No customer can match this: check the numbers',
+	'rule-date-invalid': () => 'Enter a real date, e.g. 2026-01-31, or a number of days ago',
+	'rule-unknown-condition': (p) =>
+		`This condition${p.kind ? ` (“${p.kind}”)` : ''} is not one this version of the app knows: remove it, or update the app`,
+	'rule-unknown-group': () => 'The group this condition refers to no longer exists: choose another group',
+	'rule-unknown-level': (p) => `${p.group ? `“${p.group}”` : 'That group'} has no such level: choose one of its levels`,
+	'rule-cycle': (p) =>
+		p.path
+			? `A group cannot depend on itself: ${p.path}`
+			: 'A group cannot depend on itself through “member of” conditions',
+	'rule-needs-update': () => 'This rule was made by a newer version of the app: update the app on this tablet to see or change it',
+	'rule-too-deep': (p) => `Blocks can be nested at most ${p.max ?? '8'} deep`,
+	'tier-levels-required': () => 'Add at least one level',
+	'tier-level-name-required': () => 'Enter the level’s name',
+	'tier-level-name-taken': (p) => `Two levels are called “${p.name ?? ''}”: give each level its own name`,
+	'tier-levels-overlap': (p) =>
+		`This level overlaps ${p.other ? `“${p.other}”` : 'another level'}: its minimum must be at least the other level’s maximum`,
+	'tier-min-invalid': () => 'Enter the minimum as a number of zero or more',
+	'tier-max-invalid': () => 'The maximum must be more than the minimum, or empty for no upper limit',
+	'tier-window-invalid': () => 'Choose the period: rolling 1 to 120 months, the calendar year, since a real date, or all time',
+	'tier-retention-invalid': () => 'Retention is a whole number of months from 0 (none) to 120',
+	'level-override-invalid': (p) => p.why ?? 'Choose one of this group’s levels and an end date from today on',
 	'sale-date-unreadable': (p) =>
 		`${p.value ? `“${p.value}” is not a date and time we can read` : 'This sale has no date'}: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`
 };

@@ -9,6 +9,7 @@ import {
 	type Customer,
 	type Gender
 } from './customer';
+import { yearsBefore } from './dates';
 import { sortName } from './search';
 import { fold } from './text';
 import { formatMoney } from './sales/items';
@@ -112,10 +113,6 @@ export function isEmptyFilter(f: CustomerFilter): boolean {
 		!isSet(f.pointsMin) &&
 		!hasItems(f.groups)
 	);
-}
-
-function yearsBefore(ymd: string, years: number): string {
-	return String(Math.max(0, Number(ymd.slice(0, 4)) - Math.floor(years))).padStart(4, '0') + ymd.slice(4);
 }
 
 // Built once per query so the per-row work is a handful of comparisons.

@@ -105,13 +105,14 @@ describe('incremental stats', () => {
 		expect(needsWindowRecompute(s, '2025-03-11')).toBe(true);
 		const rolled = rollWindow(s, '2025-03-11')!;
 		expect(rolled.spend12m).toBe(0);
-		expect(rolled.recent).toEqual([]);
+		// The day stays in the all-time buckets for other windows.
+		expect(rolled.days).toEqual([{ day: '2024-03-11', spend: 850, margin: 550, visits: 1, transactions: 1 }]);
 		expect(rolled.totalSpend).toBe(850);
 		// Nothing changes on a later day: no recompute needed.
 		expect(needsWindowRecompute(rolled, '2025-03-12')).toBe(false);
-		// The date going backwards cannot be rolled: the dropped days are gone.
+		// The date going backwards (a clock corrected) brings the day back, still without a sale read.
 		expect(needsWindowRecompute(rolled, '2025-03-10')).toBe(true);
-		expect(rollWindow(rolled, '2025-03-10')).toBeNull();
+		expect(rollWindow(rolled, '2025-03-10').spend12m).toBe(850);
 	});
 
 	it('counts a sale dated after today (a tablet clock ahead) once its day comes', () => {
@@ -120,7 +121,40 @@ describe('incremental stats', () => {
 		expect(s.spend12m).toBe(0);
 		expect(needsWindowRecompute(s, '2025-03-11')).toBe(false);
 		expect(needsWindowRecompute(s, '2025-03-12')).toBe(true);
-		expect(rollWindow(s, '2025-03-12')!.spend12m).toBe(850);
+		expect(rollWindow(s, '2025-03-12').spend12m).toBe(850);
+	});
+});
+
+describe('day buckets and last bought', () => {
+	it('keeps one bucket per shop-zone day over all time: visits are days, transactions are sales', () => {
+		const NY = 'America/New_York';
+		// 23:59 and 00:01 New York time (summer, UTC−4) fall on two days, though both are 15 July in UTC.
+		const late = sale({ id: 'a', at: '2025-07-15T03:59:00Z' }); // 14 July 23:59 in New York
+		const early = sale({ id: 'b', at: '2025-07-15T04:01:00Z' }); // 15 July 00:01
+		const sameDay = sale({ id: 'c', at: '2025-07-15T20:00:00Z', lines: [line({ unitPrice: 100, unitCost: 0 })] });
+		const refund = sale({ id: 'r', at: '2025-07-15T21:00:00Z', refundOf: 'c', lines: [line({ qty: -1, unitPrice: 100, unitCost: 0 })] });
+		const old = sale({ id: 'o', at: '2019-01-01T12:00:00Z' });
+		const s = computeStats('c1', [late, early, sameDay, refund, old], [], '2025-07-20', NY);
+		expect(s.days).toEqual([
+			{ day: '2019-01-01', spend: 850, margin: 550, visits: 1, transactions: 1 },
+			{ day: '2025-07-14', spend: 850, margin: 550, visits: 1, transactions: 1 },
+			{ day: '2025-07-15', spend: 850, margin: 550, visits: 1, transactions: 2 }
+		]);
+		expect(s.visits).toBe(4);
+		expect(s.visits12m).toBe(3);
+		expect(computeStats('c1', [late, early], [], '2025-07-20', 'UTC').days.map((b) => b.day)).toEqual(['2025-07-15']);
+	});
+
+	it('records the last day each brand, category and item was bought, not returned', () => {
+		const a = sale({ id: 'a', at: '2025-03-01T12:00:00Z', lines: [line({ itemId: 'mug', brand: 'Potters', category: 'Home' })] });
+		const b = sale({ id: 'b', at: '2025-02-01T12:00:00Z', lines: [line({ itemId: 'mug', brand: 'Potters', category: '' })] });
+		const ret = sale({ id: 'r', at: '2025-03-05T12:00:00Z', lines: [line({ itemId: 'tea', brand: 'Leaf', category: 'Food', qty: -1 })] });
+		const s = computeStats('c1', [a, b, ret], [], '2025-03-20', TZ);
+		expect(s.lastBought).toEqual({ 'b:Potters': '2025-03-01', 'c:Home': '2025-03-01', 'i:mug': '2025-03-01' });
+		expect(Object.keys(s.lastBought)).toEqual(['b:Potters', 'c:Home', 'i:mug']);
+		let inc = emptyStats('c1', '2025-03-20');
+		for (const x of [ret, a, b]) inc = addSale(inc, x, '2025-03-20', TZ);
+		expect(JSON.stringify(inc)).toBe(JSON.stringify(s));
 	});
 });
 

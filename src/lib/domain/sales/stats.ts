@@ -6,20 +6,25 @@
 // keeps the ids it has counted (a sale is never counted twice) and every figure is a sum, a
 // maximum or a minimum: the result does not depend on arrival order.
 //
-// Rolling 12-month figures cannot be kept by adding alone: days pass and old sales leave the
-// window. So the stats keep one bucket per day that can still matter (from the window's first
-// day on, including days after `asOf` when a tablet's clock ran ahead), and the windowed figures
-// are re-summed from those buckets. At midnight rollWindow drops the buckets that left the
-// window, without reading any sale; only a date going backwards needs computeStats again.
+// Windowed figures (the rolling 12 months the list shows, and any window a group rule or a tier
+// asks for) cannot be kept by adding alone: days pass and old sales leave the window. So the
+// stats keep one bucket per shop-zone day with a sale, over all time (a handful per customer),
+// and every windowed figure is a short sum over those buckets. At midnight rollWindow re-sums
+// the 12-month figures from the buckets, without reading any sale, in either direction.
 import { todayIn } from '../dates';
 import type { PointAdjustment, Sale } from './types';
 
+/** What one shop-zone day of a customer's sales adds up to. */
 export interface DayBucket {
 	/** 'YYYY-MM-DD' in the shop's time zone. */
 	day: string;
+	/** Money paid, refunds subtracted (minor units). */
 	spend: number;
 	margin: number;
+	/** 1 when the customer bought something that day (a sale with quantity > 0), else 0: visits are distinct days. */
 	visits: number;
+	/** Sales with quantity > 0 that day; a refund neither adds nor removes one. */
+	transactions: number;
 }
 
 export interface CustomerStats {
@@ -34,6 +39,7 @@ export interface CustomerStats {
 	grossMargin12m: number;
 	/** Sales whose quantities add up to more than zero; a refund neither adds nor removes one. */
 	visits: number;
+	/** Such sales in the rolling 12 months (the sum of the buckets' transactions). */
 	visits12m: number;
 	/** ISO instant of the latest and the earliest visit. */
 	lastVisit: string | null;
@@ -53,8 +59,13 @@ export interface CustomerStats {
 	adjustmentIds: string[];
 	brandUnits: [string, number][];
 	variantUnits: [string, number][];
-	/** Day buckets from windowStart(asOf) on, sorted by day. */
-	recent: DayBucket[];
+	/** One bucket per shop-zone day with a sale, over all time, sorted by day (days after asOf included). */
+	days: DayBucket[];
+	/**
+	 * Last shop-zone day something was bought (a line with quantity > 0), by 'b:' + brand,
+	 * 'c:' + category and 'i:' + item id; keys sorted so equal stats serialise equally.
+	 */
+	lastBought: Record<string, string>;
 }
 
 export const TOP_N = 5;
@@ -79,25 +90,27 @@ export function windowStart(today: string): string {
 	return ymd(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 
-const DAY_MS = 86_400_000;
-
-/**
- * The shop-zone day of a sale, or null when it is surely before `from`. Formatting an instant in
- * a zone is the slow step of a full recompute; most sales are older than the window and skip it.
- */
-function dayFrom(at: string, from: string, timeZone: string): string | null {
+/** The shop-zone day of a sale, or null when its instant is unreadable. */
+export function saleDay(at: string, timeZone: string): string | null {
 	const t = Date.parse(at);
-	if (Number.isNaN(t)) return null;
-	// No zone is more than 14 hours off UTC: two days of margin is safe.
-	if (t < Date.parse(from + 'T00:00:00Z') - 2 * DAY_MS) return null;
-	const day = dayOf(t, timeZone);
-	return day >= from ? day : null;
+	return Number.isNaN(t) ? null : dayOf(t, timeZone);
 }
 
 // Every zone's offset is a whole number of quarter hours, so all instants of one quarter hour
 // fall on the same local day: cache by quarter hour (a full recompute formats each once).
 const QUARTER_HOUR = 900_000;
 const dayCache = new Map<string, Map<number, string>>();
+// One string per distinct day, shared by every bucket of every customer: 100,000 customers hold
+// about half a million buckets, and a separate copy of each day string would cost megabytes.
+const dayStrings = new Map<string, string>();
+
+function intern(day: string): string {
+	const known = dayStrings.get(day);
+	if (known !== undefined) return known;
+	if (dayStrings.size > 50_000) dayStrings.clear();
+	dayStrings.set(day, day);
+	return day;
+}
 
 function dayOf(t: number, timeZone: string): string {
 	let cache = dayCache.get(timeZone);
@@ -106,7 +119,7 @@ function dayOf(t: number, timeZone: string): string {
 	let day = cache.get(q);
 	if (day === undefined) {
 		if (cache.size > 100_000) cache.clear();
-		day = todayIn(timeZone, new Date(q * QUARTER_HOUR));
+		day = intern(todayIn(timeZone, new Date(q * QUARTER_HOUR)));
 		cache.set(q, day);
 	}
 	return day;
@@ -164,14 +177,18 @@ function top(units: [string, number][]): [string, number][] {
 
 /** Everything derived from the sums: windowed figures, balance, average, top lists. */
 function finish(s: CustomerStats): CustomerStats {
+	const from = windowStart(s.asOf);
 	let spend = 0;
 	let margin = 0;
 	let visits = 0;
-	for (const b of s.recent) {
-		if (b.day > s.asOf) break;
+	// Newest first: the loop stops at the first day before the window.
+	for (let i = s.days.length - 1; i >= 0; i--) {
+		const b = s.days[i];
+		if (b.day < from) break;
+		if (b.day > s.asOf) continue;
 		spend += b.spend;
 		margin += b.margin;
-		visits += b.visits;
+		visits += b.transactions;
 	}
 	s.spend12m = spend;
 	s.grossMargin12m = margin;
@@ -181,6 +198,22 @@ function finish(s: CustomerStats): CustomerStats {
 	s.topBrands = top(s.brandUnits).map(([brand, count]) => ({ brand, count }));
 	s.topSizes = top(s.variantUnits).map(([variant, count]) => ({ variant, count }));
 	return s;
+}
+
+/** The lastBought keys one line contributes (none for a returned line). */
+function boughtKeys(l: Sale['lines'][number]): string[] {
+	if (l.qty <= 0) return [];
+	const keys: string[] = [];
+	if (l.brand !== '') keys.push('b:' + l.brand);
+	if (l.category !== '') keys.push('c:' + l.category);
+	if (l.itemId !== '') keys.push('i:' + l.itemId);
+	return keys;
+}
+
+function sortedRecord(m: Map<string, string>): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
+	return out;
 }
 
 export function emptyStats(customerId: string, today: string): CustomerStats {
@@ -206,7 +239,8 @@ export function emptyStats(customerId: string, today: string): CustomerStats {
 		adjustmentIds: [],
 		brandUnits: [],
 		variantUnits: [],
-		recent: []
+		days: [],
+		lastBought: {}
 	};
 }
 
@@ -224,11 +258,11 @@ export function computeStats(
 	timeZone: string
 ): CustomerStats {
 	const s = emptyStats(customerId, today);
-	const from = windowStart(today);
 	const seen = new Set<string>();
 	const brands = new Map<string, number>();
 	const variants = new Map<string, number>();
 	const buckets = new Map<string, DayBucket>();
+	const bought = new Map<string, string>();
 	for (const sale of sales) {
 		if (sale.customerId !== customerId || seen.has(sale.id)) continue;
 		seen.add(sale.id);
@@ -246,13 +280,21 @@ export function computeStats(
 			addUnits(brands, l.brand, l.qty);
 			addUnits(variants, l.variant, l.qty);
 		}
-		const day = dayFrom(sale.at, from, timeZone);
-		if (day !== null) {
-			let b = buckets.get(day);
-			if (!b) buckets.set(day, (b = { day, spend: 0, margin: 0, visits: 0 }));
-			b.spend += c.spend;
-			b.margin += c.margin;
-			if (c.visit) b.visits++;
+		const day = saleDay(sale.at, timeZone);
+		if (day === null) continue;
+		let b = buckets.get(day);
+		if (!b) buckets.set(day, (b = { day, spend: 0, margin: 0, visits: 0, transactions: 0 }));
+		b.spend += c.spend;
+		b.margin += c.margin;
+		if (c.visit) {
+			b.transactions++;
+			b.visits = 1;
+		}
+		for (const l of sale.lines) {
+			for (const k of boughtKeys(l)) {
+				const last = bought.get(k);
+				if (last === undefined || day > last) bought.set(k, day);
+			}
 		}
 	}
 	const adjSeen = new Set<string>();
@@ -265,7 +307,8 @@ export function computeStats(
 	s.adjustmentIds = [...adjSeen].sort();
 	s.brandUnits = sortedEntries(brands);
 	s.variantUnits = sortedEntries(variants);
-	s.recent = [...buckets.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+	s.days = [...buckets.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+	s.lastBought = sortedRecord(bought);
 	return finish(s);
 }
 
@@ -295,16 +338,50 @@ function mergeUnits(units: readonly [string, number][], lines: Sale['lines'], ke
 	return sortedEntries(m);
 }
 
+/** The buckets with one sale's contribution added to its day (a new array; the input is not changed). */
+function addToDays(days: readonly DayBucket[], day: string, c: Contribution): DayBucket[] {
+	const out = days.slice();
+	// Sales mostly arrive in order: search from the end.
+	let i = out.length;
+	while (i > 0 && out[i - 1].day > day) i--;
+	const t = c.visit ? 1 : 0;
+	if (i > 0 && out[i - 1].day === day) {
+		const b = out[i - 1];
+		out[i - 1] = {
+			day: b.day,
+			spend: b.spend + c.spend,
+			margin: b.margin + c.margin,
+			visits: b.visits || t,
+			transactions: b.transactions + t
+		};
+	} else {
+		out.splice(i, 0, { day, spend: c.spend, margin: c.margin, visits: t, transactions: t });
+	}
+	return out;
+}
+
+function addBought(lastBought: Record<string, string>, lines: Sale['lines'], day: string): Record<string, string> {
+	let m: Map<string, string> | null = null;
+	for (const l of lines) {
+		for (const k of boughtKeys(l)) {
+			const last = (m ?? null)?.get(k) ?? lastBought[k];
+			if (last !== undefined && last >= day) continue;
+			m ??= new Map(Object.entries(lastBought));
+			m.set(k, day);
+		}
+	}
+	return m ? sortedRecord(m) : lastBought;
+}
+
 /**
  * The stats with one more sale counted. Returns `stats` itself when the sale belongs to another
- * customer or was counted already. Windowed figures are for max(asOf, today): when the date went
- * backwards, needsWindowRecompute tells the caller to run computeStats.
+ * customer or was counted already. Windowed figures are for max(asOf, today).
  */
 export function addSale(stats: CustomerStats, sale: Sale, today: string, timeZone: string): CustomerStats {
 	if (sale.customerId !== stats.customerId) return stats;
 	const saleIds = insertSorted(stats.saleIds, sale.id);
 	if (saleIds === null) return stats;
-	const base = today > stats.asOf ? (rollWindow(stats, today) ?? stats) : stats;
+	const base = today > stats.asOf ? rollWindow(stats, today) : stats;
 	const c = contribution(sale);
 	const s: CustomerStats = {
 		...base,
@@ -321,18 +398,10 @@ export function addSale(stats: CustomerStats, sale: Sale, today: string, timeZon
 		s.lastVisit = later(base.lastVisit, sale.at);
 		s.firstVisit = earlier(base.firstVisit, sale.at);
 	}
-	const day = dayFrom(sale.at, windowStart(s.asOf), timeZone);
+	const day = saleDay(sale.at, timeZone);
 	if (day !== null) {
-		const recent = base.recent.slice();
-		const i = recent.findIndex((b) => b.day >= day);
-		if (i !== -1 && recent[i].day === day) {
-			const b = recent[i];
-			recent[i] = { day, spend: b.spend + c.spend, margin: b.margin + c.margin, visits: b.visits + (c.visit ? 1 : 0) };
-		} else {
-			const b = { day, spend: c.spend, margin: c.margin, visits: c.visit ? 1 : 0 };
-			recent.splice(i === -1 ? recent.length : i, 0, b);
-		}
-		s.recent = recent;
+		s.days = addToDays(base.days, day, c);
+		s.lastBought = addBought(base.lastBought, sale.lines, day);
 	}
 	return finish(s);
 }
@@ -346,23 +415,24 @@ export function addAdjustment(stats: CustomerStats, adj: PointAdjustment): Custo
 
 /**
  * Whether the 12-month figures stored for `stats.asOf` are wrong on `today`: a bucket left the
- * window, a future-dated sale entered it, or the date went backwards. Cheap: no sale is read.
+ * window, a future-dated sale entered it, or the date went backwards over a bucket. Cheap: no
+ * sale is read.
  */
 export function needsWindowRecompute(stats: CustomerStats, today: string): boolean {
 	if (today === stats.asOf) return false;
-	if (today < stats.asOf) return true;
-	const from = windowStart(today);
-	return stats.recent.some((b) => b.day < from || (b.day > stats.asOf && b.day <= today));
+	const [lo, hi] = today < stats.asOf ? [today, stats.asOf] : [stats.asOf, today];
+	// The window [windowStart(d), d] gains or loses exactly the days in (lo, hi] at its end and
+	// those in [windowStart(lo), windowStart(hi)) at its start.
+	const fromLo = windowStart(lo);
+	const fromHi = windowStart(hi);
+	return stats.days.some((b) => (b.day > lo && b.day <= hi) || (b.day >= fromLo && b.day < fromHi));
 }
 
 /**
- * The stats moved on to a later `today`, dropping the day buckets that left the window. Null when
- * `today` is earlier than `asOf`: the days that would come back were dropped, so only
- * computeStats can answer.
+ * The stats moved to another `today` (later, or earlier after a clock correction): the 12-month
+ * figures re-summed from the day buckets, without reading any sale.
  */
-export function rollWindow(stats: CustomerStats, today: string): CustomerStats | null {
-	if (today < stats.asOf) return null;
+export function rollWindow(stats: CustomerStats, today: string): CustomerStats {
 	if (today === stats.asOf) return stats;
-	const from = windowStart(today);
-	return finish({ ...stats, asOf: today, recent: stats.recent.filter((b) => b.day >= from) });
+	return finish({ ...stats, asOf: today });
 }

@@ -1,0 +1,99 @@
+// What group rules read about one customer: a flat, compact record built once per change of the
+// customer, their statistics or their manual memberships, and then tested by every group.
+import { CONSENT_CHANNELS, defaultAddress, fullName, type ConsentChannel, type Customer, type Gender } from '../customer';
+import type { CustomerStats, DayBucket } from '../sales/stats';
+import { foldCompact } from '../text';
+import type { LevelOverride, ManualMember } from './types';
+
+export interface CustomerFacts {
+	id: string;
+	name: string;
+	/** 'YYYY-MM-DD' or ''. */
+	birthDate: string;
+	gender: Gender;
+	storeId: string;
+	/** Default address's postcode, folded, without spaces ('' when none). */
+	postcode: string;
+	/** Lower-case, as stored on the customer. */
+	tags: string[];
+	consent: Record<ConsentChannel, boolean>;
+	/** ISO instant. */
+	registeredAt: string;
+	/** registeredAt as epoch milliseconds (NaN when unreadable), parsed once here, not per rule. */
+	registeredMs: number;
+	hasCard: boolean;
+	stats: CustomerStats | null;
+	/** Manual groups the customer is in (ids; groups deleted since may still be listed). */
+	manual: string[];
+	/** Staff-set tier levels by tiered group id. */
+	overrides: Record<string, LevelOverride>;
+}
+
+/** 'YYYY-MM-DD' shop-zone day and the moment it is evaluated. */
+export interface EvalContext {
+	today: string;
+	timeZone: string;
+	/** ISO instant. */
+	now: string;
+}
+
+export function factsOf(customer: Customer, stats: CustomerStats | undefined, manual: readonly ManualMember[]): CustomerFacts {
+	const consent = {} as Record<ConsentChannel, boolean>;
+	for (const ch of CONSENT_CHANNELS) consent[ch] = customer.consents[ch]?.status === 'granted';
+	const groups: string[] = [];
+	const overrides: Record<string, LevelOverride> = {};
+	for (const m of manual) {
+		if (m.customerId !== customer.id) continue;
+		if (m.member && !groups.includes(m.groupId)) groups.push(m.groupId);
+		if (m.level) overrides[m.groupId] = m.level;
+	}
+	return {
+		id: customer.id,
+		name: fullName(customer),
+		birthDate: customer.birthDate,
+		gender: customer.gender,
+		storeId: customer.storeId,
+		postcode: foldCompact(defaultAddress(customer)?.postcode ?? ''),
+		tags: customer.tags,
+		consent,
+		registeredAt: customer.registeredAt,
+		registeredMs: Date.parse(customer.registeredAt),
+		hasCard: customer.cards.length > 0,
+		stats: stats ?? null,
+		manual: groups.sort(),
+		overrides
+	};
+}
+
+// ---- Statistics read by rules, tiers and RFM ---------------------------------------------------
+
+export type DayField = 'spend' | 'margin' | 'visits' | 'transactions';
+
+/** Sum of one field over the buckets from `from` to `to` inclusive ('' = from the first). */
+export function sumDays(days: readonly DayBucket[], field: DayField, from: string, to: string): number {
+	let sum = 0;
+	// Newest first: a window ending today usually covers only the last few buckets.
+	for (let i = days.length - 1; i >= 0; i--) {
+		const b = days[i];
+		if (b.day < from) break;
+		if (b.day <= to) sum += b[field];
+	}
+	return sum;
+}
+
+/** Shop-zone day of the latest visit (a sale with quantity > 0) on or before `to`, or null. */
+export function lastVisitDay(stats: CustomerStats | null, to: string): string | null {
+	if (!stats) return null;
+	for (let i = stats.days.length - 1; i >= 0; i--) {
+		const b = stats.days[i];
+		if (b.transactions > 0 && b.day <= to) return b.day;
+	}
+	return null;
+}
+
+/** Shop-zone day of the first visit, or null. */
+export function firstVisitDay(stats: CustomerStats | null): string | null {
+	if (!stats) return null;
+	for (const b of stats.days) if (b.transactions > 0) return b.day;
+	return null;
+}

@@ -1,0 +1,215 @@
+// Tiered groups: one metric over one window, levels [min, max), optional retention, staff overrides.
+import { addDays, daysInMonth, isValidDate, monthsStart } from '../dates';
+import type { FieldError } from '../errors';
+import type { CustomerStats } from '../sales/stats';
+import { sumDays, type DayField, type EvalContext } from './facts';
+import type { LevelOverride, TierConfig, TierLevel, TierMetric, TierWindow } from './types';
+
+// ---- Validation ----------------------------------------------------------------------------------
+
+export const MAX_RETENTION_MONTHS = 120;
+
+/**
+ * Errors at `tier.levels.N.<field>` (N: the level's index as given) and the gaps between levels
+ * (warnings: saving is allowed, customers in a gap are in no level).
+ */
+export function validateTier(t: TierConfig): { errors: FieldError[]; gaps: { after: string; before: string }[] } {
+	const errors: FieldError[] = [];
+	const gaps: { after: string; before: string }[] = [];
+	const err = (field: string, code: FieldError['code'], params?: Record<string, string>) =>
+		errors.push(params ? { field, code, params } : { field, code });
+	if (!['spend', 'grossMargin', 'transactions', 'visits'].includes(t.metric)) err('tier.metric', 'rule-unknown-condition', { kind: String(t.metric) });
+	if (!validWindow(t.window)) err('tier.window', 'tier-window-invalid');
+	if (!Number.isInteger(t.retentionMonths) || t.retentionMonths < 0 || t.retentionMonths > MAX_RETENTION_MONTHS)
+		err('tier.retentionMonths', 'tier-retention-invalid');
+	if (!Array.isArray(t.levels) || t.levels.length === 0) {
+		err('tier.levels', 'tier-levels-required');
+		return { errors, gaps };
+	}
+	const names = new Map<string, number>();
+	const usable: { l: TierLevel; i: number }[] = [];
+	t.levels.forEach((l, i) => {
+		const name = typeof l.name === 'string' ? l.name.trim() : '';
+		if (name === '') err(`tier.levels.${i}.name`, 'tier-level-name-required');
+		else if (names.has(name.toLowerCase())) err(`tier.levels.${i}.name`, 'tier-level-name-taken', { name });
+		else names.set(name.toLowerCase(), i);
+		let ok = true;
+		if (typeof l.min !== 'number' || !Number.isFinite(l.min) || l.min < 0) {
+			err(`tier.levels.${i}.min`, 'tier-min-invalid');
+			ok = false;
+		}
+		if (l.max !== null && (typeof l.max !== 'number' || !Number.isFinite(l.max) || (ok && l.max <= l.min))) {
+			err(`tier.levels.${i}.max`, 'tier-max-invalid');
+			ok = false;
+		}
+		if (ok) usable.push({ l, i });
+	});
+	usable.sort((a, b) => a.l.min - b.l.min || a.i - b.i);
+	for (let k = 1; k < usable.length; k++) {
+		const prev = usable[k - 1].l;
+		const { l, i } = usable[k];
+		if (prev.max === null || l.min < prev.max) err(`tier.levels.${i}.min`, 'tier-levels-overlap', { other: prev.name });
+		else if (l.min > prev.max) gaps.push({ after: prev.id, before: l.id });
+	}
+	return { errors, gaps };
+}
+
+function validWindow(w: TierWindow): boolean {
+	if (typeof w !== 'object' || w === null) return false;
+	switch (w.kind) {
+		case 'rollingMonths':
+			return Number.isInteger(w.months) && w.months >= 1 && w.months <= 120;
+		case 'since':
+			return typeof w.date === 'string' && isValidDate(w.date);
+		case 'calendarYear':
+		case 'allTime':
+			return true;
+		default:
+			return false;
+	}
+}
+
+// ---- Value and level -----------------------------------------------------------------------------
+
+const FIELD: Record<TierMetric, DayField> = { spend: 'spend', grossMargin: 'margin', transactions: 'transactions', visits: 'visits' };
+
+/** First day of the tier's window ending on `day` ('' = from the first sale). */
+export function tierWindowFrom(w: TierWindow, day: string): string {
+	switch (w.kind) {
+		case 'rollingMonths':
+			return monthsStart(day, w.months);
+		case 'calendarYear':
+			return day.slice(0, 4) + '-01-01';
+		case 'since':
+			return w.date;
+		case 'allTime':
+			return '';
+	}
+}
+
+/** The metric over the window ending `today` (inclusive); 0 without statistics. */
+export function tierValue(stats: CustomerStats | null, t: TierConfig, today: string): number {
+	if (!stats) return 0;
+	return sumDays(stats.days, FIELD[t.metric], tierWindowFrom(t.window, today), today);
+}
+
+/** Levels by min (the stored order is by min already; sorting again costs nothing at 3 levels). */
+export function sortedLevels(t: TierConfig): TierLevel[] {
+	return t.levels.slice().sort((a, b) => a.min - b.min);
+}
+
+/** Index in `levels` (sorted) of the level holding `value`, or −1 (below the lowest min, or in a gap). */
+export function levelIndex(levels: readonly TierLevel[], value: number): number {
+	for (let i = levels.length - 1; i >= 0; i--) {
+		const l = levels[i];
+		if (value >= l.min) return l.max === null || value < l.max ? i : -1;
+	}
+	return -1;
+}
+
+export type HeldBecause = 'value' | 'retention' | 'override' | null;
+
+/** Whether a staff-set level applies on `today` (until is inclusive, the level must still exist). */
+export function activeOverride(t: TierConfig, today: string, override: LevelOverride | undefined | null): LevelOverride | null {
+	if (!override || override.until < today) return null;
+	return t.levels.some((l) => l.id === override.levelId) ? override : null;
+}
+
+/**
+ * The level a customer holds today: a staff-set level until its end day; else the higher of the
+ * level by value and the level kept by retention (see retainedIndex).
+ */
+export function tierLevel(
+	stats: CustomerStats | null,
+	t: TierConfig,
+	ctx: Pick<EvalContext, 'today'>,
+	override?: LevelOverride | null
+): { levelId: string | null; because: HeldBecause } {
+	const o = activeOverride(t, ctx.today, override);
+	if (o) return { levelId: o.levelId, because: 'override' };
+	const levels = sortedLevels(t);
+	const byValue = levelIndex(levels, tierValue(stats, t, ctx.today));
+	const kept = t.retentionMonths > 0 && stats ? retainedIndex(stats, t, levels, ctx.today) : -1;
+	if (kept > byValue) return { levelId: levels[kept].id, because: 'retention' };
+	return byValue === -1 ? { levelId: null, because: null } : { levelId: levels[byValue].id, because: 'value' };
+}
+
+/**
+ * Retention, defined from the day buckets and today alone so every tablet, and incremental and
+ * full evaluation, agree:
+ *
+ *   Let N = retentionMonths, K = number of levels, and level(d) the level by value of the window
+ *   ending on day d. For j = 0 … K−1 let P_j = the (j+1)·N months ending today (same month rule
+ *   as every window: monthsStart). The retained level is max over j of (highest level(d) for d
+ *   in P_j) − j levels.
+ *
+ * So a level reached on day d is kept through the N months that start the day after d (P_0), and
+ * then the customer steps down one level per further N months (P_1, P_2, …) unless their value
+ * holds them higher: never more than one level at a time. Below the lowest level is no level.
+ *
+ * level(d) only changes on days a bucket enters a window (a sale's day), leaves it (rolling
+ * months) or the window resets (1 January for calendar years), so the maximum over P_j is taken
+ * over those days and P_j's first day: a few sums over a few buckets per customer.
+ */
+export function retainedIndex(stats: CustomerStats, t: TierConfig, levels: readonly TierLevel[], today: string): number {
+	const n = t.retentionMonths;
+	const k = levels.length;
+	const starts: string[] = [];
+	for (let j = 0; j < k; j++) starts.push(monthsStart(today, (j + 1) * n));
+	const earliest = starts[k - 1];
+	const candidates = new Set<string>(starts);
+	for (const b of stats.days) {
+		if (b.day > today) break;
+		if (b.day >= earliest) candidates.add(b.day);
+		if (t.window.kind === 'rollingMonths') {
+			const leaves = dayLeaving(b.day, t.window.months);
+			if (leaves >= earliest && leaves <= today) candidates.add(leaves);
+		}
+	}
+	if (t.window.kind === 'calendarYear') {
+		for (let y = Number(earliest.slice(0, 4)) + 1; y <= Number(today.slice(0, 4)); y++) candidates.add(`${String(y).padStart(4, '0')}-01-01`);
+	}
+	let best = -1;
+	for (const d of candidates) {
+		const idx = levelIndex(levels, tierValue(stats, t, d));
+		if (idx === -1) continue;
+		// The widest period d falls in is P_j for the smallest j with d ≥ starts[j].
+		let j = 0;
+		while (j < k && d < starts[j]) j++;
+		if (j < k) best = Math.max(best, idx - j);
+	}
+	return best;
+}
+
+/** The first day on which a bucket of `day` is no longer in a window of `months` months ending that day. */
+function dayLeaving(day: string, months: number): string {
+	// monthsStart(d) > day first happens about `months` months after `day`; search a few days around it.
+	let d = addMonthsClamped(day, months);
+	while (monthsStart(d, months) > day) d = addDays(d, -1);
+	while (monthsStart(d, months) <= day) d = addDays(d, 1);
+	return d;
+}
+
+function addMonthsClamped(day: string, months: number): string {
+	const total = Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1 + months;
+	const y = Math.floor(total / 12);
+	const m = (total % 12) + 1;
+	const d = Math.min(Number(day.slice(8, 10)), daysInMonth(y, m));
+	return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+// ---- Preset ----------------------------------------------------------------------------------------
+
+/** "Spend tiers": Standard below 500, Gold 500 to 2,000, Platinum from 2,000, over rolling 12 months. */
+export function SPEND_TIERS_PRESET(currencyMinor = 100): TierConfig {
+	return {
+		metric: 'spend',
+		window: { kind: 'rollingMonths', months: 12 },
+		levels: [
+			{ id: 'standard', name: 'Standard', min: 0, max: 500 * currencyMinor, vip: false },
+			{ id: 'gold', name: 'Gold', min: 500 * currencyMinor, max: 2000 * currencyMinor, vip: false },
+			{ id: 'platinum', name: 'Platinum', min: 2000 * currencyMinor, max: null, vip: true }
+		],
+		retentionMonths: 0
+	};
+}
