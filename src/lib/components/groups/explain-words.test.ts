@@ -129,3 +129,15 @@ describe('rule words', () => {
 		expect(levelRangeWords(10, null, 'visits', 'GBP')).toBe('10 or more');
 	});
 });
+
+describe('ruleFromFilter', () => {
+	it('turns the list filter, groups included, into one rule', async () => {
+		const { ruleFromFilter } = await import('./rule-model');
+		const rule = ruleFromFilter({ genders: ['female'], groups: ['all', 'regulars', 'tiers/gold'] });
+		expect(rule.root.children).toEqual([
+			{ kind: 'gender', genders: ['female'] },
+			{ kind: 'memberOf', groupId: 'regulars', levelId: null },
+			{ kind: 'memberOf', groupId: 'tiers', levelId: 'gold' }
+		]);
+	});
+});

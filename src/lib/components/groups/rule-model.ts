@@ -2,7 +2,9 @@
 // and the fresh condition each pick starts from. A value not entered yet is NaN, so the rule's
 // validation reports "missing value" at that field instead of a silent 0.
 import type { Condition, RuleBlock, StatMetric, StoredRule } from '$lib/domain/groups/types';
-import { RULE_SCHEMA_VERSION } from '$lib/domain/groups/types';
+import { ALL_CUSTOMERS_ID, RULE_SCHEMA_VERSION } from '$lib/domain/groups/types';
+import { filterToRule } from '$lib/domain/groups/rules';
+import type { CustomerFilter } from '$lib/domain/list';
 import type { FieldError } from '$lib/domain/errors';
 
 export interface ConditionPick {
@@ -95,4 +97,23 @@ export function splitList(text: string): string[] {
 /** The rule as plain data (no Svelte proxies), for the worker and for storage. */
 export function plainRule(rule: StoredRule): StoredRule {
 	return JSON.parse(JSON.stringify(rule, (_k, v) => (typeof v === 'number' && Number.isNaN(v) ? null : v))) as StoredRule;
+}
+
+/**
+ * A customer-list filter as a rule: the domain's filterToRule, plus the list's group filter as
+ * "member of" conditions (the list's own group keys: a group id or `${groupId}/${levelId}`).
+ */
+export function ruleFromFilter(filter: CustomerFilter): StoredRule {
+	const { groups, ...rest } = filter;
+	const rule = filterToRule(rest);
+	for (const key of groups ?? []) {
+		if (key === ALL_CUSTOMERS_ID) continue;
+		const slash = key.indexOf('/');
+		rule.root.children.push({
+			kind: 'memberOf',
+			groupId: slash === -1 ? key : key.slice(0, slash),
+			levelId: slash === -1 ? null : key.slice(slash + 1)
+		});
+	}
+	return rule;
 }
