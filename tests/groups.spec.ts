@@ -124,9 +124,9 @@ test('a filter saved as an automatic group: the rule builder counts live', async
 	await expect(preview.getByRole('status')).toContainText('67% of all 6 customers');
 
 	// Widen the rule: the count follows while editing.
-	await page.getByRole('group', { name: 'Genders' }).getByRole('checkbox', { name: 'Male' }).check();
+	await page.getByRole('group', { name: 'Genders' }).getByRole('checkbox', { name: 'Male', exact: true }).check();
 	await expect(preview.getByRole('status')).toContainText('6 customers match');
-	await page.getByRole('group', { name: 'Genders' }).getByRole('checkbox', { name: 'Male' }).uncheck();
+	await page.getByRole('group', { name: 'Genders' }).getByRole('checkbox', { name: 'Male', exact: true }).uncheck();
 	await expect(preview.getByRole('status')).toContainText('4 customers match');
 	await expect(preview.getByRole('list', { name: 'Some of them' }).getByRole('listitem')).toHaveCount(4);
 
