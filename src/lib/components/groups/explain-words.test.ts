@@ -141,3 +141,11 @@ describe('ruleFromFilter', () => {
 		]);
 	});
 });
+
+describe('instantDayWords', () => {
+	it('gives the day in the shop’s zone', async () => {
+		const { instantDayWords } = await import('./rule-words');
+		expect(instantDayWords('2026-03-01T23:30:00Z', 'Europe/London')).toBe('1 Mar 2026');
+		expect(instantDayWords('2026-03-01T23:30:00Z', 'Asia/Tokyo')).toBe('2 Mar 2026');
+	});
+});

@@ -285,3 +285,15 @@ export function levelRangeWords(min: number, max: number | null, metric: TierMet
 	if (min <= 0) return `under ${f(max)}`;
 	return `${f(min)} to under ${f(max)}`;
 }
+
+/** An instant as a day in the shop's zone: '3 Mar 2026'. */
+export function instantDayWords(iso: string, timeZone: string): string {
+	const t = Date.parse(iso);
+	if (Number.isNaN(t)) return '';
+	const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' };
+	try {
+		return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone }).format(t);
+	} catch {
+		return new Intl.DateTimeFormat('en-GB', opts).format(t);
+	}
+}
