@@ -236,7 +236,8 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'file-line-too-long': () =>
 		'The first line of this file is longer than a million characters without a line break, so it is not a spreadsheet saved as CSV. Nothing was imported.',
 	'group-name-required': () => 'Enter the group’s name',
-	'group-name-taken': (p) => `There is already a group called “${p.name ?? ''}”: choose another name`,
+	'group-name-taken': (p) =>
+		p.name ? `There is already a group called “${p.name}”: choose another name` : 'There is already a group with this name: choose another name',
 	'group-in-use': (p) =>
 		`This group cannot be deleted while ${p.users ? `the rule of ${p.users}` : 'another group’s rule'} uses it: change that rule first`,
 	'group-built-in': (p) => `${p.name ? `“${p.name}”` : 'This group'} is built in: it cannot be deleted, created or changed into another type`,
@@ -258,7 +259,7 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'rule-too-deep': (p) => `Blocks can be nested at most ${p.max ?? '8'} deep`,
 	'tier-levels-required': () => 'Add at least one level',
 	'tier-level-name-required': () => 'Enter the level’s name',
-	'tier-level-name-taken': (p) => `Two levels are called “${p.name ?? ''}”: give each level its own name`,
+	'tier-level-name-taken': (p) => `Two levels are called ${p.name ? `“${p.name}”` : 'the same'}: give each level its own name`,
 	'tier-levels-overlap': (p) =>
 		`This level overlaps ${p.other ? `“${p.other}”` : 'another level'}: its minimum must be at least the other level’s maximum`,
 	'tier-min-invalid': () => 'Enter the minimum as a number of zero or more',
