@@ -140,13 +140,16 @@ export class Deriver implements DeriveApi {
 	async #evaluateAll(ctx: DeriveContext, why: MembershipReason, reload = false, also?: () => Promise<void>): Promise<ChangeSet> {
 		const db = this.#database;
 		const changed = await this.#run(() =>
-			this.#guard(() =>
-				db.transaction('rw', [...new Set(['kv', ...STATS_TABLES, ...MEMBERSHIP_TABLES])], async () => {
+			this.#guard(async () => {
+				// Facts are read before the write transaction, which then holds no sales table: a sale
+				// finalised meanwhile is flushed at once (and derived by the next batch).
+				if (reload) await this.#members.reload(db);
+				else await this.#members.ensure(db);
+				return db.transaction('rw', [...MEMBERSHIP_TABLES], async () => {
 					await also?.();
-					if (reload) await this.#members.reload(db);
 					return this.#members.evaluateAll(db, ctx, why);
-				})
-			)
+				});
+			})
 		);
 		return changed.length ? { [MEMBERSHIPS_ALL_KIND]: ['*'], [MEMBERSHIPS_KIND]: changed } : {};
 	}

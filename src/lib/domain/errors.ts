@@ -72,7 +72,6 @@ export type ErrorCode =
 	// Groups: what only the data layer can know (src/lib/groups/service.ts)
 	| 'group-gone'
 	| 'group-type-fixed'
-	| 'group-needs-update'
 	| 'group-not-manual'
 	| 'group-not-tiered'
 	// Shop settings
@@ -214,8 +213,6 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'sale-totals-inconsistent': (p) => `The sale’s ${p.total ?? 'totals'} do not add up to its lines, so it was not recorded`,
 	'group-gone': () => 'This group was deleted on another tablet, so the changes could not be saved',
 	'group-type-fixed': () => 'The type of a group cannot be changed: create a new group of the type you need',
-	'group-needs-update': () =>
-		'This group’s rule was made with a newer version of the app: update the app on this tablet to edit it',
 	'group-not-manual': (p) => `${p.group ? `“${p.group}”` : 'This group'} is not a manual group: its members follow its rule`,
 	'group-not-tiered': (p) => `${p.group ? `“${p.group}”` : 'This group'} has no levels`,
 	'shop-name-required': () => 'Enter the shop’s name',

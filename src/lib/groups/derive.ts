@@ -152,16 +152,19 @@ export class Memberships {
 	async apply(db: ShopDB, touched: Touched, ctx: EvalContext): Promise<{ changed: string[]; all: boolean }> {
 		await this.ensure(db);
 		const ids = [...new Set([...touched.customers, ...touched.stats, ...touched.manual])];
+		// Manual memberships are read only for the customers whose memberships changed; the others'
+		// are in memory (an import touching 5,000 customers makes no 5,000 queries).
+		const manualIds = [...touched.manual];
 		const [customers, stats, manual] = await Promise.all([
 			db.customers.bulkGet(ids),
 			db.customerStats.bulkGet(ids),
-			Promise.all(ids.map((id) => db.manualMembers.where('[customerId+groupId]').between([id, ''], [id, '\uffff']).toArray()))
+			Promise.all(manualIds.map((id) => db.manualMembers.where('[customerId+groupId]').between([id, ''], [id, '\uffff']).toArray()))
 		]);
-		const manualOf = new Map<string, ManualMember[]>();
+		const manualOf = new Map<string, ManualMember[]>(manualIds.map((id, i) => [id, manual[i]]));
 		ids.forEach((id, i) => {
-			manualOf.set(id, manual[i]);
 			const c = customers[i];
-			if (c) this.#facts.set(id, factsOf(c, stats[i], manual[i]));
+			const before = this.#facts.get(id);
+			if (c) this.#facts.set(id, factsOf(c, stats[i], manualOf.get(id) ?? (before ? manualRows(before) : [])));
 			else this.#facts.delete(id);
 		});
 		const why = (id: string): { why: MembershipReason; by?: string } =>
@@ -381,6 +384,12 @@ function event(customerId: string, key: MembershipKey, change: 'joined' | 'left'
 	const e: MembershipEvent = { customerId, key, change, at, why: reason.why };
 	if (reason.by) e.by = reason.by;
 	return e;
+}
+
+/** The manual memberships and levels facts were built from, as rows again (factsOf reads only these fields). */
+function manualRows(f: CustomerFacts): ManualMember[] {
+	const row = (groupId: string, member: boolean): ManualMember => ({ customerId: f.id, groupId, member, at: '', by: '', level: f.overrides[groupId] ?? null });
+	return [...f.manual.map((g) => row(g, true)), ...Object.keys(f.overrides).filter((g) => !f.manual.includes(g)).map((g) => row(g, false))];
 }
 
 function latest(rows: ManualMember[]): ManualMember | undefined {

@@ -13,6 +13,7 @@ import { salesMap, writeSale } from '$lib/sales/yjs';
 import { Deriver } from '$lib/derive/deriver';
 import { emptyDraft, type CustomerDraft } from '$lib/domain/customer';
 import { seededIds } from '$lib/domain/ids';
+import { Rng } from '$lib/domain/random';
 import { InvalidWriteError, messageFor } from '$lib/domain/errors';
 import type { Sale } from '$lib/domain/sales/types';
 import {
@@ -189,7 +190,7 @@ describe('group definitions', () => {
 		expect(rec).toMatchObject({ needsUpdate: true, group: { name: 'From the future', rule: future } });
 		const r = await t.groups.update('g-future', automatic('Renamed', rule({ kind: 'hasCard', value: true })));
 		assert(!r.ok, 'an unreadable rule was edited');
-		expect(r.errors[0].code).toBe('group-needs-update');
+		expect(r.errors[0].code).toBe('rule-needs-update');
 		expect(groupsMap(await t.store.open(GROUPS_DOC)).get('g-future')).toEqual(stored);
 	});
 });
@@ -395,4 +396,103 @@ describe('derived memberships', () => {
 		expect(await t.groups.memberIds(g.id)).toEqual([a]);
 		expect(await t.groups.explain(a, g.id)).toMatchObject({ groupId: g.id, holds: true });
 	});
+
+	it('a staff-set level holds until its end day; setLevel refuses unknown levels and past days', async () => {
+		const t = tablet();
+		await t.open();
+		const tiers = await t.groups.create({ ...common('Spend tiers'), type: 'tiered', tier: TIERS });
+		assert(tiers.ok, 'refused');
+		const c = await t.customer();
+		const bad = await t.groups.setLevel(c, tiers.id, { levelId: 'diamond', reason: '', until: '2026-01-01', by: '', at: '' });
+		assert(!bad.ok, 'a bad level was accepted');
+		expect(bad.errors.map((e) => e.field).sort()).toEqual(['levelId', 'reason', 'until']);
+		const set = await t.groups.setLevel(c, tiers.id, { levelId: 'platinum', reason: 'Complaint handled', until: '2026-12-31', by: '', at: '' });
+		assert(set.ok, 'refused');
+		await t.drain();
+		expect(await t.keys(c)).toEqual([tiers.id, `${tiers.id}/platinum`]);
+		const info = (await t.groups.groupsOf(c)).find((i) => i.groupId === tiers.id);
+		expect(info).toMatchObject({ levelId: 'platinum', override: { levelId: 'platinum', reason: 'Complaint handled', by: t.by } });
+		expect(await t.groups.setLevel(c, tiers.id, null)).toEqual({ ok: true, id: tiers.id });
+		await t.drain();
+		expect(await t.keys(c)).toEqual([tiers.id, `${tiers.id}/standard`]);
+	});
+
+	it('RFM switched on puts every buyer in one segment; movement compares with the start of the month', async () => {
+		const t = tablet();
+		await t.open();
+		const buyers: string[] = [];
+		for (let i = 0; i < 6; i++) {
+			const c = await t.customer();
+			buyers.push(c);
+			for (let v = 0; v <= i; v++) await t.sell(sale(`r${i}-${v}`, c, `2026-${String(6 + v).padStart(2, '0')}-1${i}T10:00:00Z`, 1000 * (i + 1)));
+		}
+		const idle = await t.customer();
+		await t.drain();
+		expect(await t.groups.rfmMovement()).toBeNull();
+		const rfm = (await t.groups.get('rfm'))!.group;
+		assert(rfm.type === 'rfm', 'not the RFM group');
+		const on = await t.groups.update('rfm', { ...rfm, enabled: true });
+		assert(on.ok, 'refused');
+		await t.drain();
+		for (const c of buyers) {
+			const keys = await t.keys(c);
+			expect(keys.filter((k) => k.startsWith('rfm/'))).toHaveLength(1);
+			expect(keys).toContain('rfm');
+		}
+		expect(await t.keys(idle)).toEqual([]);
+		const moved = await t.groups.rfmMovement();
+		expect(moved?.since).toBe('2026-11-23');
+		expect(moved?.counts.flat().reduce((a, b) => a + b, 0)).toBe(buyers.length);
+		expect(moved?.counts.every((row, i) => row.every((n, j) => i === j || n === 0))).toBe(true);
+		expect((await t.groups.get('rfm'))?.members).toBe(buyers.length);
+	});
+
+	it('memberships derived batch by batch equal a full evaluation: random customers, sales, manual changes, rules and days', async () => {
+		for (const seed of [11, 12, 13]) {
+			const rng = new Rng(seed);
+			const t = tablet();
+			await t.open();
+			const tiers = await t.groups.create({ ...common('Tiers'), type: 'tiered', tier: TIERS });
+			const box = await t.groups.create(manual('Box'));
+			assert(tiers.ok && box.ok, 'refused');
+			const ids: string[] = [];
+			const days = ['2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-12-01'];
+			for (let step = 0; step < 50; step++) {
+				const r = rng.next();
+				if (r < 0.25 || ids.length < 3) {
+					const year = rng.int(1970, 2000);
+					ids.push(await t.customer({ birthDate: `${year}-11-${rng.pick(['22', '23', '24', '30'])}`, tags: rng.next() < 0.5 ? ['vip'] : [] }));
+				} else if (r < 0.5) {
+					await t.sell(sale(`s${seed}-${step}`, rng.pick(ids), `${rng.pick(days.slice(0, 3))}T10:00:00Z`, rng.int(1000, 40000)));
+				} else if (r < 0.6) {
+					await t.groups.addMembers([box.id], [rng.pick(ids)]);
+				} else if (r < 0.67) {
+					await t.groups.removeMembers([box.id], [rng.pick(ids)]);
+				} else if (r < 0.72) {
+					const made = await t.groups.create(
+						automatic(`G${step}`, rng.next() < 0.5
+							? rule({ kind: 'age', op: 'between', value: rng.int(25, 40), max: rng.int(41, 60) })
+							: rule({ kind: 'memberOf', groupId: tiers.id, levelId: 'gold' }, { kind: 'tags', match: 'any', tags: ['vip'] }))
+					);
+					assert(made.ok, 'refused');
+				} else if (r < 0.76) {
+					const c = await t.customers.get(rng.pick(ids));
+					if (c) await t.customers.update(c.id, { ...c, tags: c.tags.length ? [] : ['vip'] });
+				} else if (r < 0.9) {
+					await t.drain();
+				} else {
+					t.clock.today = rng.pick(days);
+					await t.deriver.start({ today: t.clock.today, timeZone: TZ, now: START });
+				}
+			}
+			await t.drain();
+			const keys = async () => new Map((await t.db.memberships.toArray()).map((m) => [m.customerId, m.keys]));
+			const counts = async () => new Map((await t.db.groupCounts.toArray()).map((c) => [c.key, c.count]));
+			const [incremental, incCounts] = [await keys(), await counts()];
+			expect([...incremental.values()].flat().length).toBeGreaterThan(ids.length);
+			await t.deriver.rebuild({ today: t.clock.today, timeZone: TZ, now: START }, 'requested');
+			expect(incremental, `seed ${seed}`).toEqual(await keys());
+			expect(incCounts, `seed ${seed}`).toEqual(await counts());
+		}
+	}, 60_000);
 });

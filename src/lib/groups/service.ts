@@ -134,7 +134,7 @@ export class DexieGroupService implements GroupService {
 		const rows = await this.#rows();
 		const row = rows.find((r) => r.id === id);
 		if (!row) return { ok: false, errors: [{ field: 'name', code: 'group-gone' }] };
-		if (row.needsUpdate) return { ok: false, errors: [{ field: 'rule', code: 'group-needs-update' }] };
+		if (row.needsUpdate) return { ok: false, errors: [{ field: 'rule', code: 'rule-needs-update' }] };
 		if (draft.type !== row.group.type) return { ok: false, errors: [{ field: 'type', code: 'group-type-fixed' }] };
 		const errors = validateGroupDraft(draft, rows.map((r) => r.group), id);
 		if (errors.length) return { ok: false, errors };
