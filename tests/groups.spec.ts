@@ -137,6 +137,37 @@ test('a filter saved as an automatic group: the rule builder counts live', async
 	// A newly registered woman joins without anyone touching the group.
 	await seedCustomers(page, [{ first: 'Rosalind', last: 'Franklin', gender: 'female' }]);
 	await expect(page.getByRole('link', { name: '5 members of Women' })).toBeVisible();
+
+	// Another group's rule uses "Women": a rule back to it is a cycle, and deleting it is refused by name.
+	const created = await page.evaluate(async () => {
+		const shop = (globalThis as W).shopCrm;
+		const women = (await shop.groups.list()).find((r) => r.group.name === 'Women')!.group.id;
+		return shop.groups.create({
+			type: 'automatic', name: 'Fans', description: '', tags: [], vip: false, discountPct: null, loyaltyEnabled: true, appAccess: false,
+			rule: { version: 1, root: { kind: 'block', op: 'all', children: [{ kind: 'memberOf', groupId: women, levelId: null }] } }
+		});
+	});
+	expect(created.ok).toBe(true);
+	await page.getByRole('link', { name: 'Women', exact: true }).click();
+	await page.getByRole('button', { name: 'Add condition' }).first().click();
+	await page.getByRole('combobox', { name: 'Condition 2: Field' }).selectOption({ label: 'Member of a group' });
+	await page.getByRole('group', { name: 'Condition 2' }).getByLabel('Group').selectOption({ label: 'Fans' });
+	await page.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByRole('group', { name: 'Condition 2' })).toContainText('cannot depend on itself');
+	await page.getByRole('button', { name: 'Delete group' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+	await expect(page.getByRole('region', { name: 'Delete this group' }).getByRole('alert')).toContainText('cannot be deleted while the rule of “Fans” uses it');
+
+	// Built-in groups cannot be deleted; RFM segments switch on and show their table.
+	await page.getByRole('link', { name: 'Back to groups' }).click();
+	await page.getByRole('link', { name: 'All customers', exact: true }).click();
+	await expect(page.getByText('it cannot be deleted')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Delete group' })).toHaveCount(0);
+	await page.getByRole('link', { name: 'Back to groups' }).click();
+	await page.getByRole('link', { name: 'RFM segments', exact: true }).click();
+	await page.getByRole('switch', { name: 'RFM segments on' }).check();
+	await expect(page.getByRole('row', { name: /^Champions/ })).toBeVisible();
+	await expect(page.getByRole('row')).toHaveCount(12);
 });
 
 /** Rings up a one-line sale through the sales service (what the Sale screen calls). */
