@@ -188,7 +188,8 @@ export class Memberships {
 			next.set(id, f ? membershipKeys(compiled, f, rfm) : []);
 		}
 		const changed = await this.#write(db, next, ctx, why, true);
-		await this.#stamp(db, this.#day || ctx.today);
+		// The facts in memory changed: another tab's worker must reload before it evaluates again.
+		if (ids.length) await this.#stamp(db, this.#day || ctx.today);
 		return { changed, all: false };
 	}
 

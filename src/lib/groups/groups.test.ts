@@ -397,6 +397,23 @@ describe('derived memberships', () => {
 		expect(await t.groups.explain(a, g.id)).toMatchObject({ groupId: g.id, holds: true });
 	});
 
+	it("another tab's worker that derived a batch makes this worker read the facts again", async () => {
+		const t = tablet();
+		await t.open();
+		const other = new Deriver();
+		await other.open(t.name);
+		const c = await t.customer();
+		await t.drain();
+		const bigSpenders = rule({ kind: 'stat', metric: 'spend', window: { kind: 'all' }, op: 'gte', value: 10000 });
+		expect((await t.groups.preview(bigSpenders)).count).toBe(0);
+		// The other tab's worker derives the sale; this one never saw that batch.
+		await t.sell(sale('s1', c, '2026-11-22T10:00:00Z', 12000));
+		await other.drain({ today: '2026-11-23', timeZone: TZ, now: START });
+		other.close();
+		expect(await t.db.deriveQueue.count()).toBe(0);
+		expect((await t.groups.preview(bigSpenders)).count).toBe(1);
+	});
+
 	it('a staff-set level holds until its end day; setLevel refuses unknown levels and past days', async () => {
 		const t = tablet();
 		await t.open();
