@@ -245,7 +245,7 @@ test('a sale lifts a customer into Gold on both tablets; "Why?" shows the gap; g
 
 		// Tablet B has the group, and Jane in Standard.
 		await pb.goto(`${relay.url}/customers/${jane}`);
-		await expect(groupsSection(pb).getByText('Standard', { exact: true })).toBeVisible({ timeout: 30_000 });
+		await expect(groupsSection(pb).getByText('Standard', { exact: true })).toBeVisible({ timeout: 60_000 });
 
 		// Ring up 3 mugs (£37.50) on tablet A: 517.50 crosses 500.
 		await openSale(pa);
@@ -259,7 +259,7 @@ test('a sale lifts a customer into Gold on both tablets; "Why?" shows the gap; g
 		await pa.goto(`${relay.url}/customers/${jane}`);
 		await expect(groupsSection(pa).getByText('Gold', { exact: true })).toBeVisible();
 		await expect(groupsSection(pa).getByText('Standard', { exact: true })).toHaveCount(0);
-		await expect(groupsSection(pb).getByText('Gold', { exact: true })).toBeVisible({ timeout: 30_000 });
+		await expect(groupsSection(pb).getByText('Gold', { exact: true })).toBeVisible({ timeout: 60_000 });
 		await groupsSection(pb).getByRole('button', { name: /^Why\? Spend tiers/ }).click();
 		await expect(pb.getByRole('dialog')).toContainText('Platinum needs £2,000.00: £1,482.50 to go');
 		await pb.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
@@ -273,7 +273,7 @@ test('a sale lifts a customer into Gold on both tablets; "Why?" shows the gap; g
 		await groupsSection(pb).getByRole('button', { name: 'Add', exact: true }).click();
 		await expect(groupsSection(pb).getByRole('link', { name: 'Book club' })).toBeVisible();
 		await pa.getByRole('link', { name: 'Groups', exact: true }).click();
-		await expect(pa.getByRole('link', { name: '1 members of Book club' })).toBeVisible({ timeout: 30_000 });
+		await expect(pa.getByRole('link', { name: '1 members of Book club' })).toBeVisible({ timeout: 60_000 });
 		await pa.getByRole('link', { name: '1 members of Book club' }).click();
 		await expect(pa.getByRole('link', { name: 'Jane Austen' })).toBeVisible();
 
