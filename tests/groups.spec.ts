@@ -284,3 +284,40 @@ test('a sale lifts a customer into Gold on both tablets; "Why?" shows the gap; g
 		rmSync(dataDir, { recursive: true, force: true });
 	}
 });
+
+test('a VIP level is marked in the list (with its Level column), on the profile and at the till', async ({ page }) => {
+	await openApp(page, '/customers');
+	await seedItems(page);
+	const [ada] = await seedCustomers(page, PEOPLE.slice(0, 2));
+	const created = await page.evaluate(async () => {
+		const shop = (globalThis as W).shopCrm;
+		return shop.groups.create({
+			type: 'tiered', name: 'Spend tiers', description: '', tags: [], vip: false, discountPct: null, loyaltyEnabled: true, appAccess: false,
+			tier: {
+				metric: 'spend', window: { kind: 'rollingMonths', months: 12 }, retentionMonths: 0,
+				levels: [
+					{ id: 'standard', name: 'Standard', min: 0, max: 50000, vip: false },
+					{ id: 'gold', name: 'Gold', min: 50000, max: 200000, vip: false },
+					{ id: 'platinum', name: 'Platinum', min: 200000, max: null, vip: true }
+				]
+			}
+		});
+	});
+	expect(created.ok).toBe(true);
+	expect((await sell(page, ada, 250000)).ok).toBe(true);
+
+	await page.getByRole('link', { name: 'Customers', exact: true }).click();
+	const adaRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Ada Lovelace' }) });
+	const graceRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Grace Hopper' }) });
+	await expect(adaRow.getByText('VIP', { exact: true })).toBeVisible();
+	await expect(adaRow.getByRole('cell').last()).toHaveText('Platinum');
+	await expect(graceRow.getByText('VIP', { exact: true })).toHaveCount(0);
+	await expect(graceRow.getByRole('cell').last()).toHaveText('Standard');
+
+	await adaRow.getByRole('link', { name: 'Ada Lovelace' }).click();
+	await expect(page.getByText('VIP · Platinum')).toBeVisible();
+
+	await openSale(page);
+	await attachCustomer(page, 'Lovelace', 'Ada Lovelace');
+	await expect(page.getByRole('region', { name: 'Customer' })).toContainText('VIP · Platinum');
+});

@@ -19,7 +19,7 @@ import type { GroupRecord } from '$lib/groups/api';
 import type { Membership } from '$lib/domain/groups/types';
 import { MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND } from '$lib/groups/derive';
 import { shop } from './shop.svelte';
-import { followGroups, keyNames, vipKeys } from './groups.svelte';
+import { followGroups, keyNames, levelNames, vipKeys } from './groups.svelte';
 
 const LOAD_CHUNK = 1000;
 const FIRST_PAGE = 100;
@@ -52,6 +52,8 @@ export class CustomerListState {
 	groups = $state.raw<GroupRecord[]>([]);
 	/** Keys of VIP groups and VIP tier levels. */
 	readonly vipKeys: ReadonlySet<string> = $derived(vipKeys(this.groups));
+	/** Tier level names by membership key (the list's Level column). */
+	readonly levelNames: Record<string, string> = $derived(levelNames(this.groups));
 	/** Group or level name by membership key. */
 	readonly groupNames: Record<string, string> = $derived(keyNames(this.groups));
 	/** Customers ticked for a bulk action. */

@@ -98,3 +98,10 @@ export function followVip(customerId: string, cb: (label: string | null) => void
 		() => cb(null)
 	);
 }
+
+/** Level names by membership key, for tier levels only: 'spend-tiers/gold' → 'Gold'. */
+export function levelNames(records: readonly GroupRecord[]): Record<string, string> {
+	const names: Record<string, string> = {};
+	for (const { group: g } of records) if (g.type === 'tiered') for (const l of g.tier.levels) names[levelKey(g.id, l.id)] = l.name;
+	return names;
+}
