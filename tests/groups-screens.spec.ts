@@ -96,6 +96,10 @@ test('group screens at both tablet sizes', async ({ page }) => {
 		await expect(page.getByRole('alert')).toBeVisible();
 		await shot(page, `tier-editor-${size.name}`, size);
 
+		await page.goto('/customers');
+		await page.getByRole('button', { name: /^Select all .* matching$/ }).click();
+		await page.screenshot({ path: `test-results/screens/customer-list-selected-${size.name}.png` });
+
 		await page.goto(`/customers/${customerId}`);
 		const section = page.getByRole('region', { name: 'Groups' });
 		await expect(section.getByRole('link', { name: 'Newsletter' })).toBeVisible({ timeout: 30_000 });
