@@ -7,6 +7,7 @@ import {
 	addSale,
 	computeStats,
 	emptyStats,
+	lastBoughtDay,
 	needsWindowRecompute,
 	rollWindow,
 	windowStart,
@@ -150,8 +151,12 @@ describe('day buckets and last bought', () => {
 		const b = sale({ id: 'b', at: '2025-02-01T12:00:00Z', lines: [line({ itemId: 'mug', brand: 'Potters', category: '' })] });
 		const ret = sale({ id: 'r', at: '2025-03-05T12:00:00Z', lines: [line({ itemId: 'tea', brand: 'Leaf', category: 'Food', qty: -1 })] });
 		const s = computeStats('c1', [a, b, ret], [], '2025-03-20', TZ);
-		expect(s.lastBought).toEqual({ 'b:Potters': '2025-03-01', 'c:Home': '2025-03-01', 'i:mug': '2025-03-01' });
-		expect(Object.keys(s.lastBought)).toEqual(['b:Potters', 'c:Home', 'i:mug']);
+		expect(s.lastBought).toEqual(['b:Potters', '2025-03-01', 'c:Home', '2025-03-01', 'i:mug', '2025-03-01']);
+		expect(lastBoughtDay(s.lastBought, 'c:Home')).toBe('2025-03-01');
+		expect(lastBoughtDay(s.lastBought, 'i:mug')).toBe('2025-03-01');
+		expect(lastBoughtDay(s.lastBought, 'b:Potters')).toBe('2025-03-01');
+		expect(lastBoughtDay(s.lastBought, 'i:tea')).toBeUndefined();
+		expect(lastBoughtDay(s.lastBought, 'z')).toBeUndefined();
 		let inc = emptyStats('c1', '2025-03-20');
 		for (const x of [ret, a, b]) inc = addSale(inc, x, '2025-03-20', TZ);
 		expect(JSON.stringify(inc)).toBe(JSON.stringify(s));
