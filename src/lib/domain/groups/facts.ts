@@ -67,33 +67,58 @@ export interface EvalContext {
 	now: string;
 }
 
+// The worker holds the facts of every customer: values most customers share (no manual groups,
+// the same consents, the same birthday) are one object or string for all of them.
+const NO_GROUPS: string[] = [];
+const NO_OVERRIDES: Record<string, LevelOverride> = {};
+const shared = new Map<string, string>();
+const consents = new Map<string, Record<ConsentChannel, boolean>>();
+
+function share(s: string): string {
+	const known = shared.get(s);
+	if (known !== undefined) return known;
+	if (shared.size > 10_000) shared.clear();
+	shared.set(s, s);
+	return s;
+}
+
+function consentOf(customer: Customer): Record<ConsentChannel, boolean> {
+	let key = '';
+	for (const ch of CONSENT_CHANNELS) key += customer.consents[ch]?.status === 'granted' ? '1' : '0';
+	let c = consents.get(key);
+	if (!c) {
+		c = {} as Record<ConsentChannel, boolean>;
+		CONSENT_CHANNELS.forEach((ch, i) => (c![ch] = key[i] === '1'));
+		consents.set(key, Object.freeze(c));
+	}
+	return c;
+}
+
 export function factsOf(customer: Customer, stats: CustomerStats | undefined, manual: readonly ManualMember[]): CustomerFacts {
-	const consent = {} as Record<ConsentChannel, boolean>;
-	for (const ch of CONSENT_CHANNELS) consent[ch] = customer.consents[ch]?.status === 'granted';
 	const valid = isValidDate(customer.birthDate);
-	const groups: string[] = [];
-	const overrides: Record<string, LevelOverride> = {};
+	let groups = NO_GROUPS;
+	let overrides = NO_OVERRIDES;
 	for (const m of manual) {
 		if (m.customerId !== customer.id) continue;
-		if (m.member && !groups.includes(m.groupId)) groups.push(m.groupId);
-		if (m.level) overrides[m.groupId] = m.level;
+		if (m.member && !groups.includes(m.groupId)) groups = [...groups, m.groupId];
+		if (m.level) overrides = { ...overrides, [m.groupId]: m.level };
 	}
 	return {
 		id: customer.id,
 		name: fullName(customer),
 		birthDate: customer.birthDate,
 		birthMonth: valid ? Number(customer.birthDate.slice(5, 7)) : 0,
-		birthMonthDay: valid ? customer.birthDate.slice(5) : '',
+		birthMonthDay: valid ? share(customer.birthDate.slice(5)) : '',
 		gender: customer.gender,
 		storeId: customer.storeId,
 		postcode: foldCompact(defaultAddress(customer)?.postcode ?? ''),
 		tags: customer.tags,
-		consent,
+		consent: consentOf(customer),
 		registeredAt: customer.registeredAt,
 		registeredMs: Date.parse(customer.registeredAt),
 		hasCard: customer.cards.length > 0,
 		stats: stats ? ruleStats(stats) : null,
-		manual: groups.sort(),
+		manual: groups.length > 1 ? groups.sort() : groups,
 		overrides
 	};
 }

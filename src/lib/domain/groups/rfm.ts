@@ -74,21 +74,26 @@ export function rfmThresholds(all: Iterable<CustomerFacts>, today: string): RfmT
 	const r: number[] = [];
 	const f: number[] = [];
 	const m: number[] = [];
+	// Last-visit days repeat (a few hundred a year): work out each one's distance once.
+	const since = new Map<string, number>();
 	for (const facts of all) {
 		const last = lastVisit(facts, today);
 		if (last === null) continue;
-		r.push(daysBetween(last, today));
+		let d = since.get(last);
+		if (d === undefined) since.set(last, (d = daysBetween(last, today)));
+		r.push(d);
 		f.push(facts.stats!.visits);
 		m.push(facts.stats!.totalSpend);
 	}
-	const asc = (a: number, b: number) => a - b;
 	if (r.length === 0) return { day: today, count: 0, recency: [], frequency: [], monetary: [] };
+	// Typed arrays sort numerically, natively: several times faster than sort with a comparator at 100,000.
+	const sorted = (xs: number[]) => Array.from(Float64Array.from(xs).sort());
 	return {
 		day: today,
 		count: r.length,
-		recency: cuts(r.sort(asc), false),
-		frequency: cuts(f.sort(asc), true),
-		monetary: cuts(m.sort(asc), true)
+		recency: cuts(sorted(r), false),
+		frequency: cuts(sorted(f), true),
+		monetary: cuts(sorted(m), true)
 	};
 }
 

@@ -227,14 +227,11 @@ function retained(ct: CompiledTier, stats: RuleStats): number {
 		if (enters[i] >= earliest) candidates.push(enters[i]);
 		if (leaves[i] <= today) candidates.push(leaves[i]);
 	}
-	const value = (d: string) => {
-		let v = 0;
-		for (let i = 0; i < n; i++) if (enters[i] <= d && d < leaves[i]) v += amounts[i];
-		return v;
-	};
 	let best = -1;
 	for (const d of candidates) {
-		const idx = levelIndex(levels, value(d));
+		let v = 0;
+		for (let i = 0; i < n; i++) if (enters[i] <= d && d < leaves[i]) v += amounts[i];
+		const idx = levelIndex(levels, v);
 		if (idx <= best) continue;
 		// The widest period d falls in is P_j for the smallest j with d ≥ starts[j].
 		let j = 0;

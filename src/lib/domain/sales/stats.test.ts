@@ -7,6 +7,7 @@ import {
 	addSale,
 	computeStats,
 	emptyStats,
+	isStatsCurrent,
 	lastBoughtDay,
 	needsWindowRecompute,
 	rollWindow,
@@ -113,7 +114,7 @@ describe('incremental stats', () => {
 		expect(needsWindowRecompute(rolled, '2025-03-12')).toBe(false);
 		// The date going backwards (a clock corrected) brings the day back, still without a sale read.
 		expect(needsWindowRecompute(rolled, '2025-03-10')).toBe(true);
-		expect(rollWindow(rolled, '2025-03-10').spend12m).toBe(850);
+		expect(rollWindow(rolled, '2025-03-10')!.spend12m).toBe(850);
 	});
 
 	it('counts a sale dated after today (a tablet clock ahead) once its day comes', () => {
@@ -122,7 +123,7 @@ describe('incremental stats', () => {
 		expect(s.spend12m).toBe(0);
 		expect(needsWindowRecompute(s, '2025-03-11')).toBe(false);
 		expect(needsWindowRecompute(s, '2025-03-12')).toBe(true);
-		expect(rollWindow(s, '2025-03-12').spend12m).toBe(850);
+		expect(rollWindow(s, '2025-03-12')!.spend12m).toBe(850);
 	});
 });
 
@@ -160,6 +161,20 @@ describe('day buckets and last bought', () => {
 		let inc = emptyStats('c1', '2025-03-20');
 		for (const x of [ret, a, b]) inc = addSale(inc, x, '2025-03-20', TZ);
 		expect(JSON.stringify(inc)).toBe(JSON.stringify(s));
+	});
+});
+
+describe('statistics stored by an earlier build', () => {
+	it('are recognised, always need a recompute and are never rolled or added to', () => {
+		const old = computeStats('c1', [sale({ id: 'a' })], [], '2025-03-20', TZ) as Partial<CustomerStats>;
+		delete old.days;
+		delete old.lastBought;
+		const s = old as CustomerStats;
+		expect(isStatsCurrent(s)).toBe(false);
+		expect(needsWindowRecompute(s, s.asOf)).toBe(true);
+		expect(rollWindow(s, '2025-03-21')).toBeNull();
+		expect(addSale(s, sale({ id: 'b' }), '2025-03-20', TZ)).toBe(s);
+		expect(isStatsCurrent(emptyStats('c1', '2025-03-20'))).toBe(true);
 	});
 });
 

@@ -202,13 +202,26 @@ function finish(s: CustomerStats): CustomerStats {
 	return s;
 }
 
+// One string per distinct key, shared by every customer's lastBought (a catalogue has far fewer
+// brands, categories and items than there are customers).
+const keyStrings = new Map<string, string>();
+
+function boughtKey(prefix: string, value: string): string {
+	const k = prefix + value;
+	const known = keyStrings.get(k);
+	if (known !== undefined) return known;
+	if (keyStrings.size > 100_000) keyStrings.clear();
+	keyStrings.set(k, k);
+	return k;
+}
+
 /** The lastBought keys one line contributes (none for a returned line). */
 function boughtKeys(l: Sale['lines'][number]): string[] {
 	if (l.qty <= 0) return [];
 	const keys: string[] = [];
-	if (l.brand !== '') keys.push('b:' + l.brand);
-	if (l.category !== '') keys.push('c:' + l.category);
-	if (l.itemId !== '') keys.push('i:' + l.itemId);
+	if (l.brand !== '') keys.push(boughtKey('b:', l.brand));
+	if (l.category !== '') keys.push(boughtKey('c:', l.category));
+	if (l.itemId !== '') keys.push(boughtKey('i:', l.itemId));
 	return keys;
 }
 
@@ -400,7 +413,10 @@ export function addSale(stats: CustomerStats, sale: Sale, today: string, timeZon
 	if (sale.customerId !== stats.customerId) return stats;
 	const saleIds = insertSorted(stats.saleIds, sale.id);
 	if (saleIds === null) return stats;
-	const base = today > stats.asOf ? rollWindow(stats, today) : stats;
+	// Statistics of an earlier build (no day buckets) cannot take a sale incrementally; the caller
+	// checks isStatsCurrent and computes them from scratch, this only keeps them from breaking.
+	if (!isStatsCurrent(stats)) return stats;
+	const base = today > stats.asOf ? (rollWindow(stats, today) ?? stats) : stats;
 	const c = contribution(sale);
 	const s: CustomerStats = {
 		...base,
@@ -433,11 +449,20 @@ export function addAdjustment(stats: CustomerStats, adj: PointAdjustment): Custo
 }
 
 /**
+ * Whether `stats` has the shape this build computes (day buckets over all time and lastBought):
+ * statistics stored by an earlier build lack them, and only computeStats can fill them in.
+ */
+export function isStatsCurrent(stats: CustomerStats): boolean {
+	return Array.isArray(stats.days) && Array.isArray(stats.lastBought);
+}
+
+/**
  * Whether the 12-month figures stored for `stats.asOf` are wrong on `today`: a bucket left the
  * window, a future-dated sale entered it, or the date went backwards over a bucket. Cheap: no
- * sale is read.
+ * sale is read. Always true for statistics stored by an earlier build (see isStatsCurrent).
  */
 export function needsWindowRecompute(stats: CustomerStats, today: string): boolean {
+	if (!isStatsCurrent(stats)) return true;
 	if (today === stats.asOf) return false;
 	const [lo, hi] = today < stats.asOf ? [today, stats.asOf] : [stats.asOf, today];
 	// The window [windowStart(d), d] gains or loses exactly the days in (lo, hi] at its end and
@@ -449,9 +474,11 @@ export function needsWindowRecompute(stats: CustomerStats, today: string): boole
 
 /**
  * The stats moved to another `today` (later, or earlier after a clock correction): the 12-month
- * figures re-summed from the day buckets, without reading any sale.
+ * figures re-summed from the day buckets, without reading any sale. Null for statistics stored by
+ * an earlier build without day buckets: computeStats must start them again.
  */
-export function rollWindow(stats: CustomerStats, today: string): CustomerStats {
+export function rollWindow(stats: CustomerStats, today: string): CustomerStats | null {
+	if (!isStatsCurrent(stats)) return null;
 	if (today === stats.asOf) return stats;
 	return finish({ ...stats, asOf: today });
 }
