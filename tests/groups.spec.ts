@@ -250,9 +250,11 @@ test('a sale lifts a customer into Gold on both tablets; "Why?" shows the gap; g
 		// Ring up 3 mugs (£37.50) on tablet A: 517.50 crosses 500.
 		await openSale(pa);
 		const entry = pa.getByLabel('Add item');
-		for (let i = 0; i < 3; i++) {
+		for (let i = 1; i <= 3; i++) {
 			await entry.fill(MUG_BARCODE);
 			await entry.press('Enter');
+			// One scan at a time: the next waits until this one is in the total.
+			await expect(pa.getByText(`£${(12.5 * i).toFixed(2)}`).first()).toBeVisible();
 		}
 		await attachCustomer(pa, 'Austen', 'Jane Austen');
 		await payCard(pa);
