@@ -250,18 +250,33 @@ test('a sale lifts a customer into Gold on both tablets; "Why?" shows the gap; g
 		// Ring up 3 mugs (£37.50) on tablet A: 517.50 crosses 500.
 		await openSale(pa);
 		const entry = pa.getByLabel('Add item');
-		for (let i = 1; i <= 3; i++) {
+		// Three scans as fast as a scanner sends them: none is lost.
+		for (let i = 0; i < 3; i++) {
 			await entry.fill(MUG_BARCODE);
 			await entry.press('Enter');
-			// One scan at a time: the next waits until this one is in the total.
-			await expect(pa.getByText(`£${(12.5 * i).toFixed(2)}`).first()).toBeVisible();
 		}
+		await expect(pa.getByText('£37.50').first()).toBeVisible();
 		await attachCustomer(pa, 'Austen', 'Jane Austen');
 		await payCard(pa);
 		await pa.goto(`${relay.url}/customers/${jane}`);
 		await expect(groupsSection(pa).getByText('Gold', { exact: true })).toBeVisible();
 		await expect(groupsSection(pa).getByText('Standard', { exact: true })).toHaveCount(0);
-		await expect(groupsSection(pb).getByText('Gold', { exact: true })).toBeVisible({ timeout: 60_000 });
+		try {
+			await expect(groupsSection(pb).getByText('Gold', { exact: true })).toBeVisible({ timeout: 60_000 });
+		} catch (e) {
+			const diag = await pb.evaluate(async (id) => {
+				const shop = (globalThis as W).shopCrm;
+				return {
+					infos: (await shop.groups.groupsOf(id)).map((g) => g.key),
+					sales: (await shop.sales.ofCustomer(id)).length,
+					stats: (await shop.db.customerStats.get(id))?.spend12m,
+					membership: await shop.db.memberships.get(id),
+					derive: shop.deriveStatus
+				};
+			}, jane);
+			console.log('DIAG', JSON.stringify(diag));
+			throw e;
+		}
 		await groupsSection(pb).getByRole('button', { name: /^Why\? Spend tiers/ }).click();
 		await expect(pb.getByRole('dialog')).toContainText('Platinum needs £2,000.00: £1,482.50 to go');
 		await pb.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
