@@ -104,6 +104,25 @@ test('a manual group: bulk add from a filtered list, open it from the group list
 	await expect(page.getByText('1 removed from “Newsletter”')).toBeVisible();
 	await expect.poll(() => listCount(page)).toBe(3);
 	await expect(page.getByRole('link', { name: 'Ada Lovelace' })).toHaveCount(0);
+
+	// The filtered list saved as a manual group: a snapshot of today's 3 matches.
+	await page.getByRole('button', { name: 'Save as group' }).click();
+	await dialog.getByRole('radio', { name: /Manual group/ }).check();
+	await dialog.getByLabel('Group name').fill('Spring mailing');
+	await dialog.getByRole('button', { name: 'Create group' }).click();
+	await expect(page.getByText('Group “Spring mailing” created with 3 customers')).toBeVisible();
+	await page.getByRole('link', { name: 'Groups', exact: true }).click();
+	await expect(page.getByRole('link', { name: '3 members of Spring mailing' })).toBeVisible();
+
+	// Everyone ticked, removed from every manual group at once.
+	await page.getByRole('link', { name: 'Customers', exact: true }).click();
+	await page.getByRole('button', { name: 'Select all 6 matching' }).click();
+	await page.getByRole('button', { name: 'Remove from group' }).click();
+	await dialog.getByRole('radio', { name: /All groups/ }).check();
+	await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+	await page.getByRole('link', { name: 'Groups', exact: true }).click();
+	await expect(page.getByRole('link', { name: '0 members of Spring mailing' })).toBeVisible();
+	await expect(page.getByRole('link', { name: '0 members of Newsletter' })).toBeVisible();
 });
 
 test('a filter saved as an automatic group: the rule builder counts live', async ({ page }) => {
