@@ -143,7 +143,8 @@ export function levelHeld(
 	if (o) return { levelId: o.levelId, because: 'override' };
 	const value = stats ? sumDays(stats.days, ct.field, ct.from, ct.today) : 0;
 	const byValue = levelIndex(ct.levels, value);
-	const kept = ct.starts.length > 0 && stats ? retained(ct, stats) : -1;
+	// Nothing can be kept above the top level: retention only matters below it.
+	const kept = ct.starts.length > 0 && stats && byValue < ct.levels.length - 1 ? retained(ct, stats) : -1;
 	if (kept > byValue) return { levelId: ct.levels[kept].id, because: 'retention' };
 	return byValue === -1 ? { levelId: null, because: null } : { levelId: ct.levels[byValue].id, because: 'value' };
 }
