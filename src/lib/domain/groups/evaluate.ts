@@ -3,8 +3,8 @@
 // reevaluateKeys for everyone with only the date-dependent groups when the day changes.
 import type { EvalContext, CustomerFacts } from './facts';
 import { levelIdsOf, compileRule, explainRule, isDateDependent, readRule, referencedGroups, type CompiledRule, type MemberOf } from './rules';
-import { RFM_SEGMENT_IDS, rfmSegment, type RfmThresholds } from './rfm';
-import { compileTier, levelHeld, levelIndex, tierValue, type CompiledTier } from './tiers';
+import { RFM_SEGMENT_IDS, rfmSegmentId, type RfmThresholds } from './rfm';
+import { compileTier, heldLevelId, levelHeld, levelIndex, tierValue, type CompiledTier } from './tiers';
 import {
 	levelKey,
 	type Explanation,
@@ -161,15 +161,15 @@ function evaluateGroup(c: CompiledGroup, f: CustomerFacts, rfm: RfmThresholds | 
 			return;
 		case 'rfm': {
 			if (!rfm) return;
-			const seg = rfmSegment(f, rfm, all.ctx.today);
-			if (seg) {
+			const seg = rfmSegmentId(f, rfm, all.ctx.today);
+			if (seg !== null) {
 				marks[c.rank] = 1;
-				marks[c.segmentRanks.get(seg.segmentId)!] = 1;
+				marks[c.segmentRanks.get(seg)!] = 1;
 			}
 			return;
 		}
 		case 'tiered': {
-			const { levelId } = levelHeld(c.compiled, f.stats, f.overrides[c.id]);
+			const levelId = heldLevelId(c.compiled, f.stats, f.overrides[c.id]);
 			if (levelId !== null) {
 				marks[c.rank] = 1;
 				marks[c.levelRanks.get(levelId)!] = 1;

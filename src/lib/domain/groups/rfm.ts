@@ -113,27 +113,45 @@ function recencyCutDays(th: RfmThresholds, today: string): string[] {
 
 const within = (x: Score, [lo, hi]: [Score, Score]) => x >= lo && x <= hi;
 
+/** The customer's scores packed as (r−1)·25 + (f−1)·5 + (m−1), or −1 when they have never bought (or nobody has). */
+function packedScores(f: CustomerFacts, th: RfmThresholds, today: string): number {
+	if (th.count === 0) return -1;
+	const last = lastVisit(f, today);
+	if (last === null) return -1;
+	// Days since the last visit < cut ⇔ the last visit is after today − cut: compare days, no date arithmetic per customer.
+	let r = 0;
+	for (const cut of recencyCutDays(th, today)) if (last > cut) r++;
+	return r * 25 + (score(f.stats!.visits, th.frequency) - 1) * 5 + (score(f.stats!.totalSpend, th.monetary) - 1);
+}
+
 /** The customer's segment and scores, or null when they have never bought (or nobody has). */
 export function rfmSegment(
 	f: CustomerFacts,
 	th: RfmThresholds,
 	today: string
 ): { segmentId: string; r: Score; f: Score; m: Score } | null {
-	if (th.count === 0) return null;
-	const last = lastVisit(f, today);
-	if (last === null) return null;
-	// Days since the last visit < cut ⇔ the last visit is after today − cut: compare days, no date arithmetic per customer.
-	let r = 1;
-	for (const cut of recencyCutDays(th, today)) if (last > cut) r++;
-	const fs = score(f.stats!.visits, th.frequency);
-	const m = score(f.stats!.totalSpend, th.monetary);
-	const seg = segmentFor(r as Score, fs, m);
-	return { segmentId: seg.id, r: r as Score, f: fs, m };
+	const p = packedScores(f, th, today);
+	if (p === -1) return null;
+	return { segmentId: BY_SCORES[p].id, r: (Math.floor(p / 25) + 1) as Score, f: ((Math.floor(p / 5) % 5) + 1) as Score, m: ((p % 5) + 1) as Score };
 }
 
+/** rfmSegment's segment id alone, without allocating: what evaluating 100,000 customers calls. */
+export function rfmSegmentId(f: CustomerFacts, th: RfmThresholds, today: string): string | null {
+	const p = packedScores(f, th, today);
+	return p === -1 ? null : BY_SCORES[p].id;
+}
+
+// The first-match result for each of the 125 score combinations, worked out once.
+const BY_SCORES: RfmSegmentDef[] = [];
+for (let r = 1; r <= 5; r++)
+	for (let f = 1; f <= 5; f++)
+		for (let m = 1; m <= 5; m++) {
+			const seg = RFM_SEGMENTS.find((s) => within(r as Score, s.r) && within(f as Score, s.f) && within(m as Score, s.m));
+			// The table covers every combination (tested); this guards the type only.
+			if (!seg) throw new Error(`No RFM segment for R${r} F${f} M${m}`);
+			BY_SCORES.push(seg);
+		}
+
 export function segmentFor(r: Score, f: Score, m: Score): RfmSegmentDef {
-	const seg = RFM_SEGMENTS.find((s) => within(r, s.r) && within(f, s.f) && within(m, s.m));
-	// The table covers every combination (tested); this guards the type only.
-	if (!seg) throw new Error(`No RFM segment for R${r} F${f} M${m}`);
-	return seg;
+	return BY_SCORES[(r - 1) * 25 + (f - 1) * 5 + (m - 1)];
 }

@@ -513,6 +513,11 @@ export function daysToBirthday(birthDate: string, today: string): number | null 
  * comparisons and, for statistics, a short sum over their last day buckets.
  */
 export function compileRule(rule: StoredRule, ctx: EvalContext): CompiledRule {
+	// A draft being edited (a live preview) may be unfinished: it matches nobody rather than
+	// throwing. Empty blocks compile fine (an empty "all" holds for nobody).
+	const errors: FieldError[] = [];
+	if (isObject(rule)) checkNode(rule.root, 'rule', 0, { groups: null, selfId: null, storeIds: null }, errors);
+	if (!isObject(rule) || errors.some((e) => MALFORMED.has(e.code) && e.code !== 'rule-empty-block')) return () => false;
 	return compileNode(rule.root, ctx);
 }
 

@@ -141,11 +141,27 @@ export function levelHeld(
 ): { levelId: string | null; because: HeldBecause } {
 	const o = activeOverride(ct.tier, ct.today, override);
 	if (o) return { levelId: o.levelId, because: 'override' };
-	const value = stats ? sumDays(stats.days, ct.field, ct.from, ct.today) : 0;
-	const byValue = levelIndex(ct.levels, value);
-	const kept = ct.starts.length > 0 && stats ? retained(ct, stats) : -1;
-	if (kept > byValue) return { levelId: ct.levels[kept].id, because: 'retention' };
-	return byValue === -1 ? { levelId: null, because: null } : { levelId: ct.levels[byValue].id, because: 'value' };
+	const byValue = levelByValue(ct, stats);
+	const held = heldIndex(ct, stats, byValue);
+	if (held === -1) return { levelId: null, because: null };
+	return { levelId: ct.levels[held].id, because: held > byValue ? 'retention' : 'value' };
+}
+
+/** levelHeld's level id alone, without allocating: what evaluating 100,000 customers calls. */
+export function heldLevelId(ct: CompiledTier, stats: RuleStats | null, override: LevelOverride | undefined): string | null {
+	if (override && override.until >= ct.today && activeOverride(ct.tier, ct.today, override)) return override.levelId;
+	const held = heldIndex(ct, stats, levelByValue(ct, stats));
+	return held === -1 ? null : ct.levels[held].id;
+}
+
+function levelByValue(ct: CompiledTier, stats: RuleStats | null): number {
+	return levelIndex(ct.levels, stats ? sumDays(stats.days, ct.field, ct.from, ct.today) : 0);
+}
+
+function heldIndex(ct: CompiledTier, stats: RuleStats | null, byValue: number): number {
+	// Nothing can be kept above the top level: retention only matters below it.
+	if (ct.starts.length === 0 || !stats || byValue >= ct.levels.length - 1) return byValue;
+	return Math.max(byValue, retained(ct, stats));
 }
 
 // One compiled tier per configuration and day, for callers that do not compile (a "Why?", a test).
