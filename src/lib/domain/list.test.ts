@@ -323,3 +323,23 @@ describe('ListQuery', () => {
 		expect(second[0]).toBe(first[0]);
 	});
 });
+
+describe('group filter', () => {
+	const gold = row({ keys: ['regulars', 'tiers', 'tiers/gold'] });
+	const none = row({});
+	it('keeps customers in every chosen group or level; "all" is everyone', () => {
+		expect(matchesFilter(gold, { groups: ['tiers/gold'] }, TODAY)).toBe(true);
+		expect(matchesFilter(gold, { groups: ['regulars', 'tiers/gold'] }, TODAY)).toBe(true);
+		expect(matchesFilter(gold, { groups: ['tiers/platinum'] }, TODAY)).toBe(false);
+		expect(matchesFilter(none, { groups: ['regulars'] }, TODAY)).toBe(false);
+		expect(matchesFilter(none, { groups: ['all'] }, TODAY)).toBe(true);
+		expect(isEmptyFilter({ groups: [] })).toBe(true);
+		expect(isEmptyFilter({ groups: ['regulars'] })).toBe(false);
+	});
+	it('names the group in its chip', () => {
+		expect(describeFilter({ groups: ['regulars', 'gone'] }, {}, 'GBP', { regulars: 'Regulars' })).toEqual([
+			'Group: Regulars',
+			'Group: a deleted group'
+		]);
+	});
+});

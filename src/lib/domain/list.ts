@@ -39,6 +39,8 @@ export interface CustomerListRow {
 	/** ISO instant. */
 	lastVisit?: string | null;
 	pointsBalance?: number;
+	/** Derived membership keys (groups, `${groupId}/${levelId}` for tier levels and RFM segments); absent for none. */
+	keys?: string[];
 }
 
 /** The row with the customer's purchase statistics (or without any, when they have none). */
@@ -90,6 +92,8 @@ export interface CustomerFilter {
 	spend12mMin?: number;
 	visitsMin?: number;
 	pointsMin?: number;
+	/** Membership keys (a group id, or `${groupId}/${levelId}`): the customer is in every one. 'all' is everyone. */
+	groups?: string[];
 }
 
 const isSet = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
@@ -106,7 +110,8 @@ export function isEmptyFilter(f: CustomerFilter): boolean {
 		!hasItems(f.tags) &&
 		!isSet(f.spend12mMin) &&
 		!isSet(f.visitsMin) &&
-		!isSet(f.pointsMin)
+		!isSet(f.pointsMin) &&
+		!hasItems(f.groups)
 	);
 }
 
@@ -147,8 +152,16 @@ function compileFilter(f: CustomerFilter, today: string): (row: CustomerListRow)
 	if (isSet(spend12mMin)) tests.push((row) => (row.spend12m ?? 0) >= spend12mMin);
 	if (isSet(visitsMin)) tests.push((row) => (row.visits ?? 0) >= visitsMin);
 	if (isSet(pointsMin)) tests.push((row) => (row.pointsBalance ?? 0) >= pointsMin);
+	if (hasItems(f.groups)) {
+		// "All customers" is implied for everyone and never stored as a key.
+		const wanted = f.groups.filter((k) => k !== ALL_KEY);
+		if (wanted.length) tests.push((row) => !!row.keys && wanted.every((k) => row.keys!.includes(k)));
+	}
 	return (row) => tests.every((t) => t(row));
 }
+
+/** The built-in "All customers" group's key (ALL_CUSTOMERS_ID in domain/groups/types). */
+const ALL_KEY = 'all';
 
 export function matchesFilter(row: CustomerListRow, f: CustomerFilter, today: string): boolean {
 	return compileFilter(f, today)(row);
@@ -376,7 +389,12 @@ function capitalise(s: string): string {
 }
 
 /** The filter as chips a person can read: 'Age 18–30', 'Female', 'Born in March', 'Tag: vip'. */
-export function describeFilter(f: CustomerFilter, storeNames: Record<string, string>, currency = 'GBP'): string[] {
+export function describeFilter(
+	f: CustomerFilter,
+	storeNames: Record<string, string>,
+	currency = 'GBP',
+	groupNames: Record<string, string> = {}
+): string[] {
 	const chips: string[] = [];
 	const min = isSet(f.ageMin) ? f.ageMin : undefined;
 	const max = isSet(f.ageMax) ? f.ageMax : undefined;
@@ -397,5 +415,6 @@ export function describeFilter(f: CustomerFilter, storeNames: Record<string, str
 	if (isSet(f.spend12mMin)) chips.push(`Spend (12 m) ${formatMoney(f.spend12mMin, currency)}+`);
 	if (isSet(f.visitsMin)) chips.push(`${f.visitsMin}+ visits`);
 	if (isSet(f.pointsMin)) chips.push(`${f.pointsMin.toLocaleString('en-GB')}+ points`);
+	for (const k of f.groups ?? []) chips.push(`Group: ${groupNames[k] ?? 'a deleted group'}`);
 	return chips;
 }

@@ -15,7 +15,11 @@ import {
 } from '$lib/domain/list';
 import type { ChangeSet } from '$lib/store/docstore';
 import { STATS_ALL_KIND, STATS_KIND } from '$lib/derive/api';
+import type { GroupRecord } from '$lib/groups/api';
+import type { Membership } from '$lib/domain/groups/types';
+import { MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND } from '$lib/groups/derive';
 import { shop } from './shop.svelte';
+import { followGroups, keyNames, levelNames, vipKeys } from './groups.svelte';
 
 const LOAD_CHUNK = 1000;
 const FIRST_PAGE = 100;
@@ -41,6 +45,19 @@ export class CustomerListState {
 	#staleStats = new Set<string>();
 	/** Filters and sorts, patching its last answer when only statistics of some rows changed. */
 	#query = new ListQuery();
+	/** Membership keys by customer (derived; read from the memberships table, patched on change). */
+	#keys = new Map<string, string[]>();
+
+	/** Every group with its counts: names for the group filter and its chips, VIP marks. */
+	groups = $state.raw<GroupRecord[]>([]);
+	/** Keys of VIP groups and VIP tier levels. */
+	readonly vipKeys: ReadonlySet<string> = $derived(vipKeys(this.groups));
+	/** Tier level names by membership key (the list's Level column). */
+	readonly levelNames: Record<string, string> = $derived(levelNames(this.groups));
+	/** Group or level name by membership key. */
+	readonly groupNames: Record<string, string> = $derived(keyNames(this.groups));
+	/** Customers ticked for a bulk action. */
+	selected = $state.raw<ReadonlySet<string>>(new Set());
 
 	readonly rows: CustomerListRow[] = $derived.by(() => {
 		const storeNames = Object.fromEntries(shop.settings.stores.map((s) => [s.id, s.name]));
@@ -70,7 +87,9 @@ export class CustomerListState {
 			this.#storedCount = count;
 			this.#firstPage = first.map(toListRow);
 			// Statistics exist only for customers who bought something: read them all, joined by id.
+			// Memberships likewise exist only for customers in some group.
 			const stats = await allStats(() => stopped);
+			this.#keys = await allKeys(() => stopped);
 			if (stopped) return;
 			const all: CustomerListRow[] = [];
 			let last: string | null = null;
@@ -79,7 +98,7 @@ export class CustomerListState {
 					? db.customers.orderBy(':id').limit(LOAD_CHUNK).toArray()
 					: db.customers.where(':id').above(last).limit(LOAD_CHUNK).toArray());
 				if (stopped) return;
-				for (const c of chunk) all.push(withStats(toListRow(c), stats.get(c.id)));
+				for (const c of chunk) all.push(this.#row(c, stats.get(c.id)));
 				if (chunk.length < LOAD_CHUNK) break;
 				last = chunk[chunk.length - 1].id;
 				// Each record is decoded on this thread: let a tap or a scan through between reads.
@@ -91,6 +110,11 @@ export class CustomerListState {
 			if (this.#staleStats.size) void this.#patchStats([...this.#staleStats]);
 			this.#staleStats.clear();
 		})();
+		const stopGroups = followGroups(
+			() => shop.groups.list(),
+			(records) => (this.groups = records),
+			(message) => (shop.error = message)
+		);
 		const stopSearching = $effect.root(() => {
 			$effect(() => {
 				void this.#runSearch(this.query);
@@ -99,6 +123,7 @@ export class CustomerListState {
 		return () => {
 			stopped = true;
 			unsubscribe();
+			stopGroups();
 			stopSearching();
 		};
 	}
@@ -112,6 +137,32 @@ export class CustomerListState {
 
 	clearFilter(): void {
 		this.filter = {};
+	}
+
+	toggleSelected(id: string): void {
+		const next = new Set(this.selected);
+		if (!next.delete(id)) next.add(id);
+		this.selected = next;
+	}
+
+	/** Ticks every customer the search and filters match now. */
+	selectAllMatching(): void {
+		this.selected = new Set(this.rows.map((r) => r.id));
+	}
+
+	clearSelection(): void {
+		this.selected = new Set();
+	}
+
+	/** Ids of the rows shown now, in their order. */
+	matchingIds(): string[] {
+		return this.rows.map((r) => r.id);
+	}
+
+	#row(c: Customer, stats: CustomerStats | undefined): CustomerListRow {
+		const row = withStats(toListRow(c), stats);
+		const keys = this.#keys.get(c.id);
+		return keys ? { ...row, keys } : row;
 	}
 
 	/** Full records of the rows currently shown, in their order (for export). */
@@ -142,6 +193,8 @@ export class CustomerListState {
 		// The derive worker recomputed statistics (after a sale or adjustment here or synced), or all
 		// of them (a rebuild, midnight).
 		if (changes[STATS_ALL_KIND] && this.#loaded) await this.#reloadStats();
+		if (changes[MEMBERSHIPS_ALL_KIND] && this.#loaded) await this.#reloadKeys();
+		else if (changes[MEMBERSHIPS_KIND]?.length && this.#loaded) await this.#patchKeys(changes[MEMBERSHIPS_KIND]);
 		const statIds = changes[STATS_KIND] ?? [];
 		if (statIds.length && this.#loaded) await this.#patchStats(statIds);
 		else for (const id of statIds) this.#staleStats.add(id);
@@ -167,10 +220,10 @@ export class CustomerListState {
 		const removed = new Set<string>();
 		recs.forEach((rec, i) => {
 			const at = positions.get(ids[i]);
-			if (rec && at !== undefined) next[at] = withStats(toListRow(rec), stats[i]);
+			if (rec && at !== undefined) next[at] = this.#row(rec, stats[i]);
 			else if (rec) {
 				positions.set(ids[i], next.length);
-				next.push(withStats(toListRow(rec), stats[i]));
+				next.push(this.#row(rec, stats[i]));
 			} else if (at !== undefined) removed.add(ids[i]);
 		});
 		if (removed.size) this.#pos = null;
@@ -194,6 +247,22 @@ export class CustomerListState {
 		this.#all = this.#all.map((r) => withStats(r, stats.get(r.id)));
 	}
 
+	async #reloadKeys(): Promise<void> {
+		this.#keys = await allKeys();
+		this.#all = this.#all.map((r) => withKeys(r, this.#keys.get(r.id)));
+	}
+
+	async #patchKeys(customerIds: string[]): Promise<void> {
+		const rows = await shop.db.memberships.bulkGet(customerIds);
+		const changed = new Set(customerIds);
+		customerIds.forEach((id, i) => {
+			const keys = rows[i]?.keys;
+			if (keys?.length) this.#keys.set(id, keys);
+			else this.#keys.delete(id);
+		});
+		this.#all = this.#all.map((r) => (changed.has(r.id) ? withKeys(r, this.#keys.get(r.id)) : r));
+	}
+
 	async #patchStats(customerIds: string[]): Promise<void> {
 		const stats = await shop.db.customerStats.bulkGet(customerIds);
 		const byId = new Map(customerIds.map((id, i) => [id, stats[i]]));
@@ -211,6 +280,26 @@ export class CustomerListState {
 const STATS_CHUNK = 2000;
 /** Changed customers (with their statistics) read per step. */
 const CHANGED_CHUNK = 200;
+
+function withKeys(row: CustomerListRow, keys: string[] | undefined): CustomerListRow {
+	const { keys: _k, ...base } = row;
+	return keys?.length ? { ...base, keys } : base;
+}
+
+/** Every customer's membership keys by id, read in short steps like the statistics. */
+async function allKeys(stopped: () => boolean = () => false): Promise<Map<string, string[]>> {
+	const keys = new Map<string, string[]>();
+	let last: string | null = null;
+	for (;;) {
+		const chunk: Membership[] = await (last === null
+			? shop.db.memberships.orderBy(':id').limit(STATS_CHUNK).toArray()
+			: shop.db.memberships.where(':id').above(last).limit(STATS_CHUNK).toArray());
+		for (const m of chunk) if (m.keys.length) keys.set(m.customerId, m.keys);
+		if (chunk.length < STATS_CHUNK || stopped()) return keys;
+		last = chunk[chunk.length - 1].customerId;
+		await new Promise((r) => setTimeout(r, 0));
+	}
+}
 
 /** Every customer's statistics by id, read in short steps with a pause between them. */
 async function allStats(stopped: () => boolean = () => false): Promise<Map<string, CustomerStats>> {

@@ -2,24 +2,32 @@
 // a time: the derive worker calls membershipKeys for the customers a flush changed, and
 // reevaluateKeys for everyone with only the date-dependent groups when the day changes.
 import type { EvalContext, CustomerFacts } from './facts';
-import { levelIdsOf, compileRule, explainRule, isDateDependent, readRule, referencedGroups, type CompiledRule } from './rules';
-import { rfmSegment, type RfmThresholds } from './rfm';
-import { levelIndex, sortedLevels, tierLevel, tierValue } from './tiers';
+import { levelIdsOf, compileRule, explainRule, isDateDependent, readRule, referencedGroups, type CompiledRule, type MemberOf } from './rules';
+import { RFM_SEGMENT_IDS, rfmSegmentId, type RfmThresholds } from './rfm';
+import { compileTier, heldLevelId, levelHeld, levelIndex, tierValue, type CompiledTier } from './tiers';
 import {
 	levelKey,
 	type Explanation,
 	type Group,
 	type MembershipKey,
 	type StoredRule,
-	type TierConfig,
-	type TierLevel
+	type TierConfig
 } from './types';
 
+interface CompiledBase {
+	id: string;
+	group: Group;
+	/** Groups its rule refers to. */
+	deps: string[];
+	/** Index of the group's own key in CompiledGroups.keys. */
+	rank: number;
+}
+
 export type CompiledGroup =
-	| { id: string; type: 'manual'; group: Group; deps: string[]; dateDependent: false }
-	| { id: string; type: 'rfm'; group: Group; deps: string[]; dateDependent: true }
-	| { id: string; type: 'tiered'; group: Group; tier: TierConfig; levels: TierLevel[]; deps: string[]; dateDependent: true }
-	| { id: string; type: 'automatic'; group: Group; rule: StoredRule; test: CompiledRule; deps: string[]; dateDependent: boolean };
+	| (CompiledBase & { type: 'manual'; dateDependent: false })
+	| (CompiledBase & { type: 'rfm'; dateDependent: true; segmentRanks: Map<string, number> })
+	| (CompiledBase & { type: 'tiered'; tier: TierConfig; compiled: CompiledTier; dateDependent: true; levelRanks: Map<string, number> })
+	| (CompiledBase & { type: 'automatic'; rule: StoredRule; test: CompiledRule; dateDependent: boolean });
 
 export type SkipReason = 'needs-update' | 'invalid' | 'cycle' | 'dependency';
 
@@ -30,6 +38,13 @@ export interface CompiledGroups {
 	byId: Map<string, CompiledGroup>;
 	/** Never evaluated: a rule this version cannot read, a cycle, or depending on one of those. */
 	skipped: { groupId: string; reason: SkipReason }[];
+	/** Every key a customer can have, sorted; a customer's keys are marked by index in `marks`. */
+	keys: string[];
+	rank: Map<MembershipKey, number>;
+	/** Scratch marks of the customer being evaluated (one evaluation at a time: JS runs one at a time). */
+	marks: Uint8Array;
+	/** memberOf over `marks`, made once so evaluating a customer allocates nothing per group. */
+	memberOf: MemberOf;
 }
 
 /** The group a membership key belongs to ('gold' of 'tiers/gold' is a level of 'tiers'). */
@@ -45,13 +60,16 @@ export function compileGroups(groups: readonly Group[], ctx: EvalContext): Compi
 	for (const g of [...groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
 		switch (g.type) {
 			case 'manual':
-				plain.push({ id: g.id, type: 'manual', group: g, deps: [], dateDependent: false });
+				plain.push({ id: g.id, type: 'manual', group: g, deps: [], rank: -1, dateDependent: false });
 				break;
 			case 'rfm':
-				if (g.enabled) plain.push({ id: g.id, type: 'rfm', group: g, deps: [], dateDependent: true });
+				if (g.enabled) plain.push({ id: g.id, type: 'rfm', group: g, deps: [], rank: -1, dateDependent: true, segmentRanks: new Map() });
 				break;
 			case 'tiered':
-				plain.push({ id: g.id, type: 'tiered', group: g, tier: g.tier, levels: sortedLevels(g.tier), deps: [], dateDependent: true });
+				plain.push({
+					id: g.id, type: 'tiered', group: g, tier: g.tier, compiled: compileTier(g.tier, ctx.today), deps: [], rank: -1,
+					dateDependent: true, levelRanks: new Map()
+				});
 				break;
 			case 'automatic': {
 				const read = readRule(g.rule);
@@ -62,7 +80,7 @@ export function compileGroups(groups: readonly Group[], ctx: EvalContext): Compi
 				const rule = read.rule;
 				auto.set(g.id, {
 					id: g.id, type: 'automatic', group: g, rule, test: compileRule(rule, ctx),
-					deps: referencedGroups(g), dateDependent: isDateDependent(rule)
+					deps: referencedGroups(g), rank: -1, dateDependent: isDateDependent(rule)
 				});
 				break;
 			}
@@ -103,7 +121,26 @@ export function compileGroups(groups: readonly Group[], ctx: EvalContext): Compi
 	const kept = order.filter((c) => !dropped.has(c.id));
 	for (const id of dropped) byId.delete(id);
 	skipped.sort((a, b) => (a.groupId < b.groupId ? -1 : 1));
-	return { ctx, order: kept, byId, skipped };
+	// Every possible key, sorted, so a customer's keys come out sorted by walking the marks.
+	const all: string[] = [];
+	for (const c of kept) {
+		all.push(c.id);
+		if (c.type === 'tiered') for (const l of c.compiled.levels) all.push(levelKey(c.id, l.id));
+		if (c.type === 'rfm') for (const id of RFM_SEGMENT_IDS) all.push(levelKey(c.id, id));
+	}
+	const keys = [...new Set(all)].sort();
+	const rank = new Map(keys.map((k, i) => [k, i]));
+	for (const c of kept) {
+		c.rank = rank.get(c.id)!;
+		if (c.type === 'tiered') for (const l of c.compiled.levels) c.levelRanks.set(l.id, rank.get(levelKey(c.id, l.id))!);
+		if (c.type === 'rfm') for (const id of RFM_SEGMENT_IDS) c.segmentRanks.set(id, rank.get(levelKey(c.id, id))!);
+	}
+	const marks = new Uint8Array(keys.length);
+	const memberOf: MemberOf = (k) => {
+		const r = rank.get(k);
+		return r !== undefined && marks[r] === 1;
+	};
+	return { ctx, order: kept, byId, skipped, keys, rank, marks, memberOf };
 }
 
 function reaches(from: string, to: string, auto: Map<string, { deps: string[] }>, seen: Set<string>): boolean {
@@ -116,32 +153,40 @@ function reaches(from: string, to: string, auto: Map<string, { deps: string[] }>
 	return false;
 }
 
-function evaluateGroup(c: CompiledGroup, f: CustomerFacts, rfm: RfmThresholds | null, ctx: EvalContext, keys: Set<string>): void {
+function evaluateGroup(c: CompiledGroup, f: CustomerFacts, rfm: RfmThresholds | null, all: CompiledGroups): void {
+	const marks = all.marks;
 	switch (c.type) {
 		case 'manual':
-			if (f.manual.includes(c.id)) keys.add(c.id);
+			if (f.manual.includes(c.id)) marks[c.rank] = 1;
 			return;
 		case 'rfm': {
 			if (!rfm) return;
-			const seg = rfmSegment(f, rfm, ctx.today);
-			if (seg) {
-				keys.add(c.id);
-				keys.add(levelKey(c.id, seg.segmentId));
+			const seg = rfmSegmentId(f, rfm, all.ctx.today);
+			if (seg !== null) {
+				marks[c.rank] = 1;
+				marks[c.segmentRanks.get(seg)!] = 1;
 			}
 			return;
 		}
 		case 'tiered': {
-			const { levelId } = tierLevel(f.stats, c.tier, ctx, f.overrides[c.id]);
+			const levelId = heldLevelId(c.compiled, f.stats, f.overrides[c.id]);
 			if (levelId !== null) {
-				keys.add(c.id);
-				keys.add(levelKey(c.id, levelId));
+				marks[c.rank] = 1;
+				marks[c.levelRanks.get(levelId)!] = 1;
 			}
 			return;
 		}
 		case 'automatic':
-			if (c.test(f, (k) => keys.has(k))) keys.add(c.id);
+			if (c.test(f, all.memberOf)) marks[c.rank] = 1;
 			return;
 	}
+}
+
+function markedKeys(c: CompiledGroups): MembershipKey[] {
+	const out: MembershipKey[] = [];
+	const { marks, keys } = c;
+	for (let i = 0; i < marks.length; i++) if (marks[i] === 1) out.push(keys[i]);
+	return out;
 }
 
 /**
@@ -150,9 +195,9 @@ function evaluateGroup(c: CompiledGroup, f: CustomerFacts, rfm: RfmThresholds | 
  * thresholds are known. "All customers" is implied, never listed.
  */
 export function membershipKeys(c: CompiledGroups, f: CustomerFacts, rfm: RfmThresholds | null): MembershipKey[] {
-	const keys = new Set<string>();
-	for (const g of c.order) evaluateGroup(g, f, rfm, c.ctx, keys);
-	return [...keys].sort();
+	c.marks.fill(0);
+	for (const g of c.order) evaluateGroup(g, f, rfm, c);
+	return markedKeys(c);
 }
 
 /**
@@ -167,13 +212,13 @@ export function reevaluateKeys(
 	previous: readonly MembershipKey[],
 	groupIds: ReadonlySet<string>
 ): MembershipKey[] {
-	const keys = new Set<string>();
+	c.marks.fill(0);
 	for (const k of previous) {
-		const g = groupOfKey(k);
-		if (c.byId.has(g) && !groupIds.has(g)) keys.add(k);
+		const r = c.rank.get(k);
+		if (r !== undefined && !groupIds.has(groupOfKey(k))) c.marks[r] = 1;
 	}
-	for (const g of c.order) if (groupIds.has(g.id)) evaluateGroup(g, f, rfm, c.ctx, keys);
-	return [...keys].sort();
+	for (const g of c.order) if (groupIds.has(g.id)) evaluateGroup(g, f, rfm, c);
+	return markedKeys(c);
 }
 
 /** `ids` and every group whose rule refers to one of them, directly or through others. */
@@ -200,12 +245,13 @@ export function explain(c: CompiledGroups, f: CustomerFacts, groupId: string, rf
 	if (g.type === 'automatic') out.checks = explainRule(g.rule, f, (k) => keys.has(k), c.ctx);
 	if (g.type === 'tiered') {
 		const value = tierValue(f.stats, g.tier, c.ctx.today);
-		const byValue = levelIndex(g.levels, value);
-		const held = tierLevel(f.stats, g.tier, c.ctx, f.overrides[g.id]);
-		const next = g.levels.find((l) => l.min > value) ?? null;
+		const levels = g.compiled.levels;
+		const byValue = levelIndex(levels, value);
+		const held = levelHeld(g.compiled, f.stats, f.overrides[g.id]);
+		const next = levels.find((l) => l.min > value) ?? null;
 		out.tier = {
 			value,
-			levelByValue: byValue === -1 ? null : g.levels[byValue].id,
+			levelByValue: byValue === -1 ? null : levels[byValue].id,
 			levelHeld: held.levelId,
 			heldBecause: held.because,
 			next: next ? { levelId: next.id, gap: next.min - value } : null

@@ -401,6 +401,25 @@ describe('validateRule', () => {
 	});
 });
 
+describe('compileRule on an unfinished draft (live preview)', () => {
+	it('matches nobody instead of throwing', () => {
+		const f = makeFacts({ birthDate: '1990-01-01' });
+		const drafts = [
+			rule(),
+			rule({ kind: 'age', op: 'gte' } as unknown as Condition),
+			rule({ kind: 'birthdayMonth' } as unknown as Condition),
+			rule({ kind: 'stat', metric: 'spend', window: { kind: 'days' }, op: 'gte', value: 1 } as unknown as Condition),
+			rule({ kind: 'hasCard', value: false }, block('any')),
+			{ version: 1 } as StoredRule,
+			null as unknown as StoredRule
+		];
+		for (const d of drafts) expect(compileRule(d, ctxOn('2026-06-15'))(f, nobody), JSON.stringify(d)).toBe(false);
+		// A finished part next to an empty "none" block still counts.
+		expect(compileRule(rule({ kind: 'hasCard', value: false }, block('none')), ctxOn('2026-06-15'))(f, nobody)).toBe(false);
+		expect(compileRule(rule({ kind: 'hasCard', value: false }), ctxOn('2026-06-15'))(f, nobody)).toBe(true);
+	});
+});
+
 describe('readRule', () => {
 	const good = rule({ kind: 'hasCard', value: true });
 

@@ -5,10 +5,10 @@ import { CONSENT_CHANNELS, GENDERS } from '../customer';
 import { addDays, ageOn, daysBetween, dayOfInstant, isValidDate, monthsStart, startOfDayIn, yearsBefore } from '../dates';
 import type { FieldError } from '../errors';
 import type { CustomerFilter } from '../list';
-import type { CustomerStats } from '../sales/stats';
+import { lastBoughtDay } from '../sales/stats';
 import { foldCompact } from '../text';
 import { normalizeTag, LIMITS } from '../validate';
-import { firstVisitDay, lastVisitDay, sumDays, type CustomerFacts, type EvalContext } from './facts';
+import { firstVisitDay, lastVisitDay, sumDays, type CustomerFacts, type EvalContext, type RuleStats } from './facts';
 import { RFM_SEGMENT_IDS } from './rfm';
 import {
 	levelKey,
@@ -388,7 +388,7 @@ export function isDateDependent(rule: StoredRule): boolean {
 // ---- Values ----------------------------------------------------------------------------------------
 
 /** A statistic over a window ending today; a customer who never bought has 0 of everything. */
-export function statValue(stats: CustomerStats | null, metric: StatMetric, window: StatWindow, today: string): number {
+export function statValue(stats: RuleStats | null, metric: StatMetric, window: StatWindow, today: string): number {
 	if (!stats) return 0;
 	if (window.kind === 'all') {
 		switch (metric) {
@@ -408,7 +408,7 @@ export function statValue(stats: CustomerStats | null, metric: StatMetric, windo
 	return statFrom(stats, metric, from, today);
 }
 
-function statFrom(stats: CustomerStats, metric: StatMetric, from: string, today: string): number {
+function statFrom(stats: RuleStats, metric: StatMetric, from: string, today: string): number {
 	switch (metric) {
 		case 'spend':
 			return sumDays(stats.days, 'spend', from, today);
@@ -513,6 +513,11 @@ export function daysToBirthday(birthDate: string, today: string): number | null 
  * comparisons and, for statistics, a short sum over their last day buckets.
  */
 export function compileRule(rule: StoredRule, ctx: EvalContext): CompiledRule {
+	// A draft being edited (a live preview) may be unfinished: it matches nobody rather than
+	// throwing. Empty blocks compile fine (an empty "all" holds for nobody).
+	const errors: FieldError[] = [];
+	if (isObject(rule)) checkNode(rule.root, 'rule', 0, { groups: null, selfId: null, storeIds: null }, errors);
+	if (!isObject(rule) || errors.some((e) => MALFORMED.has(e.code) && e.code !== 'rule-empty-block')) return () => false;
 	return compileNode(rule.root, ctx);
 }
 
@@ -550,12 +555,12 @@ function compileCondition(c: Condition, ctx: EvalContext): CompiledRule {
 			return (f) => f.birthDate.length === 10 && f.birthDate <= latest && f.birthDate > earliestExcluded;
 		}
 		case 'birthdayMonth': {
-			const months = new Set(c.months.map((m) => String(m).padStart(2, '0')));
-			return (f) => f.birthDate.length === 10 && months.has(f.birthDate.slice(5, 7));
+			const months = new Set(c.months);
+			return (f) => months.has(f.birthMonth);
 		}
 		case 'birthdayWithin': {
 			const days = birthdaysWithin(today, c.days);
-			return (f) => f.birthDate.length === 10 && days.has(f.birthDate.slice(5));
+			return (f) => f.birthMonthDay !== '' && days.has(f.birthMonthDay);
 		}
 		case 'gender': {
 			const genders = new Set<string>(c.genders);
@@ -567,11 +572,24 @@ function compileCondition(c: Condition, ctx: EvalContext): CompiledRule {
 		}
 		case 'postcodePrefix': {
 			const prefixes = c.prefixes.map(foldCompact).filter((p) => p !== '');
-			return (f) => f.postcode !== '' && prefixes.some((p) => f.postcode.startsWith(p));
+			return (f) => {
+				if (f.postcode === '') return false;
+				for (const p of prefixes) if (f.postcode.startsWith(p)) return true;
+				return false;
+			};
 		}
 		case 'tags': {
 			const tags = c.tags.map(normalizeTag);
-			return c.match === 'all' ? (f) => tags.every((t) => f.tags.includes(t)) : (f) => tags.some((t) => f.tags.includes(t));
+			if (c.match === 'all') {
+				return (f) => {
+					for (const t of tags) if (!f.tags.includes(t)) return false;
+					return true;
+				};
+			}
+			return (f) => {
+				for (const t of tags) if (f.tags.includes(t)) return true;
+				return false;
+			};
 		}
 		case 'consent': {
 			const { channel, granted } = c;
@@ -623,7 +641,7 @@ function compileCondition(c: Condition, ctx: EvalContext): CompiledRule {
 				const lb = f.stats?.lastBought;
 				if (!lb) return false;
 				for (const k of keys) {
-					const d = lb[k];
+					const d = lastBoughtDay(lb, k);
 					if (d !== undefined && d >= from) return true;
 				}
 				return false;
@@ -661,7 +679,7 @@ function actualValue(c: Condition, f: CustomerFacts, memberOf: MemberOf, ctx: Ev
 		case 'age':
 			return ageOn(f.birthDate, today);
 		case 'birthdayMonth':
-			return isValidDate(f.birthDate) ? Number(f.birthDate.slice(5, 7)) : null;
+			return f.birthMonth || null;
 		case 'birthdayWithin':
 			return daysToBirthday(f.birthDate, today);
 		case 'gender':
@@ -692,7 +710,7 @@ function actualValue(c: Condition, f: CustomerFacts, memberOf: MemberOf, ctx: Ev
 			const prefix = c.what === 'brand' ? 'b:' : c.what === 'category' ? 'c:' : 'i:';
 			let last: string | null = null;
 			for (const v of c.values) {
-				const d = f.stats?.lastBought[prefix + v];
+				const d = f.stats ? lastBoughtDay(f.stats.lastBought, prefix + v) : undefined;
 				if (d !== undefined && (last === null || d > last)) last = d;
 			}
 			return last;

@@ -1,8 +1,7 @@
 // Tiered groups: one metric over one window, levels [min, max), optional retention, staff overrides.
-import { addDays, daysInMonth, isValidDate, monthsStart } from '../dates';
+import { daysInMonth, isValidDate, monthsStart } from '../dates';
 import type { FieldError } from '../errors';
-import type { CustomerStats } from '../sales/stats';
-import { sumDays, type DayField, type EvalContext } from './facts';
+import { sumDays, type DayField, type EvalContext, type RuleStats } from './facts';
 import type { LevelOverride, TierConfig, TierLevel, TierMetric, TierWindow } from './types';
 
 // ---- Validation ----------------------------------------------------------------------------------
@@ -88,7 +87,7 @@ export function tierWindowFrom(w: TierWindow, day: string): string {
 }
 
 /** The metric over the window ending `today` (inclusive); 0 without statistics. */
-export function tierValue(stats: CustomerStats | null, t: TierConfig, today: string): number {
+export function tierValue(stats: RuleStats | null, t: TierConfig, today: string): number {
 	if (!stats) return 0;
 	return sumDays(stats.days, FIELD[t.metric], tierWindowFrom(t.window, today), today);
 }
@@ -115,23 +114,76 @@ export function activeOverride(t: TierConfig, today: string, override: LevelOver
 	return t.levels.some((l) => l.id === override.levelId) ? override : null;
 }
 
+/** A tier prepared for one day: everything that depends only on the tier and the day, worked out once. */
+export interface CompiledTier {
+	tier: TierConfig;
+	today: string;
+	levels: TierLevel[];
+	field: DayField;
+	/** First day of the window ending today. */
+	from: string;
+	/** starts[j]: first day of the retention period P_j (see retainedIndex); empty without retention. */
+	starts: string[];
+}
+
+export function compileTier(t: TierConfig, today: string): CompiledTier {
+	const levels = sortedLevels(t);
+	const starts: string[] = [];
+	if (t.retentionMonths > 0) for (let j = 0; j < levels.length; j++) starts.push(monthsStart(today, (j + 1) * t.retentionMonths));
+	return { tier: t, today, levels, field: FIELD[t.metric], from: tierWindowFrom(t.window, today), starts };
+}
+
+/** The level held with a compiled tier (see tierLevel). */
+export function levelHeld(
+	ct: CompiledTier,
+	stats: RuleStats | null,
+	override?: LevelOverride | null
+): { levelId: string | null; because: HeldBecause } {
+	const o = activeOverride(ct.tier, ct.today, override);
+	if (o) return { levelId: o.levelId, because: 'override' };
+	const byValue = levelByValue(ct, stats);
+	const held = heldIndex(ct, stats, byValue);
+	if (held === -1) return { levelId: null, because: null };
+	return { levelId: ct.levels[held].id, because: held > byValue ? 'retention' : 'value' };
+}
+
+/** levelHeld's level id alone, without allocating: what evaluating 100,000 customers calls. */
+export function heldLevelId(ct: CompiledTier, stats: RuleStats | null, override: LevelOverride | undefined): string | null {
+	if (override && override.until >= ct.today && activeOverride(ct.tier, ct.today, override)) return override.levelId;
+	const held = heldIndex(ct, stats, levelByValue(ct, stats));
+	return held === -1 ? null : ct.levels[held].id;
+}
+
+function levelByValue(ct: CompiledTier, stats: RuleStats | null): number {
+	return levelIndex(ct.levels, stats ? sumDays(stats.days, ct.field, ct.from, ct.today) : 0);
+}
+
+function heldIndex(ct: CompiledTier, stats: RuleStats | null, byValue: number): number {
+	// Nothing can be kept above the top level: retention only matters below it.
+	if (ct.starts.length === 0 || !stats || byValue >= ct.levels.length - 1) return byValue;
+	return Math.max(byValue, retained(ct, stats));
+}
+
+// One compiled tier per configuration and day, for callers that do not compile (a "Why?", a test).
+const compiledCache = new WeakMap<TierConfig, CompiledTier>();
+
+function compiledFor(t: TierConfig, today: string): CompiledTier {
+	let ct = compiledCache.get(t);
+	if (!ct || ct.today !== today) compiledCache.set(t, (ct = compileTier(t, today)));
+	return ct;
+}
+
 /**
  * The level a customer holds today: a staff-set level until its end day; else the higher of the
  * level by value and the level kept by retention (see retainedIndex).
  */
 export function tierLevel(
-	stats: CustomerStats | null,
+	stats: RuleStats | null,
 	t: TierConfig,
 	ctx: Pick<EvalContext, 'today'>,
 	override?: LevelOverride | null
 ): { levelId: string | null; because: HeldBecause } {
-	const o = activeOverride(t, ctx.today, override);
-	if (o) return { levelId: o.levelId, because: 'override' };
-	const levels = sortedLevels(t);
-	const byValue = levelIndex(levels, tierValue(stats, t, ctx.today));
-	const kept = t.retentionMonths > 0 && stats ? retainedIndex(stats, t, levels, ctx.today) : -1;
-	if (kept > byValue) return { levelId: levels[kept].id, because: 'retention' };
-	return byValue === -1 ? { levelId: null, because: null } : { levelId: levels[byValue].id, because: 'value' };
+	return levelHeld(compiledFor(t, ctx.today), stats, override);
 }
 
 /**
@@ -143,36 +195,60 @@ export function tierLevel(
  *   as every window: monthsStart). The retained level is max over j of (highest level(d) for d
  *   in P_j) − j levels.
  *
- * So a level reached on day d is kept through the N months that start the day after d (P_0), and
- * then the customer steps down one level per further N months (P_1, P_2, …) unless their value
+ * So a level last reached on day d is kept through the N months that start the day after d (P_0),
+ * and then the customer steps down one level per further N months (P_1, P_2, …) unless their value
  * holds them higher: never more than one level at a time. Below the lowest level is no level.
  *
  * level(d) only changes on days a bucket enters a window (a sale's day), leaves it (rolling
- * months) or the window resets (1 January for calendar years), so the maximum over P_j is taken
- * over those days and P_j's first day: a few sums over a few buckets per customer.
+ * months: bucketLeaves) or the window resets (1 January for calendar years), so the maximum over
+ * P_j is taken over those days and P_j's first day: a few sums over a few buckets per customer.
  */
-export function retainedIndex(stats: CustomerStats, t: TierConfig, levels: readonly TierLevel[], today: string): number {
-	const n = t.retentionMonths;
-	const k = levels.length;
-	const starts: string[] = [];
-	for (let j = 0; j < k; j++) starts.push(monthsStart(today, (j + 1) * n));
+export function retainedIndex(stats: RuleStats, t: TierConfig, levels: readonly TierLevel[], today: string): number {
+	const ct = compiledFor(t, today);
+	return retained(levels === ct.levels ? ct : { ...ct, levels: [...levels] }, stats);
+}
+
+// Scratch space reused across customers: retention runs for every customer of a tiered group.
+const enters: string[] = [];
+const leaves: string[] = [];
+const amounts: number[] = [];
+
+function retained(ct: CompiledTier, stats: RuleStats): number {
+	const { tier: t, today, starts, levels, field } = ct;
+	const k = starts.length;
 	const earliest = starts[k - 1];
-	const candidates = new Set<string>(starts);
-	for (const b of stats.days) {
-		if (b.day > today) break;
-		if (b.day >= earliest) candidates.add(b.day);
-		if (t.window.kind === 'rollingMonths') {
-			const leaves = dayLeaving(b.day, t.window.months);
-			if (leaves >= earliest && leaves <= today) candidates.add(leaves);
-		}
+	const w = t.window;
+	// The buckets that count on some day of [earliest, today]: bucket b counts on day d when
+	// enters ≤ d < leaves.
+	let n = 0;
+	for (let i = stats.days.length - 1; i >= 0; i--) {
+		const b = stats.days[i];
+		if (b.day > today) continue;
+		const leave =
+			w.kind === 'rollingMonths' ? cachedLeaves(b.day, w.months)
+			: w.kind === 'calendarYear' ? `${String(Number(b.day.slice(0, 4)) + 1).padStart(4, '0')}-01-01`
+			: '9999-12-31';
+		// Buckets are sorted and `leave` grows with the day: every earlier bucket has left too.
+		if (leave <= earliest) break;
+		if (w.kind === 'since' && b.day < w.date) break;
+		enters[n] = b.day;
+		leaves[n] = leave;
+		amounts[n] = b[field];
+		n++;
 	}
-	if (t.window.kind === 'calendarYear') {
-		for (let y = Number(earliest.slice(0, 4)) + 1; y <= Number(today.slice(0, 4)); y++) candidates.add(`${String(y).padStart(4, '0')}-01-01`);
+	// Nothing counted in the whole period: the value was 0 on every day of it.
+	if (n === 0) return levelIndex(levels, 0);
+	const candidates: string[] = starts.slice();
+	for (let i = 0; i < n; i++) {
+		if (enters[i] >= earliest) candidates.push(enters[i]);
+		if (leaves[i] <= today) candidates.push(leaves[i]);
 	}
 	let best = -1;
 	for (const d of candidates) {
-		const idx = levelIndex(levels, tierValue(stats, t, d));
-		if (idx === -1) continue;
+		let v = 0;
+		for (let i = 0; i < n; i++) if (enters[i] <= d && d < leaves[i]) v += amounts[i];
+		const idx = levelIndex(levels, v);
+		if (idx <= best) continue;
 		// The widest period d falls in is P_j for the smallest j with d ≥ starts[j].
 		let j = 0;
 		while (j < k && d < starts[j]) j++;
@@ -181,21 +257,33 @@ export function retainedIndex(stats: CustomerStats, t: TierConfig, levels: reado
 	return best;
 }
 
-/** The first day on which a bucket of `day` is no longer in a window of `months` months ending that day. */
-function dayLeaving(day: string, months: number): string {
-	// monthsStart(d) > day first happens about `months` months after `day`; search a few days around it.
-	let d = addMonthsClamped(day, months);
-	while (monthsStart(d, months) > day) d = addDays(d, -1);
-	while (monthsStart(d, months) <= day) d = addDays(d, 1);
+// Day strings repeat across customers (a few hundred distinct days a year): work each out once.
+const leavesCache = new Map<number, Map<string, string>>();
+
+function cachedLeaves(day: string, months: number): string {
+	let m = leavesCache.get(months);
+	if (!m) leavesCache.set(months, (m = new Map()));
+	let d = m.get(day);
+	if (d === undefined) {
+		if (m.size > 20_000) m.clear();
+		m.set(day, (d = bucketLeaves(day, months)));
+	}
 	return d;
 }
 
-function addMonthsClamped(day: string, months: number): string {
+/**
+ * The first day on which a bucket of `day` is no longer in a window of `months` months ending
+ * that day: the same date `months` months later, or the 1st of the month after when that month
+ * has no such date (the mirror of monthsStart).
+ */
+export function bucketLeaves(day: string, months: number): string {
 	const total = Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1 + months;
 	const y = Math.floor(total / 12);
 	const m = (total % 12) + 1;
-	const d = Math.min(Number(day.slice(8, 10)), daysInMonth(y, m));
-	return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+	const d = Number(day.slice(8, 10));
+	const ys = String(y).padStart(4, '0');
+	if (d <= daysInMonth(y, m)) return `${ys}-${String(m).padStart(2, '0')}-${day.slice(8, 10)}`;
+	return m === 12 ? `${String(y + 1).padStart(4, '0')}-01-01` : `${ys}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
 // ---- Preset ----------------------------------------------------------------------------------------

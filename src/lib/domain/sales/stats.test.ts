@@ -7,6 +7,8 @@ import {
 	addSale,
 	computeStats,
 	emptyStats,
+	isStatsCurrent,
+	lastBoughtDay,
 	needsWindowRecompute,
 	rollWindow,
 	windowStart,
@@ -112,7 +114,7 @@ describe('incremental stats', () => {
 		expect(needsWindowRecompute(rolled, '2025-03-12')).toBe(false);
 		// The date going backwards (a clock corrected) brings the day back, still without a sale read.
 		expect(needsWindowRecompute(rolled, '2025-03-10')).toBe(true);
-		expect(rollWindow(rolled, '2025-03-10').spend12m).toBe(850);
+		expect(rollWindow(rolled, '2025-03-10')!.spend12m).toBe(850);
 	});
 
 	it('counts a sale dated after today (a tablet clock ahead) once its day comes', () => {
@@ -121,7 +123,7 @@ describe('incremental stats', () => {
 		expect(s.spend12m).toBe(0);
 		expect(needsWindowRecompute(s, '2025-03-11')).toBe(false);
 		expect(needsWindowRecompute(s, '2025-03-12')).toBe(true);
-		expect(rollWindow(s, '2025-03-12').spend12m).toBe(850);
+		expect(rollWindow(s, '2025-03-12')!.spend12m).toBe(850);
 	});
 });
 
@@ -150,11 +152,29 @@ describe('day buckets and last bought', () => {
 		const b = sale({ id: 'b', at: '2025-02-01T12:00:00Z', lines: [line({ itemId: 'mug', brand: 'Potters', category: '' })] });
 		const ret = sale({ id: 'r', at: '2025-03-05T12:00:00Z', lines: [line({ itemId: 'tea', brand: 'Leaf', category: 'Food', qty: -1 })] });
 		const s = computeStats('c1', [a, b, ret], [], '2025-03-20', TZ);
-		expect(s.lastBought).toEqual({ 'b:Potters': '2025-03-01', 'c:Home': '2025-03-01', 'i:mug': '2025-03-01' });
-		expect(Object.keys(s.lastBought)).toEqual(['b:Potters', 'c:Home', 'i:mug']);
+		expect(s.lastBought).toEqual(['b:Potters', '2025-03-01', 'c:Home', '2025-03-01', 'i:mug', '2025-03-01']);
+		expect(lastBoughtDay(s.lastBought, 'c:Home')).toBe('2025-03-01');
+		expect(lastBoughtDay(s.lastBought, 'i:mug')).toBe('2025-03-01');
+		expect(lastBoughtDay(s.lastBought, 'b:Potters')).toBe('2025-03-01');
+		expect(lastBoughtDay(s.lastBought, 'i:tea')).toBeUndefined();
+		expect(lastBoughtDay(s.lastBought, 'z')).toBeUndefined();
 		let inc = emptyStats('c1', '2025-03-20');
 		for (const x of [ret, a, b]) inc = addSale(inc, x, '2025-03-20', TZ);
 		expect(JSON.stringify(inc)).toBe(JSON.stringify(s));
+	});
+});
+
+describe('statistics stored by an earlier build', () => {
+	it('are recognised, always need a recompute and are never rolled or added to', () => {
+		const old = computeStats('c1', [sale({ id: 'a' })], [], '2025-03-20', TZ) as Partial<CustomerStats>;
+		delete old.days;
+		delete old.lastBought;
+		const s = old as CustomerStats;
+		expect(isStatsCurrent(s)).toBe(false);
+		expect(needsWindowRecompute(s, s.asOf)).toBe(true);
+		expect(rollWindow(s, '2025-03-21')).toBeNull();
+		expect(addSale(s, sale({ id: 'b' }), '2025-03-20', TZ)).toBe(s);
+		expect(isStatsCurrent(emptyStats('c1', '2025-03-20'))).toBe(true);
 	});
 });
 

@@ -63,9 +63,11 @@ export interface CustomerStats {
 	days: DayBucket[];
 	/**
 	 * Last shop-zone day something was bought (a line with quantity > 0), by 'b:' + brand,
-	 * 'c:' + category and 'i:' + item id; keys sorted so equal stats serialise equally.
+	 * 'c:' + category and 'i:' + item id, as flat pairs sorted by key: [key, day, key, day, …].
+	 * Read it with lastBoughtDay. Pairs rather than an object: ~15 keys a customer cost a quarter
+	 * of the memory this way (100,000 customers are held in the derive worker).
 	 */
-	lastBought: Record<string, string>;
+	lastBought: string[];
 }
 
 export const TOP_N = 5;
@@ -200,20 +202,47 @@ function finish(s: CustomerStats): CustomerStats {
 	return s;
 }
 
+// One string per distinct key, shared by every customer's lastBought (a catalogue has far fewer
+// brands, categories and items than there are customers).
+const keyStrings = new Map<string, string>();
+
+function boughtKey(prefix: string, value: string): string {
+	const k = prefix + value;
+	const known = keyStrings.get(k);
+	if (known !== undefined) return known;
+	if (keyStrings.size > 100_000) keyStrings.clear();
+	keyStrings.set(k, k);
+	return k;
+}
+
 /** The lastBought keys one line contributes (none for a returned line). */
 function boughtKeys(l: Sale['lines'][number]): string[] {
 	if (l.qty <= 0) return [];
 	const keys: string[] = [];
-	if (l.brand !== '') keys.push('b:' + l.brand);
-	if (l.category !== '') keys.push('c:' + l.category);
-	if (l.itemId !== '') keys.push('i:' + l.itemId);
+	if (l.brand !== '') keys.push(boughtKey('b:', l.brand));
+	if (l.category !== '') keys.push(boughtKey('c:', l.category));
+	if (l.itemId !== '') keys.push(boughtKey('i:', l.itemId));
 	return keys;
 }
 
-function sortedRecord(m: Map<string, string>): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
+function sortedPairs(m: Map<string, string>): string[] {
+	const out: string[] = [];
+	for (const k of [...m.keys()].sort()) out.push(k, m.get(k)!);
 	return out;
+}
+
+/** The last day `key` ('b:' + brand, 'c:' + category, 'i:' + item id) was bought, or undefined. */
+export function lastBoughtDay(lastBought: readonly string[], key: string): string | undefined {
+	let lo = 0;
+	let hi = lastBought.length >> 1;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		const k = lastBought[mid * 2];
+		if (k === key) return lastBought[mid * 2 + 1];
+		if (k < key) lo = mid + 1;
+		else hi = mid;
+	}
+	return undefined;
 }
 
 export function emptyStats(customerId: string, today: string): CustomerStats {
@@ -240,7 +269,7 @@ export function emptyStats(customerId: string, today: string): CustomerStats {
 		brandUnits: [],
 		variantUnits: [],
 		days: [],
-		lastBought: {}
+		lastBought: []
 	};
 }
 
@@ -308,7 +337,7 @@ export function computeStats(
 	s.brandUnits = sortedEntries(brands);
 	s.variantUnits = sortedEntries(variants);
 	s.days = [...buckets.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
-	s.lastBought = sortedRecord(bought);
+	s.lastBought = sortedPairs(bought);
 	return finish(s);
 }
 
@@ -360,17 +389,20 @@ function addToDays(days: readonly DayBucket[], day: string, c: Contribution): Da
 	return out;
 }
 
-function addBought(lastBought: Record<string, string>, lines: Sale['lines'], day: string): Record<string, string> {
+function addBought(lastBought: string[], lines: Sale['lines'], day: string): string[] {
 	let m: Map<string, string> | null = null;
 	for (const l of lines) {
 		for (const k of boughtKeys(l)) {
-			const last = (m ?? null)?.get(k) ?? lastBought[k];
+			const last = m ? m.get(k) : lastBoughtDay(lastBought, k);
 			if (last !== undefined && last >= day) continue;
-			m ??= new Map(Object.entries(lastBought));
+			if (!m) {
+				m = new Map();
+				for (let i = 0; i < lastBought.length; i += 2) m.set(lastBought[i], lastBought[i + 1]);
+			}
 			m.set(k, day);
 		}
 	}
-	return m ? sortedRecord(m) : lastBought;
+	return m ? sortedPairs(m) : lastBought;
 }
 
 /**
@@ -381,7 +413,10 @@ export function addSale(stats: CustomerStats, sale: Sale, today: string, timeZon
 	if (sale.customerId !== stats.customerId) return stats;
 	const saleIds = insertSorted(stats.saleIds, sale.id);
 	if (saleIds === null) return stats;
-	const base = today > stats.asOf ? rollWindow(stats, today) : stats;
+	// Statistics of an earlier build (no day buckets) cannot take a sale incrementally; the caller
+	// checks isStatsCurrent and computes them from scratch, this only keeps them from breaking.
+	if (!isStatsCurrent(stats)) return stats;
+	const base = today > stats.asOf ? (rollWindow(stats, today) ?? stats) : stats;
 	const c = contribution(sale);
 	const s: CustomerStats = {
 		...base,
@@ -414,11 +449,20 @@ export function addAdjustment(stats: CustomerStats, adj: PointAdjustment): Custo
 }
 
 /**
+ * Whether `stats` has the shape this build computes (day buckets over all time and lastBought):
+ * statistics stored by an earlier build lack them, and only computeStats can fill them in.
+ */
+export function isStatsCurrent(stats: CustomerStats): boolean {
+	return Array.isArray(stats.days) && Array.isArray(stats.lastBought);
+}
+
+/**
  * Whether the 12-month figures stored for `stats.asOf` are wrong on `today`: a bucket left the
  * window, a future-dated sale entered it, or the date went backwards over a bucket. Cheap: no
- * sale is read.
+ * sale is read. Always true for statistics stored by an earlier build (see isStatsCurrent).
  */
 export function needsWindowRecompute(stats: CustomerStats, today: string): boolean {
+	if (!isStatsCurrent(stats)) return true;
 	if (today === stats.asOf) return false;
 	const [lo, hi] = today < stats.asOf ? [today, stats.asOf] : [stats.asOf, today];
 	// The window [windowStart(d), d] gains or loses exactly the days in (lo, hi] at its end and
@@ -430,9 +474,11 @@ export function needsWindowRecompute(stats: CustomerStats, today: string): boole
 
 /**
  * The stats moved to another `today` (later, or earlier after a clock correction): the 12-month
- * figures re-summed from the day buckets, without reading any sale.
+ * figures re-summed from the day buckets, without reading any sale. Null for statistics stored by
+ * an earlier build without day buckets: computeStats must start them again.
  */
-export function rollWindow(stats: CustomerStats, today: string): CustomerStats {
+export function rollWindow(stats: CustomerStats, today: string): CustomerStats | null {
+	if (!isStatsCurrent(stats)) return null;
 	if (today === stats.asOf) return stats;
 	return finish({ ...stats, asOf: today });
 }
