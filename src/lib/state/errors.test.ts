@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeError } from './errors';
+import { InvalidWriteError } from '$lib/domain/errors';
 
 describe('describeError', () => {
 	it('names the cause people can act on', () => {
@@ -13,6 +14,11 @@ describe('describeError', () => {
 			'Something went wrong: The disk said no. Nothing else was changed; try again, and reload the app if it keeps happening.'
 		);
 		expect(describeError('plain text')).toMatch(/^Something went wrong: plain text\. /);
+	});
+	it('passes on a refused write in the words of the domain', () => {
+		const err = new InvalidWriteError('Group', [{ field: 'name', code: 'group-name-required' }]);
+		expect(describeError(err)).toMatch(/^Group not saved: .+\.$/);
+		expect(describeError(err)).not.toMatch(/Something went wrong/);
 	});
 });
 

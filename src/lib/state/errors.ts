@@ -15,6 +15,8 @@ export function describeError(err: unknown): string {
 	if (name === 'DatabaseClosedError' || name === 'AbortError') {
 		return 'The tablet’s storage was closed unexpectedly, so the last change may not have been saved. Reload the app and check it.';
 	}
+	// A write the domain refused: its message is already in words for people (messageFor).
+	if (name === 'InvalidWriteError' && err instanceof Error) return `${err.message.trim().replace(/\.+$/, '')}.`;
 	// Without its own full stop: the sentence around it supplies one.
 	const message = (err instanceof Error ? err.message : String(err)).trim().replace(/\.+$/, '');
 	return `Something went wrong: ${message}. Nothing else was changed; try again, and reload the app if it keeps happening.`;
