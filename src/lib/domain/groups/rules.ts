@@ -507,8 +507,15 @@ function compileNode(n: RuleNode, ctx: EvalContext): CompiledRule {
 	return compileCondition(n, ctx);
 }
 
+// Conditions are pure, so a block may test them in any order: the cheap ones first (attributes,
+// then memberships, then sums over day buckets, then nested blocks) settle most customers early.
+const COST: Partial<Record<RuleNode['kind'], number>> = {
+	memberOf: 1, stat: 2, daysSinceLastVisit: 2, firstVisit: 2, bought: 2, postcodePrefix: 1, tags: 1, block: 3
+};
+
 function compileBlock(b: RuleBlock, ctx: EvalContext): CompiledRule {
-	const children = b.children.map((c) => compileNode(c, ctx));
+	const cost = (n: RuleNode) => COST[n.kind] ?? 0;
+	const children = [...b.children].sort((x, y) => cost(x) - cost(y)).map((c) => compileNode(c, ctx));
 	const n = children.length;
 	// "All of" or "any of" one condition is that condition: one call less per customer.
 	if (n === 1 && b.op !== 'none') return children[0];
