@@ -299,6 +299,8 @@ describe('groups and blocks', () => {
 		expect(holds({ kind: 'memberOf', groupId: 'tiers', levelId: 'gold' }, f, undefined, memberOf)).toBe(true);
 		expect(holds({ kind: 'memberOf', groupId: 'tiers', levelId: 'platinum' }, f, undefined, memberOf)).toBe(false);
 		expect(holds({ kind: 'memberOf', groupId: 'other', levelId: null }, f, undefined, memberOf)).toBe(false);
+		// Everyone is in "All customers", though it is never a stored key.
+		expect(holds({ kind: 'memberOf', groupId: 'all', levelId: null }, f, undefined, nobody)).toBe(true);
 	});
 
 	it('all, any and none blocks, nested', () => {

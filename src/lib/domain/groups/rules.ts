@@ -11,6 +11,7 @@ import { normalizeTag, LIMITS } from '../validate';
 import { firstVisitDay, lastVisitDay, sumDays, type CustomerFacts, type EvalContext, type RuleStats } from './facts';
 import { RFM_SEGMENT_IDS } from './rfm';
 import {
+	ALL_CUSTOMERS_ID,
 	levelKey,
 	RFM_GROUP_ID,
 	RULE_SCHEMA_VERSION,
@@ -425,26 +426,6 @@ function statFrom(stats: RuleStats, metric: StatMetric, from: string, today: str
 	}
 }
 
-function numberTest(t: NumberTest): (x: number) => boolean {
-	const v = t.value;
-	switch (t.op) {
-		case 'gte':
-			return (x) => x >= v;
-		case 'gt':
-			return (x) => x > v;
-		case 'lte':
-			return (x) => x <= v;
-		case 'lt':
-			return (x) => x < v;
-		case 'eq':
-			return (x) => x === v;
-		case 'between': {
-			const max = t.max ?? NaN;
-			return (x) => x >= v && x <= max;
-		}
-	}
-}
-
 /** How far `x` is from holding the test (in its unit; 1 for a strict bound just missed), or 0. */
 export function numberGap(t: NumberTest, x: number): number {
 	switch (t.op) {
@@ -526,9 +507,18 @@ function compileNode(n: RuleNode, ctx: EvalContext): CompiledRule {
 	return compileCondition(n, ctx);
 }
 
+// Conditions are pure, so a block may test them in any order: the cheap ones first (attributes,
+// then memberships, then sums over day buckets, then nested blocks) settle most customers early.
+const COST: Partial<Record<RuleNode['kind'], number>> = {
+	memberOf: 1, stat: 2, daysSinceLastVisit: 2, firstVisit: 2, bought: 2, postcodePrefix: 1, tags: 1, block: 3
+};
+
 function compileBlock(b: RuleBlock, ctx: EvalContext): CompiledRule {
-	const children = b.children.map((c) => compileNode(c, ctx));
+	const cost = (n: RuleNode) => COST[n.kind] ?? 0;
+	const children = [...b.children].sort((x, y) => cost(x) - cost(y)).map((c) => compileNode(c, ctx));
 	const n = children.length;
+	// "All of" or "any of" one condition is that condition: one call less per customer.
+	if (n === 1 && b.op !== 'none') return children[0];
 	if (b.op === 'all') {
 		return (f, m) => {
 			for (let i = 0; i < n; i++) if (!children[i](f, m)) return false;
@@ -604,15 +594,31 @@ function compileCondition(c: Condition, ctx: EvalContext): CompiledRule {
 			return (f) => f.hasCard === want;
 		}
 		case 'stat': {
-			const test = numberTest(c);
+			// Statistics are whole numbers (minor units, counts, a rounded average): the test is
+			// a range of whole numbers, compared inline.
+			const [lo, hi] = wholeRange(c);
+			if (lo > hi) return () => false;
 			const { metric, window } = c;
-			if (window.kind === 'all') return (f) => test(statValue(f.stats, metric, window, today));
+			if (window.kind === 'all') {
+				return (f) => {
+					const x = statValue(f.stats, metric, window, today);
+					return x >= lo && x <= hi;
+				};
+			}
 			const from = windowFrom(window, today);
-			return (f) => test(f.stats ? statFrom(f.stats, metric, from, today) : 0);
+			const zeroHolds = 0 >= lo && 0 <= hi;
+			return (f) => {
+				if (f.stats === null) return zeroHolds;
+				const x = statFrom(f.stats, metric, from, today);
+				return x >= lo && x <= hi;
+			};
 		}
 		case 'pointsBalance': {
-			const test = numberTest(c);
-			return (f) => test(f.stats?.pointsBalance ?? 0);
+			const [lo, hi] = wholeRange(c);
+			return (f) => {
+				const x = f.stats === null ? 0 : f.stats.pointsBalance;
+				return x >= lo && x <= hi;
+			};
 		}
 		case 'daysSinceLastVisit': {
 			// n days since ⇔ last visit on today − n: the test becomes a range of days.
@@ -648,6 +654,8 @@ function compileCondition(c: Condition, ctx: EvalContext): CompiledRule {
 			};
 		}
 		case 'memberOf': {
+			// "All customers" is implied, never a stored key.
+			if (c.groupId === ALL_CUSTOMERS_ID) return () => c.levelId === null;
 			const key = c.levelId === null ? c.groupId : levelKey(c.groupId, c.levelId);
 			return (_f, memberOf) => memberOf(key);
 		}
@@ -716,6 +724,7 @@ function actualValue(c: Condition, f: CustomerFacts, memberOf: MemberOf, ctx: Ev
 			return last;
 		}
 		case 'memberOf':
+			if (c.groupId === ALL_CUSTOMERS_ID) return c.levelId === null;
 			return memberOf(c.levelId === null ? c.groupId : levelKey(c.groupId, c.levelId));
 	}
 }

@@ -205,7 +205,7 @@ describe('retention computed from change days equals the definition checked day 
 			{ kind: 'rollingMonths', months: 12 }, { kind: 'rollingMonths', months: 1 }, { kind: 'rollingMonths', months: 3 },
 			{ kind: 'calendarYear' }, { kind: 'allTime' }, { kind: 'since', date: '2025-03-01' }
 		];
-		for (let run = 0; run < 150; run++) {
+		for (let run = 0; run < 300; run++) {
 			const sales: [string, number][] = [];
 			for (let n = rng.int(1, 6); n > 0; n--) {
 				const day = addDays('2024-06-01', rng.int(0, 900));
@@ -225,6 +225,10 @@ describe('retention computed from change days equals the definition checked day 
 				}
 			}
 			expect(retainedIndex(s, t, levels, today), `run ${run}: ${JSON.stringify({ sales, today, t })}`).toBe(want);
+			// tierLevel (which skips the scan when the next level was out of reach) agrees.
+			const byValue = levelIndex(levels, tierValue(s, t, today));
+			const held = Math.max(byValue, want);
+			expect(tierLevel(s, t, { today }).levelId, `run ${run}`).toBe(held === -1 ? null : levels[held].id);
 		}
 	});
 });

@@ -161,7 +161,7 @@ function levelByValue(ct: CompiledTier, stats: RuleStats | null): number {
 function heldIndex(ct: CompiledTier, stats: RuleStats | null, byValue: number): number {
 	// Nothing can be kept above the top level: retention only matters below it.
 	if (ct.starts.length === 0 || !stats || byValue >= ct.levels.length - 1) return byValue;
-	return Math.max(byValue, retained(ct, stats));
+	return Math.max(byValue, retained(ct, stats, byValue));
 }
 
 // One compiled tier per configuration and day, for callers that do not compile (a "Why?", a test).
@@ -205,7 +205,7 @@ export function tierLevel(
  */
 export function retainedIndex(stats: RuleStats, t: TierConfig, levels: readonly TierLevel[], today: string): number {
 	const ct = compiledFor(t, today);
-	return retained(levels === ct.levels ? ct : { ...ct, levels: [...levels] }, stats);
+	return retained(levels === ct.levels ? ct : { ...ct, levels: [...levels] }, stats, -1);
 }
 
 // Scratch space reused across customers: retention runs for every customer of a tiered group.
@@ -213,7 +213,8 @@ const enters: string[] = [];
 const leaves: string[] = [];
 const amounts: number[] = [];
 
-function retained(ct: CompiledTier, stats: RuleStats): number {
+/** The retained level index; may answer `floor` early when nothing in the period can beat it. */
+function retained(ct: CompiledTier, stats: RuleStats, floor: number): number {
 	const { tier: t, today, starts, levels, field } = ct;
 	const k = starts.length;
 	const earliest = starts[k - 1];
@@ -221,6 +222,8 @@ function retained(ct: CompiledTier, stats: RuleStats): number {
 	// The buckets that count on some day of [earliest, today]: bucket b counts on day d when
 	// enters ≤ d < leaves.
 	let n = 0;
+	// The most the value can reach on any day of the period: every positive bucket at once.
+	let upper = 0;
 	for (let i = stats.days.length - 1; i >= 0; i--) {
 		const b = stats.days[i];
 		if (b.day > today) continue;
@@ -234,8 +237,11 @@ function retained(ct: CompiledTier, stats: RuleStats): number {
 		enters[n] = b.day;
 		leaves[n] = leave;
 		amounts[n] = b[field];
+		if (amounts[n] > 0) upper += amounts[n];
 		n++;
 	}
+	// Most customers never came near the next level: no need to look day by day.
+	if (floor >= 0 && floor + 1 < levels.length && upper < levels[floor + 1].min) return floor;
 	// Nothing counted in the whole period: the value was 0 on every day of it.
 	if (n === 0) return levelIndex(levels, 0);
 	const candidates: string[] = starts.slice();

@@ -242,6 +242,9 @@ function addDays(day: string, n: number): string {
 
 describe('incremental stats equal stats from scratch (property)', () => {
 	it('for 200 random histories, any arrival order, repeats and midnights', () => {
+		// The day buckets and last-bought days are compared too (toStrictEqual, JSON): make sure they are there.
+		let withDays = 0;
+		let withBought = 0;
 		for (let seed = 1; seed <= 200; seed++) {
 			const { sales, adjustments } = randomHistory(seed);
 			const rng = new Rng(seed * 7919);
@@ -263,7 +266,11 @@ describe('incremental stats equal stats from scratch (property)', () => {
 				const scratch = computeStats(customerId, sales, adjustments, finalDay, TZ);
 				expect(s, `seed ${seed}, ${customerId}`).toStrictEqual(scratch);
 				expect(JSON.stringify(s)).toBe(JSON.stringify(scratch));
+				if (scratch.days.length > 0) withDays++;
+				if (scratch.lastBought.length > 0) withBought++;
 			}
 		}
+		expect(withDays).toBeGreaterThan(300);
+		expect(withBought).toBeGreaterThan(300);
 	});
 });
