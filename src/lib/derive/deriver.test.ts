@@ -98,6 +98,23 @@ describe('derive queue', () => {
 		expect(s?.pointsBalance).toBe(15);
 	});
 
+	it('statistics in the shape of an earlier build are computed from scratch when a sale arrives, not left uncounted', async () => {
+		const t = shop();
+		await t.sell(sale('a', 'c1', '2026-11-20T10:00:00Z'));
+		const d = await opened(t.name);
+		await d.start(ctx('2026-11-23'));
+		// The row as a build before the all-time day buckets wrote it.
+		const current = (await t.db.customerStats.get('c1'))!;
+		const { days: _days, lastBought: _bought, ...older } = current;
+		await t.db.customerStats.put({ ...older, recent: [] } as unknown as CustomerStats);
+		await t.sell(sale('b', 'c1', '2026-11-22T10:00:00Z'));
+		await d.drain(ctx('2026-11-23'));
+		const s = (await t.db.customerStats.get('c1'))!;
+		expect(s.saleIds).toEqual(['a', 'b']);
+		expect(s.totalSpend).toBe(2000);
+		expect(s.days.map((b) => b.day)).toEqual(['2026-11-20', '2026-11-22']);
+	});
+
 	it('incremental derivation equals recomputation from scratch: random order, re-sent sales, late tablets, tracking, refunds, midnight', async () => {
 		for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
 			const rng = new Rng(seed);

@@ -8,6 +8,7 @@ import {
 	addAdjustment,
 	addSale,
 	computeStats,
+	isStatsCurrent,
 	needsWindowRecompute,
 	rollWindow,
 	type CustomerStats
@@ -49,7 +50,9 @@ export async function countIntoStats(
 
 	const ids = [...batch.keys()];
 	const current = await db.customerStats.bulkGet(ids);
-	const scratch = ids.filter((id, i) => !current[i] || fromScratch(id) || ctx.today < current[i]!.asOf);
+	// From scratch: no statistics yet, a rebuild has not reached them, or they are in an earlier
+	// build's shape (addSale leaves those unchanged: the sale would go uncounted).
+	const scratch = ids.filter((id, i) => !current[i] || !isStatsCurrent(current[i]!) || fromScratch(id) || ctx.today < current[i]!.asOf);
 	const history = await historyOf(db, scratch);
 	const out = new Map<string, CustomerStats>();
 	scratch.forEach((id, i) => {
