@@ -136,6 +136,8 @@ async function saleToGroups(page: Page, url: string, record: Record): Promise<vo
 		await page.waitForFunction(() => (globalThis as AppWindow).shopCrm?.ready);
 		const section = page.locator('section[aria-labelledby="groups-title"]');
 		await section.getByText('Standard').first().waitFor({ timeout: 60_000 });
+		// A till that has been open a moment: the worker has started and holds the facts.
+		await page.evaluate(() => (globalThis as AppWindow).shopCrm.derive.idle());
 		const t = await page.evaluate(async (id) => {
 			const shop = (globalThis as AppWindow).shopCrm;
 			const section = document.querySelector('section[aria-labelledby="groups-title"]')!;

@@ -120,6 +120,9 @@ export class Deriver implements DeriveApi {
 		// Memberships never evaluated (first start of this version) or not yet for today.
 		const groups = await this.#members.state(this.#database);
 		if (!groups || groups.day !== ctx.today) merge(changes, await this.#evaluateAll(ctx, groups ? 'date' : 'rebuild'));
+		// Every customer's facts in memory before the first sale needs them (drain loads them too,
+		// but a till opened a moment ago should not wait for 100,000 customers to be read).
+		await this.#run(() => this.#guard(() => this.#members.ensure(this.#database)));
 		merge(changes, await this.drain(ctx));
 		return changes;
 	}
@@ -127,7 +130,16 @@ export class Deriver implements DeriveApi {
 	async drain(ctx: DeriveContext): Promise<ChangeSet> {
 		const changes: ChangeSet = {};
 		for (;;) {
-			const batch = await this.#run(() => this.#drainBatch(ctx));
+			const batch = await this.#run(async () => {
+				// The facts are loaded (first batch after a start, or another tab's worker wrote since)
+				// before the batch's transaction, which holds the sales table: a load of 100,000
+				// customers inside it would hold up the till's next sale for as long.
+				// Only when nothing is loaded: checking that what is loaded is current reads kv, which
+				// would wait for the till's own kv write (receipt counter) after each sale; the batch
+				// checks that inside its transaction anyway.
+				if (!this.#members.loaded) await this.#guard(() => this.#members.ensure(this.#database));
+				return this.#drainBatch(ctx);
+			});
 			if (batch === null) return changes;
 			merge(changes, batch);
 		}
