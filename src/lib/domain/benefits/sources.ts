@@ -1,6 +1,7 @@
 // What pricing, the overlap check and the customer's profile share: names of groups and levels,
 // the fixed tie-break, the benefits implied by a group's own fields, and a customer's benefits
 // gathered per group (a level's benefit replacing its group's benefit of the same kind).
+import { builtInGroups } from '../groups/groups';
 import { RFM_SEGMENTS } from '../groups/rfm';
 import { ALL_CUSTOMERS_ID, type Group, type MembershipKey } from '../groups/types';
 import { BENEFIT_SCHEMA_VERSION, type Benefit, type BenefitKind, type BenefitPolicy } from './types';
@@ -26,8 +27,11 @@ export function keyLabel(key: MembershipKey, groups: ReadonlyMap<string, Group>)
 	return levelId;
 }
 
+/** Groups by id, the built-in ones ("All customers", RFM) added when the list lacks them. */
 export function groupMap(groups: readonly Group[]): Map<string, Group> {
-	return new Map(groups.map((g) => [g.id, g]));
+	const map = new Map(builtInGroups().map((g) => [g.id, g]));
+	for (const g of groups) map.set(g.id, g);
+	return map;
 }
 
 /** The facts of a group the tie-break looks at. */

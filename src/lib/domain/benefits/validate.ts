@@ -3,12 +3,11 @@
 // here is never a surprise at the counter.
 import { isValidDate } from '../dates';
 import type { FieldError } from '../errors';
-import { builtInGroups } from '../groups/groups';
 import { RFM_SEGMENT_IDS } from '../groups/rfm';
 import type { Group, MembershipKey } from '../groups/types';
 import { formatMoney } from '../sales/items';
 import { COUPON_CODE_RE, normalizeCode } from './coupons';
-import { groupOf, impliedBenefits, isLevelKey } from './sources';
+import { groupMap, groupOf, impliedBenefits, isLevelKey } from './sources';
 import type { Benefit, BenefitPolicy, BenefitValue, Coupon, PriceBookEntry } from './types';
 
 /** What a price book may refer to: the shop's items (with their prices, for "below zero"). */
@@ -52,12 +51,6 @@ export function isValidPct(pct: unknown, { zero = true } = {}): boolean {
 
 function isMoney(n: unknown, min: number): n is number {
 	return typeof n === 'number' && Number.isInteger(n) && n >= min;
-}
-
-function withBuiltIns(groups: readonly Group[]): Map<string, Group> {
-	const map = new Map(builtInGroups().map((g) => [g.id, g]));
-	for (const g of groups) map.set(g.id, g);
-	return map;
 }
 
 /** Whether a membership key names an existing group, tier level or RFM segment. */
@@ -116,7 +109,7 @@ function validateEntry(e: PriceBookEntry, at: string, cat: Catalogue, currency: 
  */
 export function validateBenefit(b: BenefitDraft, groups: readonly Group[], cat: Catalogue, currency = 'GBP'): FieldError[] {
 	const { errors, err } = collector();
-	if (typeof b.target !== 'string' || !keyExists(b.target, withBuiltIns(groups))) err('target', 'benefit-target-unknown');
+	if (typeof b.target !== 'string' || !keyExists(b.target, groupMap(groups))) err('target', 'benefit-target-unknown');
 	switch (b.kind) {
 		case 'discount':
 			if (!isValidPct(b.pct)) err('pct', 'benefit-pct-invalid');
@@ -192,7 +185,7 @@ export function validateCoupon(c: CouponDraft, existing: readonly Coupon[], grou
 	} else err('value', 'coupon-value-invalid');
 	errors.push(...validateDateRange(c.validFrom, c.validTo, ['validFrom', 'validTo']));
 	if (c.usesPerCustomer !== null && !isMoney(c.usesPerCustomer, 1)) err('usesPerCustomer', 'coupon-uses-invalid');
-	const all = withBuiltIns(groups);
+	const all = groupMap(groups);
 	(Array.isArray(c.groups) ? c.groups : []).forEach((k, i) => {
 		if (!keyExists(k, all)) err(`groups.${i}`, 'coupon-group-unknown');
 	});
@@ -216,7 +209,7 @@ export function validatePolicy(policy: BenefitPolicy, groups: readonly Group[], 
 		return errors;
 	}
 	if (policy.kind !== 'priority') return errors;
-	const all = withBuiltIns(groups);
+	const all = groupMap(groups);
 	const order = Array.isArray(policy.order) ? policy.order : [];
 	const seen = new Set<string>();
 	order.forEach((id, i) => {
