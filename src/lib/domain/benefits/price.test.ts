@@ -12,7 +12,7 @@ const friends = group('friends', '2026-01-01T00:00:00.000Z');
 const club = tiers();
 const GROUPS = [staff, trade, friends, club];
 const mug = item('mug', 1000);
-const policy = (p: Omit<BenefitPolicy, 'version'>): BenefitPolicy => ({ version: BENEFIT_SCHEMA_VERSION, ...p }) as BenefitPolicy;
+const policy = (p: { kind: BenefitPolicy['kind']; order?: string[] }): BenefitPolicy => ({ version: BENEFIT_SCHEMA_VERSION, ...p }) as BenefitPolicy;
 const kinds = (t: TraceStep[]) => t.map((s) => s.kind);
 
 describe('pctOf: the stated rounding', () => {

@@ -67,6 +67,7 @@ type Step = { kind: 'fixed'; unit: number } | { kind: 'amountOff'; unit: number 
 
 interface Candidate {
 	source: Source;
+	pos: number;
 	benefit: Benefit;
 	label: string;
 	step: Step;
@@ -75,16 +76,6 @@ interface Candidate {
 }
 
 type Offer = { candidate: Candidate } | { nothing: { label: string; why: string } } | null;
-
-const SPECIFICITY = ['item', 'brand', 'category'] as const;
-
-function entryMatches(e: PriceBookEntry, line: PricingLine, kind: (typeof SPECIFICITY)[number]): boolean {
-	const m = e.match;
-	if (m.kind !== kind) return false;
-	if (m.kind === 'item') return m.itemId === line.item.id;
-	if (m.kind === 'brand') return m.brand === line.item.brand;
-	return m.category === line.item.category;
-}
 
 function stepOf(p: EntryPrice): Step {
 	return p.kind === 'fixed' ? { kind: 'fixed', unit: p.amount } : p.kind === 'amountOff' ? { kind: 'amountOff', unit: p.amount } : { kind: 'pct', pct: p.pct };
@@ -119,45 +110,64 @@ export class Labeller {
 	}
 }
 
+type BookEntry = { benefit: Benefit; entry: PriceBookEntry };
+
+/** A group's price benefits, indexed once per pricing so each line finds its entries directly. */
+interface PriceSource {
+	source: Source;
+	/** Place in the policy's order (the tie-break order for best-price and stack). */
+	pos: number;
+	item: Map<string, BookEntry[]>;
+	brand: Map<string, BookEntry[]>;
+	category: Map<string, BookEntry[]>;
+	discounts: Benefit[];
+}
+
+function indexSource(source: Source, pos: number): PriceSource {
+	const ps: PriceSource = { source, pos, item: new Map(), brand: new Map(), category: new Map(), discounts: source.byKind.get('discount') ?? [] };
+	for (const b of source.byKind.get('priceBook') ?? []) {
+		if (b.kind !== 'priceBook') continue;
+		for (const entry of b.entries) {
+			const m = entry.match;
+			const [map, key] = m.kind === 'item' ? [ps.item, m.itemId] : m.kind === 'brand' ? [ps.brand, m.brand] : [ps.category, m.category];
+			const list = map.get(key);
+			if (list) list.push({ benefit: b, entry });
+			else map.set(key, [{ benefit: b, entry }]);
+		}
+	}
+	return ps;
+}
+
 /**
  * The group's offer for a line: the most specific price book entry (item, then brand, then
  * category; several at one level of detail: the lowest price), else its discount percentage.
  * A price book entry that takes nothing off (0 %, a price not below the list price) means "no
  * discount from this group on this item": the owner said so for this item in particular.
  */
-function offerOf(source: Source, line: PricingLine, gross: number, qty: number, say: Labeller): Offer {
-	const books = source.byKind.get('priceBook');
-	if (books) {
-		for (const spec of SPECIFICITY) {
-			let best: Candidate | null = null;
-			for (const b of books) {
-				if (b.kind !== 'priceBook') continue;
-				for (const e of b.entries) {
-					if (!entryMatches(e, line, spec)) continue;
-					const step = stepOf(e.price);
-					const off = offOf(step, gross, qty);
-					if (!best || off > best.off) best = { source, benefit: b, label: say.benefit(b, e), step, off };
-				}
-			}
-			if (best) {
-				if (best.off > 0) return { candidate: best };
-				const why =
-					best.step.kind === 'fixed' ? 'the price book price is not below the list price' : 'the price book takes nothing off this item';
-				return { nothing: { label: best.label, why } };
-			}
-		}
-	}
-	const discounts = source.byKind.get('discount');
-	if (discounts) {
-		let best: Candidate | null = null;
-		for (const b of discounts) {
-			if (b.kind !== 'discount') continue;
-			const step: Step = { kind: 'pct', pct: b.pct };
+function offerOf(ps: PriceSource, line: PricingLine, gross: number, qty: number, say: Labeller): Offer {
+	const it = line.item;
+	const found = ps.item.get(it.id) ?? ps.brand.get(it.brand) ?? ps.category.get(it.category);
+	if (found) {
+		let best: { e: BookEntry; step: Step; off: number } | null = null;
+		for (const e of found) {
+			const step = stepOf(e.entry.price);
 			const off = offOf(step, gross, qty);
-			if (!best || off > best.off) best = { source, benefit: b, label: say.benefit(b), step, off };
+			if (!best || off > best.off) best = { e, step, off };
 		}
-		if (best && best.off > 0) return { candidate: best };
+		const { e, step, off } = best!;
+		const label = say.benefit(e.benefit, e.entry);
+		if (off > 0) return { candidate: { source: ps.source, pos: ps.pos, benefit: e.benefit, label, step, off } };
+		const why = step.kind === 'fixed' ? 'the price book price is not below the list price' : 'the price book takes nothing off this item';
+		return { nothing: { label, why } };
 	}
+	let best: { b: Benefit; step: Step; off: number } | null = null;
+	for (const b of ps.discounts) {
+		if (b.kind !== 'discount') continue;
+		const step: Step = { kind: 'pct', pct: b.pct };
+		const off = offOf(step, gross, qty);
+		if (!best || off > best.off) best = { b, step, off };
+	}
+	if (best && best.off > 0) return { candidate: { source: ps.source, pos: ps.pos, benefit: best.b, label: say.benefit(best.b), step: best.step, off: best.off } };
 	return null;
 }
 
@@ -174,9 +184,7 @@ interface Choice {
 }
 
 function choose(cands: Candidate[], policy: BenefitPolicy): Choice {
-	const order = policyOrder(policy, cands.map((c) => c.source.rank));
-	const pos = new Map(order.map((r, i) => [r.groupId, i]));
-	const ranked = [...cands].sort((a, b) => pos.get(a.source.rank.groupId)! - pos.get(b.source.rank.groupId)!);
+	const ranked = [...cands].sort((a, b) => a.pos - b.pos);
 	if (policy.kind === 'stack') return { applied: stackOrder(ranked), why: { rule: 'stack', count: cands.length }, skipped: [] };
 	if (ranked.length === 1) return { applied: ranked, why: { rule: 'only' }, skipped: [] };
 
@@ -334,7 +342,9 @@ export function priceWithBenefits(input: PricingInput): BenefitPricing {
 	const errors: FieldError[] = [];
 	const usable = input.benefits.filter((b) => b.version <= BENEFIT_SCHEMA_VERSION);
 	const sources = input.customer ? sourcesFor(input.customer.keys, [...impliedBenefits(input.groups), ...usable], groups) : [];
-	const priceSources = sources.filter((s) => s.byKind.has('discount') || s.byKind.has('priceBook'));
+	const withPrices = sources.filter((s) => s.byKind.has('discount') || s.byKind.has('priceBook'));
+	const order = new Map(policyOrder(input.policy, withPrices.map((s) => s.rank)).map((r, i) => [r.groupId, i]));
+	const priceSources = withPrices.map((s) => indexSource(s, order.get(s.rank.groupId)!));
 
 	const removedAll: DiscountRemoval[] = [];
 	const removedByItem = new Map<string, DiscountRemoval[]>();
