@@ -3,7 +3,7 @@ import { messageFor } from '../errors';
 import { priceCart } from '../sales/cart';
 import { DEFAULT_LOYALTY, type Item } from '../sales/types';
 import { benefit, coupon, group, item, line, pricing, tiers } from './factories';
-import { lineDiscounts, pctOf, priceWithBenefits, traceText, winText } from './price';
+import { lineDiscounts, loyaltyForSale, pctOf, priceWithBenefits, traceText, winText } from './price';
 import { BENEFIT_SCHEMA_VERSION, type BenefitPolicy, type TraceStep } from './types';
 
 const staff = group('staff', '2025-01-01T00:00:00.000Z');
@@ -412,5 +412,16 @@ describe('into the till’s priceCart', () => {
 			[182, 'Gold −7 %']
 		]);
 		expect(priced.total).toBe(p.total);
+	});
+
+	it('points: the multiplier scales the rate, loyalty off earns nothing', () => {
+		const items = new Map<string, Item>([
+			['mug', { id: 'mug', sku: 'M', barcode: '', name: 'Mug', brand: 'Acme', category: 'Home', variant: '', price: 2416, cost: 0, redeem: 'partial', pointsPrice: 0, active: true }]
+		]);
+		const cart = { customerId: 'c1', lines: [{ itemId: 'mug', qty: 1, pointsToRedeem: 0 }] };
+		const earned = (perks: { loyaltyEnabled: boolean; pointsMultiplier: number }) => priceCart(cart, items, loyaltyForSale(DEFAULT_LOYALTY, perks), 0).pointsEarned;
+		expect(earned({ loyaltyEnabled: true, pointsMultiplier: 1 })).toBe(24);
+		expect(earned({ loyaltyEnabled: true, pointsMultiplier: 1.5 })).toBe(36); // 24.16 × 1.5 = 36.24, rounded down once
+		expect(earned({ loyaltyEnabled: false, pointsMultiplier: 1.5 })).toBe(0);
 	});
 });

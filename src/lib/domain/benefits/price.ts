@@ -6,6 +6,7 @@
 import type { FieldError } from '../errors';
 import type { Group, MembershipKey } from '../groups/types';
 import { formatMoney } from '../sales/items';
+import type { LoyaltySettings } from '../sales/types';
 import { normalizeCode } from './coupons';
 import { groupMap, impliedBenefits, keyLabel, policyOrder, sourcesFor, type Source } from './sources';
 import {
@@ -483,4 +484,13 @@ export function winText(why: WinReason | null): string {
 /** Hands the result to the till's priceCart: one LineDiscount per discounted line, by index. */
 export function lineDiscounts(p: BenefitPricing): { lineIndex: number; amount: number; reason: string }[] {
 	return p.lines.flatMap((l, lineIndex) => (l.discount > 0 ? [{ lineIndex, amount: l.discount, reason: l.reason }] : []));
+}
+
+/**
+ * The shop's loyalty settings as they apply to this sale: points per unit times the customer's
+ * multiplier (rounded once, on the whole sale, by the shop's rounding), or no points at all when
+ * loyalty is switched off for them. Hand it to priceCart.
+ */
+export function loyaltyForSale(loyalty: LoyaltySettings, perks: Pick<BenefitPricing['perks'], 'loyaltyEnabled' | 'pointsMultiplier'>): LoyaltySettings {
+	return { ...loyalty, pointsPerUnit: perks.loyaltyEnabled ? loyalty.pointsPerUnit * perks.pointsMultiplier : 0 };
 }
