@@ -112,7 +112,41 @@ export type ErrorCode =
 	| 'tier-max-invalid'
 	| 'tier-window-invalid'
 	| 'tier-retention-invalid'
-	| 'level-override-invalid';
+	| 'level-override-invalid'
+	// ---- Benefits, coupons, policy and redemption allowance (src/lib/domain/benefits/) ----
+	| 'benefit-kind-invalid'
+	| 'benefit-target-unknown'
+	| 'benefit-pct-invalid'
+	| 'benefit-price-book-name-required'
+	| 'benefit-price-book-empty'
+	| 'benefit-item-unknown'
+	| 'benefit-brand-unknown'
+	| 'benefit-category-unknown'
+	| 'benefit-entry-duplicate'
+	| 'benefit-amount-invalid'
+	| 'benefit-price-below-zero'
+	| 'benefit-multiplier-invalid'
+	| 'benefit-limit-invalid'
+	| 'benefit-period-invalid'
+	| 'benefit-categories-required'
+	| 'benefit-needs-update'
+	| 'benefit-removal-reason-required'
+	| 'benefit-group-in-use'
+	| 'coupon-code-invalid'
+	| 'coupon-code-taken'
+	| 'coupon-value-invalid'
+	| 'coupon-uses-invalid'
+	| 'coupon-group-unknown'
+	| 'date-range-empty'
+	| 'date-range-invalid'
+	| 'date-range-reversed'
+	| 'policy-invalid'
+	| 'policy-priority-missing'
+	| 'policy-priority-unknown'
+	| 'policy-priority-duplicate'
+	| 'redemption-over-allowance'
+	| 'redemption-loyalty-off';
+	// ---- end of Benefits ----
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -264,12 +298,53 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'tier-window-invalid': () => 'Choose the period: rolling 1 to 120 months, the calendar year, since a real date, or all time',
 	'tier-retention-invalid': () => 'Retention is a whole number of months from 0 (none) to 120',
 	'level-override-invalid': (p) => p.why ?? 'Choose one of this group’s levels and an end date from today on',
+	// ---- Benefits, coupons, policy and redemption allowance ----
+	'benefit-kind-invalid': () => 'Choose what the benefit gives: a discount, a price book, a points multiplier, a redemption limit, loyalty, app access or VIP',
+	'benefit-target-unknown': () => 'The group or level this benefit is for no longer exists: choose another',
+	'benefit-pct-invalid': () => 'Enter the percentage from 0 to 100, at most two decimals, e.g. 7 or 12.5',
+	'benefit-price-book-name-required': () => 'Enter the price book’s name',
+	'benefit-price-book-empty': () => 'Add at least one item, brand or category to the price book',
+	'benefit-item-unknown': (p) => `${p.value ? `Item ${p.value}` : 'This item'} is not in the catalogue: choose an item from the list`,
+	'benefit-brand-unknown': (p) => `No item in the catalogue has the brand ${p.value ? `“${p.value}”` : 'entered'}: check the spelling`,
+	'benefit-category-unknown': (p) => `No item in the catalogue is in the category ${p.value ? `“${p.value}”` : 'entered'}: check the spelling`,
+	'benefit-entry-duplicate': (p) => `${p.value ? `“${p.value}”` : 'This'} is already in this price book (entry ${p.other ?? 'above'}): keep one`,
+	'benefit-amount-invalid': () => 'Enter the amount as zero or more, e.g. 8.50',
+	'benefit-price-below-zero': (p) =>
+		`This would take the price of ${p.name ?? 'an item'} below zero${p.price ? ` (its price is ${p.price})` : ''}: take off less`,
+	'benefit-multiplier-invalid': () => 'Enter the points multiplier as a number above 0 and at most 100, e.g. 1.5',
+	'benefit-limit-invalid': () => 'Enter the most points members may redeem as a whole number above 0, e.g. 500',
+	'benefit-period-invalid': () => 'Choose the period of the limit: day, week or month',
+	'benefit-categories-required': () => 'Choose at least one category',
+	'benefit-needs-update': () => 'This benefit was made by a newer version of the app: update the app on this tablet to see, change or apply it',
+	'benefit-removal-reason-required': () => 'Say why the discount is removed: the reason is kept with the sale',
+	'benefit-group-in-use': (p) =>
+		`${p.count ?? 'Some'} ${p.count === '1' ? 'benefit or coupon depends' : 'benefits or coupons depend'} on ${p.group ? `“${p.group}”` : 'this group'}: remove ${p.count === '1' ? 'it' : 'them'} with the group, or keep the group`,
+	'coupon-code-invalid': () => 'A coupon code is 3 to 32 letters or digits, e.g. SPRING26',
+	'coupon-code-taken': (p) => `${p.code ? `The code ${p.code}` : 'This code'} is already used by another coupon`,
+	'coupon-value-invalid': () => 'Enter the coupon’s value: an amount above zero, or a percentage above 0 up to 100',
+	'coupon-uses-invalid': () => 'Enter the uses per customer as a whole number of 1 or more, or leave it empty for no limit',
+	'coupon-group-unknown': () => 'This group or level no longer exists: choose another or remove it',
+	'date-range-empty': () => 'Choose both a start and an end date',
+	'date-range-invalid': () => 'Enter a real date, e.g. 2026-03-31',
+	'date-range-reversed': () => 'The end date is before the start date: swap them or choose another end',
+	'policy-invalid': () => 'Choose how benefits combine: best price, priority order, newest group, or stack',
+	'policy-priority-missing': (p) =>
+		`${p.group ? `“${p.group}”` : 'A group'} gives benefits but is missing from the priority order: put it in its place`,
+	'policy-priority-unknown': () => 'This group no longer exists: remove it from the priority order',
+	'policy-priority-duplicate': (p) => `${p.group ? `“${p.group}”` : 'This group'} is in the priority order twice: keep it once`,
+	'redemption-over-allowance': (p) =>
+		`${p.group ? `${p.group} members` : 'Members'} may redeem at most ${p.limit ?? 'a few'} points ${periodWords(p.period)}: ${p.remaining ?? '0'} left${p.resets ? ` (it starts again on ${p.resets})` : ''}`,
+	'redemption-loyalty-off': (p) => `Loyalty is switched off for ${p.group ? `${p.group} members` : 'this customer'}: no points can be redeemed or earned`,
 	'sale-date-unreadable': (p) =>
 		`${p.value ? `“${p.value}” is not a date and time we can read` : 'This sale has no date'}: use YYYY-MM-DD HH:MM or ${p.example ?? 'DD/MM/YYYY HH:MM'}`
 };
 
 function card(p: Params): string {
 	return p.card ? `Card ${p.card}` : 'This card';
+}
+
+function periodWords(period: string | undefined): string {
+	return period === 'day' ? 'a day' : period === 'week' ? 'a week (Monday to Sunday)' : period === 'month' ? 'a calendar month' : 'per period';
 }
 
 function channelLabel(channel: string): string {
