@@ -357,3 +357,31 @@ test('a VIP level is marked in the list (with its Level column), on the profile 
 	await attachCustomer(page, 'Lovelace', 'Ada Lovelace');
 	await expect(page.getByRole('region', { name: 'Customer' })).toContainText('VIP · Platinum');
 });
+
+test('a rule written by a newer version of the app is kept, shown as needing an update, and never evaluated', async ({ page }) => {
+	await openApp(page, '/groups');
+	await seedCustomers(page, PEOPLE.slice(0, 3));
+	// What another tablet on a newer version would replicate: a rule in a schema this build cannot read.
+	await page.evaluate(async () => {
+		const shop = (globalThis as W).shopCrm;
+		await shop.store.transact(['groups'], (docs) => {
+			docs.get('groups')!.getMap('groups').set('from-the-future', {
+				type: 'automatic', name: 'Future rule', description: '', tags: [], vip: false, discountPct: null,
+				loyaltyEnabled: true, appAccess: false, createdAt: new Date().toISOString(), createdBy: 'Tablet 9',
+				rule: { version: 99, root: { kind: 'block', op: 'all', children: [{ kind: 'sentiment', score: 'happy' }] } }
+			});
+		});
+		await shop.derive.idle();
+	});
+	const row = page.getByRole('row').filter({ hasText: 'Future rule' });
+	await expect(row.getByText('needs an update')).toBeVisible();
+	// Never evaluated: nobody is counted in it, however many customers there are.
+	await expect(row.getByRole('link', { name: '0', exact: true })).toBeVisible();
+	expect(await page.evaluate(() => (globalThis as W).shopCrm.groups.memberIds('from-the-future'))).toEqual([]);
+	await row.getByRole('link', { name: 'Future rule' }).click();
+	await expect(page.getByText('This group needs an update.')).toBeVisible();
+	// Kept as it came: the stored rule is untouched, so the newer tablet still reads it.
+	const stored = await page.evaluate(() => (globalThis as W).shopCrm.groups.get('from-the-future'));
+	expect(stored?.needsUpdate).toBe(true);
+	expect(stored?.group.type === 'automatic' && stored.group.rule.version).toBe(99);
+});

@@ -21,7 +21,7 @@ import {
 } from '$lib/domain/groups/types';
 import { factsOf, type CustomerFacts, type EvalContext } from '$lib/domain/groups/facts';
 import { compileRule, validateRule } from '$lib/domain/groups/rules';
-import { compileGroups, explain, membershipKeys, type CompiledGroups } from '$lib/domain/groups/evaluate';
+import { compileGroups, explain, groupOfKey, membershipKeys, type CompiledGroups } from '$lib/domain/groups/evaluate';
 import { RFM_SEGMENTS, rfmThresholds, type RfmThresholds } from '$lib/domain/groups/rfm';
 import { InvalidWriteError } from '$lib/domain/errors';
 import { builtInGroups, isBuiltIn } from '$lib/domain/groups/groups';
@@ -196,9 +196,22 @@ export class Memberships {
 					: { why: 'sale' };
 		if (touched.groups) {
 			const own = new Set(ids);
+			const before = evaluable(this.#groups);
 			this.#groups = await readGroups(db);
 			this.#compiled = null;
-			const changed = await this.#evaluateAll(db, ctx, (id) => (own.has(id) ? why(id) : { why: 'rule' }), true);
+			// A group that appears (created, RFM switched on) or goes (deleted, switched off) changes
+			// the memberships of all its members at once: the history records no "joined" or "left"
+			// for it (the row's `since` says when). At 100,000 customers that history was millions of
+			// rows for a handful of new groups. A changed rule still records who moved, and why.
+			const after = evaluable(this.#groups);
+			const quiet = new Set([...before].filter((g) => !after.has(g)).concat([...after].filter((g) => !before.has(g))));
+			const changed = await this.#evaluateAll(
+				db,
+				ctx,
+				(id) => (own.has(id) ? why(id) : { why: 'rule' }),
+				// A customer this batch itself touched (added by hand to a group just created) keeps theirs.
+				(id, key) => own.has(id) || !quiet.has(groupOfKey(key))
+			);
 			return { changed, all: true };
 		}
 		const compiled = this.#compile(ctx);
@@ -208,7 +221,7 @@ export class Memberships {
 			const f = this.#facts.get(id);
 			next.set(id, f ? membershipKeys(compiled, f, rfm) : []);
 		}
-		const changed = await this.#write(db, next, ctx, why, true);
+		const changed = await this.#write(db, next, ctx, why, () => true);
 		// The facts in memory changed: another tab's worker must reload before it evaluates again.
 		if (ids.length) await this.#stamp(db, this.#day || ctx.today);
 		return { changed, all: false };
@@ -226,7 +239,7 @@ export class Memberships {
 		// The very first evaluation (an existing shop updated to this version) records no history:
 		// nobody "joined" anything that day, the groups are simply computed for the first time.
 		const first = (await this.state(db)) === null;
-		return this.#evaluateAll(db, ctx, () => ({ why }), !first);
+		return this.#evaluateAll(db, ctx, () => ({ why }), () => !first);
 	}
 
 	/** Facts are reloaded after a statistics rebuild or roll changed many rows at once. */
@@ -238,7 +251,7 @@ export class Memberships {
 		db: ShopDB,
 		ctx: EvalContext,
 		why: (id: string) => { why: MembershipReason; by?: string },
-		events: boolean
+		events: (id: string, key: MembershipKey) => boolean
 	): Promise<string[]> {
 		const t0 = performance.now();
 		const compiled = this.#compile(ctx);
@@ -277,7 +290,7 @@ export class Memberships {
 		next: Map<string, MembershipKey[]>,
 		ctx: EvalContext,
 		why: (id: string) => { why: MembershipReason; by?: string },
-		events: boolean
+		events: (id: string, key: MembershipKey) => boolean
 	): Promise<string[]> {
 		const puts: Membership[] = [];
 		const deletes: string[] = [];
@@ -298,12 +311,12 @@ export class Memberships {
 			for (const k of keys) {
 				if (oldSet.has(k)) continue;
 				bump(k, 1);
-				if (events) log.push(event(id, k, 'joined', ctx.now, reason));
+				if (events(id, k)) log.push(event(id, k, 'joined', ctx.now, reason));
 			}
 			for (const k of old) {
 				if (newSet.has(k)) continue;
 				bump(k, -1);
-				if (events && this.#facts.has(id)) log.push(event(id, k, 'left', ctx.now, reason));
+				if (events(id, k) && this.#facts.has(id)) log.push(event(id, k, 'left', ctx.now, reason));
 			}
 			if (keys.length) {
 				const row: Membership = { customerId: id, keys, since };
@@ -416,6 +429,11 @@ async function readGroups(db: ShopDB): Promise<Group[]> {
 	const builtIn = builtInGroups().map((g) => stored.get(g.id)?.group ?? g);
 	// A rule this version cannot read is never evaluated (its group simply has no members here).
 	return [...builtIn, ...rows.filter((r) => !r.needsUpdate && !isBuiltIn(r.id)).map((r) => r.group)];
+}
+
+/** Ids of the groups that are evaluated: RFM only while switched on. */
+function evaluable(groups: readonly Group[]): Set<string> {
+	return new Set(groups.filter((g) => g.type !== 'rfm' || g.enabled).map((g) => g.id));
 }
 
 function event(customerId: string, key: MembershipKey, change: 'joined' | 'left', at: string, reason: { why: MembershipReason; by?: string }): MembershipEvent {

@@ -340,6 +340,38 @@ describe('derived memberships', () => {
 		expect(info[1]).toMatchObject({ groupId: tiers.id, levelId: 'gold', levelName: 'Gold', vip: true });
 	});
 
+	it('a group created or deleted writes no history for every member; a changed rule records who moved, and why', async () => {
+		const t = tablet();
+		await t.open();
+		const big = await t.customer();
+		const small = await t.customer();
+		await t.sell(sale('b1', big, '2026-11-20T10:00:00Z', 90000));
+		await t.sell(sale('s1', small, '2026-11-20T11:00:00Z', 20000));
+		await t.drain();
+		const spenders = await t.groups.create(automatic('Spenders', rule({ kind: 'stat', metric: 'spend', window: { kind: 'all' }, op: 'gte', value: 50000 })));
+		assert(spenders.ok, 'refused');
+		await t.drain();
+		expect(await t.groups.memberIds(spenders.id)).toEqual([big]);
+		// Joined with the group itself: `since` says when, the history stays short.
+		expect(await t.groups.history(big)).toEqual([]);
+		expect((await t.groups.groupsOf(big)).map((g) => g.groupId)).toContain(spenders.id);
+		// A lower threshold moves one more customer in: that is recorded, with the rule as the reason.
+		const g = await t.groups.get(spenders.id);
+		assert(g && g.group.type === 'automatic', 'gone');
+		const { id: _id, createdAt: _c, createdBy: _b, updatedAt: _u, ...draft } = g.group;
+		const lower = await t.groups.update(spenders.id, { ...draft, rule: rule({ kind: 'stat', metric: 'spend', window: { kind: 'all' }, op: 'gte', value: 10000 }) });
+		assert(lower.ok, 'refused');
+		await t.drain();
+		expect((await t.groups.memberIds(spenders.id)).sort()).toEqual([big, small].sort());
+		expect((await t.groups.history(small)).map((e) => [e.change, e.key, e.why])).toEqual([['joined', spenders.id, 'rule']]);
+		expect(await t.groups.history(big)).toEqual([]);
+		// Deleted: everybody leaves with it, without a "left" row each.
+		expect((await t.groups.remove(spenders.id)).ok).toBe(true);
+		await t.drain();
+		expect(await t.groups.memberIds(spenders.id)).toEqual([]);
+		expect((await t.groups.history(small)).length).toBe(1);
+	});
+
 	it('a birthday moves a customer into an age group on the day, and out on their 50th', async () => {
 		const t = tablet();
 		t.clock.today = '2026-11-22';
