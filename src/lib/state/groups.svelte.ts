@@ -17,8 +17,16 @@ export function touchesGroups(changes: ChangeSet): boolean {
 	return Object.keys(changes).some((k) => /^(groups?|manualMembers|memberships?|groupCounts|rfm)(:|$)/.test(k));
 }
 
-/** Calls `load` now and after every change to groups; answers arriving out of order are dropped. */
-export function followGroups<T>(load: () => Promise<T>, apply: (value: T) => void, onError: (message: string) => void): () => void {
+/**
+ * Calls `load` now and after every change to groups (or, with `relevant`, every change it accepts);
+ * answers arriving out of order are dropped.
+ */
+export function followGroups<T>(
+	load: () => Promise<T>,
+	apply: (value: T) => void,
+	onError: (message: string) => void,
+	relevant: (changes: ChangeSet) => boolean = touchesGroups
+): () => void {
 	let seq = 0;
 	let stopped = false;
 	const run = () => {
@@ -33,13 +41,27 @@ export function followGroups<T>(load: () => Promise<T>, apply: (value: T) => voi
 		);
 	};
 	const unsubscribe = shop.store.subscribe((changes) => {
-		if (touchesGroups(changes)) run();
+		if (relevant(changes)) run();
 	});
 	run();
 	return () => {
 		stopped = true;
 		unsubscribe();
 	};
+}
+
+/** Definitions changed (or everyone was re-evaluated): names, levels and types may differ. */
+export function touchesDefinitions(changes: ChangeSet): boolean {
+	return !!changes.groups?.length || !!changes['memberships:all']?.length;
+}
+
+/** This customer's memberships, manual groups or history may have changed. */
+export function touchesCustomer(changes: ChangeSet, customerId: string): boolean {
+	return (
+		touchesDefinitions(changes) ||
+		!!changes.memberships?.includes(customerId) ||
+		!!changes.manualMembers?.some((pair) => pair.startsWith(`${customerId}/`))
+	);
 }
 
 export class GroupListState {

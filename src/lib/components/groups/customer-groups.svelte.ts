@@ -3,7 +3,7 @@
 import type { CustomerGroupInfo, GroupRecord } from '$lib/groups/api';
 import type { MembershipEvent, MembershipReason } from '$lib/domain/groups/types';
 import { shop } from '$lib/state/shop.svelte';
-import { followGroups } from '$lib/state/groups.svelte';
+import { followGroups, touchesCustomer, touchesDefinitions } from '$lib/state/groups.svelte';
 
 export const REASON_WORDS: Record<MembershipReason, string> = {
 	rule: 'its rule',
@@ -32,16 +32,40 @@ export class CustomerGroups {
 	/** Follows one customer; returns stop (for $effect). */
 	follow(customerId: string): () => void {
 		this.loaded = false;
-		return followGroups(
-			() => Promise.all([shop.groups.groupsOf(customerId), shop.groups.history(customerId), shop.groups.list()]),
-			([groups, history, records]) => {
+		let mine = false;
+		let all = false;
+		const done = () => {
+			this.loaded = mine && all;
+			if (this.loaded) this.error = null;
+		};
+		const onError = (message: string) => (this.error = message);
+		// Two follows: this customer's rows are re-read when their memberships change (a sale, a
+		// manual change), the group list (names, levels, types) only when definitions change. A
+		// sale for anyone else re-reads nothing here.
+		const stopMine = followGroups(
+			() => Promise.all([shop.groups.groupsOf(customerId), shop.groups.history(customerId)]),
+			([groups, history]) => {
 				this.groups = groups;
 				this.history = history;
-				this.records = records;
-				this.loaded = true;
-				this.error = null;
+				mine = true;
+				done();
 			},
-			(message) => (this.error = message)
+			onError,
+			(changes) => touchesCustomer(changes, customerId)
 		);
+		const stopAll = followGroups(
+			() => shop.groups.list(),
+			(records) => {
+				this.records = records;
+				all = true;
+				done();
+			},
+			onError,
+			touchesDefinitions
+		);
+		return () => {
+			stopMine();
+			stopAll();
+		};
 	}
 }
