@@ -8,6 +8,7 @@ import type { AppWindow } from '../tests/support/tablet';
 import { formatLongTasks, longTasks } from '../tests/support/longtask';
 import { generateItems } from '../src/lib/domain/sales/demo-sales';
 import { DEMO_STORES } from '../src/lib/domain/demo';
+import { emptyDraft } from '../src/lib/domain/customer';
 import type { GroupDraft, StoredRule } from '../src/lib/domain/groups/types';
 import type { LastEvaluation } from '../src/lib/groups/derive';
 import { benchGroups, benchTiers } from './group-defs';
@@ -110,28 +111,14 @@ export async function benchGroupsPart(page: Page, url: string, record: Record, o
 async function saleToGroups(page: Page, url: string, record: Record): Promise<void> {
 	const out: number[] = [];
 	for (let round = 0; round < 10; round++) {
-		const id = await page.evaluate(async (round) => {
+		const draft = { ...emptyDraft(new Date().toISOString()), firstName: 'Bench', lastName: `Tier ${round}` };
+		const id = await page.evaluate(async (draft) => {
 			const shop = (globalThis as AppWindow).shopCrm;
-			const r = await shop.customers.create({
-				firstName: 'Bench',
-				lastName: `Tier ${round}`,
-				email: '',
-				phone: '',
-				birthDate: '',
-				gender: 'not-stated',
-				addresses: [],
-				defaultAddressId: null,
-				cards: [],
-				consents: {},
-				tags: [],
-				notes: '',
-				storeId: shop.device.storeId,
-				registeredAt: new Date().toISOString()
-			});
+			const r = await shop.customers.create({ ...draft, storeId: shop.device.storeId });
 			if (!r.ok) throw new Error(JSON.stringify(r.errors));
 			await shop.derive.idle();
 			return r.id;
-		}, round);
+		}, draft);
 		await page.goto(`${url}/customers/${id}`);
 		await page.waitForFunction(() => (globalThis as AppWindow).shopCrm?.ready);
 		const section = page.locator('section[aria-labelledby="groups-title"]');

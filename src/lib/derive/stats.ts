@@ -14,6 +14,7 @@ import {
 	type CustomerStats
 } from '$lib/domain/sales/stats';
 import type { DeriveContext } from './api';
+import { groupBy } from '$lib/domain/collections';
 
 export const STATS_TABLES = ['sales', 'adjustments', 'customerStats'] as const;
 
@@ -149,15 +150,4 @@ export async function rollStats(
 	// put(): statistics are derived rows, replaced whole.
 	if (rolled.length) await db.customerStats.bulkPut(rolled);
 	return { last: rows[rows.length - 1].customerId, changed: rolled.map((s) => s.customerId) };
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-	const out = new Map<string, T[]>();
-	for (const row of rows) {
-		const k = key(row);
-		const list = out.get(k);
-		if (list) list.push(row);
-		else out.set(k, [row]);
-	}
-	return out;
 }

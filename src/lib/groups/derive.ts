@@ -26,6 +26,7 @@ import { RFM_SEGMENTS, rfmThresholds, type RfmThresholds } from '$lib/domain/gro
 import { InvalidWriteError } from '$lib/domain/errors';
 import { builtInGroups, isBuiltIn } from '$lib/domain/groups/groups';
 import type { RulePreview } from './api';
+import { groupBy } from '$lib/domain/collections';
 
 /** Tables a membership derivation reads and writes (beside the statistics and the queue). */
 export const MEMBERSHIP_TABLES = ['customers', 'customerStats', 'manualMembers', 'groups', 'memberships', 'membershipEvents', 'groupCounts', 'kv'] as const;
@@ -454,15 +455,4 @@ function latest(rows: ManualMember[]): ManualMember | undefined {
 
 function sameKeys(a: MembershipKey[], b: MembershipKey[]): boolean {
 	return a.length === b.length && a.every((k, i) => k === b[i]);
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-	const out = new Map<string, T[]>();
-	for (const row of rows) {
-		const k = key(row);
-		const list = out.get(k);
-		if (list) list.push(row);
-		else out.set(k, [row]);
-	}
-	return out;
 }
