@@ -69,6 +69,8 @@ export type ErrorCode =
 	| 'point-value-invalid'
 	| 'rounding-invalid'
 	| 'sale-totals-inconsistent'
+	| 'sale-trace-inconsistent'
+	| 'benefits-loading'
 	// Groups: what only the data layer can know (src/lib/groups/service.ts)
 	| 'group-gone'
 	| 'group-type-fixed'
@@ -245,6 +247,9 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'point-value-invalid': () => 'Enter what one point is worth in pence or cents: a whole number from 0 to 10000, e.g. 1',
 	'rounding-invalid': () => 'Choose how points round: down, to the nearest or up',
 	'sale-totals-inconsistent': (p) => `The sale’s ${p.total ?? 'totals'} do not add up to its lines, so it was not recorded`,
+	'sale-trace-inconsistent': (p) =>
+		`The price explanation of line ${p.line ?? ''} does not match its price, so the sale was not recorded: ring the line up again`,
+	'benefits-loading': () => 'Still reading the customer’s group benefits: one moment, then tap Paid again',
 	'group-gone': () => 'This group was deleted on another tablet, so the changes could not be saved',
 	'group-type-fixed': () => 'The type of a group cannot be changed: create a new group of the type you need',
 	'group-not-manual': (p) => `${p.group ? `“${p.group}”` : 'This group'} is not a manual group: its members follow its rule`,

@@ -5,6 +5,7 @@ import type { FieldError } from '../errors';
 import { formatMoney, minorPerUnit } from './items';
 import { saleTotals } from './totals';
 import type { Item, LineDiscount, LoyaltySettings, Payment, Sale, SaleLine, SaleStamp } from './types';
+import type { BenefitPricing, DiscountRemoval } from '../benefits/types';
 
 export interface CartLine {
 	itemId: string;
@@ -210,6 +211,11 @@ export interface FinaliseContext extends SaleStamp {
 	currency: string;
 	/** Money tendered, by cash or card; the points part is added from the priced cart. */
 	payments: Payment[];
+	/**
+	 * The group benefits the cart was priced with (its lines in the cart's order) and the
+	 * cashier's removals: stored with the sale so its receipt explains every price forever.
+	 */
+	benefits?: { pricing: BenefitPricing; removals: readonly DiscountRemoval[] };
 }
 
 export type FinaliseResult = { ok: true; sale: Sale; change: number } | { ok: false; errors: FieldError[] };
@@ -251,7 +257,7 @@ export function finaliseSale(cart: Cart, priced: PricedCart, ctx: FinaliseContex
 		deviceName: ctx.deviceName,
 		cashier: ctx.cashier,
 		customerId: cart.customerId,
-		lines: priced.lines.map(toSaleLine),
+		lines: priced.lines.map((l, i) => withTrace(toSaleLine(l), ctx.benefits?.pricing.lines[i])),
 		payments,
 		subtotal: priced.subtotal,
 		discountTotal: priced.discountTotal,
@@ -263,7 +269,22 @@ export function finaliseSale(cart: Cart, priced: PricedCart, ctx: FinaliseContex
 		refundOf: null,
 		currency: ctx.currency
 	};
+	if (ctx.benefits) {
+		const { pricing, removals } = ctx.benefits;
+		if (pricing.coupons.length) sale.coupons = pricing.coupons.map((c) => ({ ...c }));
+		if (removals.length) sale.removals = removals.map((r) => ({ itemId: r.itemId, reason: r.reason.trim() }));
+		sale.policy = pricing.policy;
+	}
 	return { ok: true, sale, change };
+}
+
+/** The line's price trace, winners and why, when benefits priced it (copied: the sale never shares them). */
+function withTrace(line: SaleLine, b: BenefitPricing['lines'][number] | undefined): SaleLine {
+	if (!b || b.itemId !== line.itemId) return line;
+	const out: SaleLine = { ...line, trace: structuredClone(b.trace) };
+	if (b.winners.length) out.winners = structuredClone(b.winners);
+	if (b.why) out.why = structuredClone(b.why);
+	return out;
 }
 
 function toSaleLine(l: PricedLine): SaleLine {

@@ -39,11 +39,32 @@ const TOTAL_FIELDS: Record<keyof SaleTotals, string> = {
 	total: 'total'
 };
 
-/** What makes a sale unfit to record: no lines, or totals its lines do not add up to. */
+/**
+ * What makes a sale unfit to record: no lines, totals its lines do not add up to, a stored price
+ * trace that does not end at the line's price, or a discount removal without its reason.
+ * Sales recorded before price traces existed (no `trace`, no `removals`) pass as before.
+ */
 export function validateSale(sale: Sale): FieldError[] {
 	if (sale.lines.length === 0) return [{ field: 'lines', code: 'cart-empty' }];
 	const sums = saleTotals(sale.lines);
-	return (Object.keys(TOTAL_FIELDS) as (keyof SaleTotals)[])
+	const errors: FieldError[] = (Object.keys(TOTAL_FIELDS) as (keyof SaleTotals)[])
 		.filter((k) => sale[k] !== sums[k])
 		.map((k) => ({ field: k, code: 'sale-totals-inconsistent', params: { total: TOTAL_FIELDS[k] } }));
+	sale.lines.forEach((l, i) => {
+		if (l.trace && !traceMatches(l)) errors.push({ field: `lines.${i}.trace`, code: 'sale-trace-inconsistent', params: { line: String(i + 1) } });
+	});
+	(sale.removals ?? []).forEach((r, i) => {
+		if (typeof r.reason !== 'string' || r.reason.trim() === '') errors.push({ field: `removals.${i}.reason`, code: 'benefit-removal-reason-required' });
+	});
+	return errors;
+}
+
+/** A trace starts at the line's list amount and its last priced step leaves the line's price after discounts. */
+function traceMatches(l: SaleLine): boolean {
+	const trace = l.trace!;
+	const first = trace[0];
+	if (!first || first.kind !== 'list' || first.amount !== l.unitPrice * l.qty) return false;
+	let net = first.amount;
+	for (const s of trace) if (s.kind === 'benefit' || s.kind === 'coupon') net = s.after;
+	return net === l.unitPrice * l.qty - l.discount;
 }

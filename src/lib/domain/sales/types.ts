@@ -2,6 +2,7 @@
 // Money is always an integer in minor units (pence, cents); quantities are integers.
 // A finalised Sale is immutable: it copies what it needs from the catalogue, so editing or
 // deleting an item later never changes a past sale, a receipt reprint or a customer's statistics.
+import type { CouponOutcome, DiscountRemoval, PolicyKind, TraceStep, Winner, WinReason } from '../benefits/types';
 
 export type RedeemMode = 'none' | 'partial' | 'full';
 
@@ -46,6 +47,16 @@ export interface SaleLine {
 	pointsValue: number;
 	/** On a refund line: the index of the line of the original sale it refunds. */
 	refundOfLine?: number;
+	/**
+	 * How the line's price was reached (list price → Gold −7 % → coupon SPRING …), with labels
+	 * copied in: a later change to a group never rewrites it. Absent on sales rung up before
+	 * group benefits (issue 9) and on refunds.
+	 */
+	trace?: TraceStep[];
+	/** The groups whose benefit set the price (several when stacking). */
+	winners?: Winner[];
+	/** Why the winner won under the shop's policy at the time. */
+	why?: WinReason | null;
 }
 
 export type PaymentMethod = 'cash' | 'card' | 'points';
@@ -90,6 +101,12 @@ export interface Sale {
 	refundOfReceipt?: string;
 	/** ISO 4217. */
 	currency: string;
+	/** Coupon codes entered at the till and what became of each (issue 9; absent on older sales). */
+	coupons?: CouponOutcome[];
+	/** Group discounts the cashier took off, with the reason they gave (itemId null: the whole sale). */
+	removals?: DiscountRemoval[];
+	/** The benefit policy the sale was priced under. */
+	policy?: PolicyKind;
 }
 
 export interface PointAdjustment {
