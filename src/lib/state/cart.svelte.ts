@@ -1,8 +1,15 @@
 // The till's cart: the sale being rung up. One shared instance, so going to Customers and back
 // keeps the basket; reset() after "Paid" (and in tests). Pricing is derived: every change of
-// lines, customer or balance re-prices the whole cart with the domain's priceCart.
+// lines, customer, balance, coupons, removals, the customer's memberships or the shop's benefits
+// re-prices the whole cart with the domain's priceTill (group benefits, then priceCart).
 import * as carts from '$lib/domain/sales/cart';
 import type { Cart, PricedCart } from '$lib/domain/sales/cart';
+import { priceTill, type TillPricing } from '$lib/domain/benefits/till';
+import { normalizeCode } from '$lib/domain/benefits/coupons';
+import type { DiscountRemoval } from '$lib/domain/benefits/types';
+import { TillFeed, type TillParts, type TillSources } from './till-feed';
+import { shopTillSources } from './till-sources';
+import { describeError } from './errors';
 import { DEFAULT_LOYALTY, type Item, type LoyaltySettings } from '$lib/domain/sales/types';
 import type { Customer } from '$lib/domain/customer';
 import type { FieldError } from '$lib/domain/errors';
@@ -26,9 +33,94 @@ export class CartState {
 	/** Cash tendered, as typed. */
 	tendered = $state('');
 
-	readonly priced: PricedCart = $derived(
-		carts.priceCart(this.#cart, this.#items, this.loyalty, this.balance, { currency: this.currency })
+	/** Coupon codes entered (normalised, each once). */
+	codes = $state<string[]>([]);
+	/** Group discounts the cashier took off, with their reasons (itemId null: the whole sale). */
+	removals = $state<DiscountRemoval[]>([]);
+	/** A part of the pricing data could not be read. */
+	feedError = $state<string | null>(null);
+	#parts = $state.raw<TillParts>({ benefits: null, groups: null, member: null });
+	#feed: TillFeed;
+
+	constructor(sources: () => TillSources = shopTillSources) {
+		this.#feed = new TillFeed(
+			{
+				snapshot: () => sources().snapshot(),
+				groups: () => sources().groups(),
+				member: (id) => sources().member(id),
+				subscribe: (l) => sources().subscribe(l)
+			},
+			(parts) => {
+				this.#parts = { ...this.#parts, ...parts };
+				this.feedError = null;
+			},
+			(err) => (this.feedError = describeError(err))
+		);
+	}
+
+	/** Moves with the date and the data: the allowance's period is read at each re-pricing. */
+	#now = $derived.by(() => {
+		void shop.today;
+		void this.#parts;
+		void this.#cart;
+		return Date.now();
+	});
+
+	/** Everything the price came from, re-derived whenever any of it changes. */
+	readonly pricing: TillPricing = $derived(
+		priceTill({
+			cart: this.#cart,
+			items: this.#items,
+			loyalty: this.loyalty,
+			balance: this.balance,
+			currency: this.currency,
+			...this.#parts,
+			codes: this.codes,
+			removals: this.removals,
+			today: shop.today,
+			now: this.#now,
+			timeZone: shop.settings.timeZone
+		})
 	);
+
+	readonly priced: PricedCart = $derived(this.pricing.priced);
+
+	/** Loads and follows what the till prices with (the till page calls it; returns stop). */
+	follow(): () => void {
+		const stop = this.#feed.start();
+		void this.#feed.setCustomer(this.customer?.id ?? null);
+		return stop;
+	}
+
+	get policyNeedsUpdate(): boolean {
+		return this.#parts.benefits?.policyNeedsUpdate ?? false;
+	}
+
+	/** Adds a coupon code (normalised; the same code twice is kept once). */
+	addCode(code: string): void {
+		const c = normalizeCode(code);
+		if (c && !this.codes.includes(c)) this.codes = [...this.codes, c];
+	}
+
+	removeCode(code: string): void {
+		this.codes = this.codes.filter((c) => c !== code);
+	}
+
+	/** Takes the group discount off a line (itemId) or the whole sale (null). A reason is required. */
+	removeDiscount(itemId: string | null, reason: string): boolean {
+		const r = reason.trim();
+		if (r === '') return false;
+		this.removals = [...this.removals.filter((x) => x.itemId !== itemId), { itemId, reason: r }];
+		return true;
+	}
+
+	restoreDiscount(itemId: string | null): void {
+		this.removals = this.removals.filter((x) => x.itemId !== itemId);
+	}
+
+	removalOf(itemId: string | null): DiscountRemoval | undefined {
+		return this.removals.find((x) => x.itemId === itemId);
+	}
 
 	get cart(): Cart {
 		return this.#cart;
@@ -56,7 +148,9 @@ export class CartState {
 	}
 
 	remove(lineIndex: number): void {
+		const itemId = this.#cart.lines[lineIndex]?.itemId;
 		this.#cart = carts.removeLine(this.#cart, lineIndex);
+		if (itemId && !this.#cart.lines.some((l) => l.itemId === itemId)) this.restoreDiscount(itemId);
 	}
 
 	setPoints(lineIndex: number, points: number): void {
@@ -64,15 +158,20 @@ export class CartState {
 	}
 
 	attach(customer: Customer, balance: number): void {
+		// Removals were about the previous customer's discounts.
+		if (this.customer?.id !== customer.id) this.removals = [];
 		this.#cart = carts.setCustomer(this.#cart, customer.id);
 		this.customer = customer;
 		this.balance = balance;
+		void this.#feed.setCustomer(customer.id);
 	}
 
 	detach(): void {
 		this.#cart = carts.setCustomer(this.#cart, null);
 		this.customer = null;
 		this.balance = 0;
+		this.removals = [];
+		void this.#feed.setCustomer(null);
 	}
 
 	/** The attached customer's balance again (another tablet may have spent or earned points). */
@@ -88,8 +187,9 @@ export class CartState {
 	 * come back as error codes for the till to show.
 	 */
 	async pay(): Promise<{ ok: true; saleId: string } | { ok: false; errors: FieldError[] }> {
-		await this.refreshBalance();
-		const priced = this.priced;
+		// The balance, memberships and benefits as they are at this moment (another tablet may have moved them).
+		await Promise.all([this.refreshBalance(), this.#feed.refresh()]);
+		const { priced, benefits } = this.pricing;
 		const payments = [];
 		if (priced.total > 0 && this.method === 'card') payments.push({ method: 'card' as const, amount: priced.total });
 		if (priced.total > 0 && this.method === 'cash') {
@@ -101,7 +201,12 @@ export class CartState {
 		if (priced.errors.length > 0 || this.isEmpty) {
 			return { ok: false, errors: this.isEmpty ? [{ field: 'lines', code: 'cart-empty' }] : priced.errors };
 		}
-		const result = carts.finaliseSale(this.#cart, priced, { ...(await tillStamp()), currency: this.currency, payments });
+		const result = carts.finaliseSale(this.#cart, priced, {
+			...(await tillStamp()),
+			currency: this.currency,
+			payments,
+			benefits: benefits ? { pricing: benefits, removals: this.removals } : undefined
+		});
 		if (!result.ok) return result;
 		const recorded = await shop.sales.record(result.sale);
 		if (!recorded.ok) return recorded;
@@ -119,6 +224,9 @@ export class CartState {
 		this.balance = 0;
 		this.method = 'card';
 		this.tendered = '';
+		this.codes = [];
+		this.removals = [];
+		void this.#feed.setCustomer(null);
 	}
 }
 
