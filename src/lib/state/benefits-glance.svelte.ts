@@ -8,10 +8,12 @@ import { shopTillSources } from './till-sources';
 import { shop } from './shop.svelte';
 import { describeError } from './errors';
 
-/** 'Gold −7 % · VIP · 1.5× points · redeem ≤ 500 a week' (empty when the customer has no benefit). */
+/**
+ * 'Gold −7 % · 1.5× points · redeem ≤ 500 a week' (empty when the customer has no benefit). VIP
+ * is left out: the list marks it with its own badge.
+ */
 export function glanceSummary(g: BenefitsGlance): string {
 	const parts = [...g.prices];
-	if (g.perks.vip) parts.push('VIP');
 	if (!g.perks.loyaltyEnabled) parts.push('loyalty off');
 	else {
 		if (g.perks.pointsMultiplier !== 1) parts.push(`${g.perks.pointsMultiplier}× points`);
