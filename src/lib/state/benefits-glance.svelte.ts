@@ -2,26 +2,11 @@
 // allowance left) and the customer list (a short summary per visible row, memoised by the row's
 // membership keys: 100,000 customers share a handful of key combinations). Same data and rules
 // as the till, read through the same feed.
-import { benefitsGlance, type BenefitsGlance } from '$lib/domain/benefits/glance';
+import { benefitsGlance, glanceSummary, type BenefitsGlance } from '$lib/domain/benefits/glance';
 import { TillFeed, type TillParts, type TillSources } from './till-feed';
 import { shopTillSources } from './till-sources';
 import { shop } from './shop.svelte';
 import { describeError } from './errors';
-
-/**
- * 'Gold −7 % · 1.5× points · redeem ≤ 500 a week' (empty when the customer has no benefit). VIP
- * is left out: the list marks it with its own badge.
- */
-export function glanceSummary(g: BenefitsGlance): string {
-	const parts = [...g.prices];
-	if (!g.perks.loyaltyEnabled) parts.push('loyalty off');
-	else {
-		if (g.perks.pointsMultiplier !== 1) parts.push(`${g.perks.pointsMultiplier}× points`);
-		const tightest = [...g.perks.limits].sort((a, b) => a.points - b.points)[0];
-		if (tightest) parts.push(`redeem ≤ ${tightest.points.toLocaleString()} a ${tightest.period}`);
-	}
-	return parts.join(' · ');
-}
 
 export class BenefitsGlanceState {
 	#parts = $state.raw<TillParts>({ benefits: null, groups: null, member: null });

@@ -56,3 +56,18 @@ export function benefitsGlance(input: GlanceInput): BenefitsGlance {
 			: null;
 	return { prices, levels, perks, allowance };
 }
+
+/**
+ * 'Gold −7 % · 1.5× points · redeem ≤ 500 a week' (empty when the customer has no benefit). VIP
+ * is left out: the list marks it with its own badge.
+ */
+export function glanceSummary(g: BenefitsGlance): string {
+	const parts = [...g.prices];
+	if (!g.perks.loyaltyEnabled) parts.push('loyalty off');
+	else {
+		if (g.perks.pointsMultiplier !== 1) parts.push(`${g.perks.pointsMultiplier}× points`);
+		const tightest = [...g.perks.limits].sort((a, b) => a.points - b.points)[0];
+		if (tightest) parts.push(`redeem ≤ ${tightest.points.toLocaleString()} a ${tightest.period}`);
+	}
+	return parts.join(' · ');
+}

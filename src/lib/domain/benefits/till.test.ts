@@ -4,7 +4,7 @@ import { addItem, EMPTY_CART, finaliseSale, setCustomer, setPoints, type Cart } 
 import { validateSale } from '../sales/totals';
 import { DEFAULT_LOYALTY, type Item } from '../sales/types';
 import { benefit, coupon, group, tiers } from './factories';
-import { benefitsGlance } from './glance';
+import { benefitsGlance, glanceSummary } from './glance';
 import { priceTill, tillReady, type TillBenefits, type TillInput, type TillMember } from './till';
 import { BENEFIT_SCHEMA_VERSION, DEFAULT_POLICY } from './types';
 
@@ -196,5 +196,16 @@ describe('benefitsGlance: what the profile shows', () => {
 		expect(g.perks.vip).toBe(true);
 		expect(g.perks.pointsMultiplier).toBe(1.5);
 		expect(g.allowance?.remaining).toBe(600);
+	});
+	it('the list’s few words: prices, multiplier, tightest limit; loyalty off says so instead', () => {
+		const base = { keys: ['club', 'club/gold', 'staff'], groups: [club, { ...staff, discountPct: 5 }, trade], policy: DEFAULT_POLICY, currency: 'GBP' };
+		const g = benefitsGlance({
+			...base,
+			benefits: [gold7, benefit('club', { kind: 'pointsMultiplier', factor: 1.5 }), benefit('club', { kind: 'redemptionLimit', points: 500, period: 'week' }), benefit('staff', { kind: 'redemptionLimit', points: 200, period: 'day' })]
+		});
+		expect(glanceSummary(g)).toBe('Gold −7 % · Staff −5 % · 1.5× points · redeem ≤ 200 a day');
+		const off = benefitsGlance({ ...base, benefits: [benefit('staff', { kind: 'loyalty', enabled: false })] });
+		expect(glanceSummary(off)).toBe('Staff −5 % · loyalty off');
+		expect(glanceSummary(benefitsGlance({ ...base, keys: [], benefits: [] }))).toBe('');
 	});
 });
