@@ -112,6 +112,11 @@ test('a Gold customer gets 7 % the moment they are attached; the receipt names G
 	const tiers = await createGroup(page, SPEND_TIERS);
 	await pastSale(page, jane, 60000); // £600 in 12 months: Gold
 	const gold = await saveBenefit(page, { target: `${tiers}/gold`, kind: 'discount', pct: 7 });
+	const coupon = await page.evaluate(
+		(platinum) => (globalThis as W).shopCrm.benefits.saveCoupon({ code: 'SPRING', value: { kind: 'pct', pct: 10 }, validFrom: '2020-01-01', validTo: '2099-12-31', usesPerCustomer: null, groups: [platinum] }),
+		`${tiers}/platinum`
+	);
+	expect(coupon.ok).toBe(true);
 
 	await openSale(page);
 	await scanMug(page);
@@ -127,6 +132,17 @@ test('a Gold customer gets 7 % the moment they are attached; the receipt names G
 	await expect(why).toContainText('The only group benefit for this item');
 	await expect(why).toContainText('List price 1 × £12.50 = £12.50');
 	await expect(why).toContainText('Gold −7 %: −£0.88 → £11.62');
+
+	// A second line, and a coupon only Platinum members may use: skipped, and the till says why.
+	await page.getByLabel('Add item').fill('CAN-1');
+	await page.getByLabel('Add item').press('Enter');
+	await expect(page.getByRole('listitem', { name: 'Fig candle' })).toContainText('Gold −7 %');
+	await page.getByLabel('Coupon code').fill('spring');
+	await page.getByRole('button', { name: 'Apply coupon' }).click();
+	await expect(page.getByRole('list', { name: 'Coupons' })).toContainText('SPRING — skipped: not valid for this customer’s groups (only for Platinum)');
+	await expect(why).toContainText('coupon SPRING skipped: not valid for this customer’s groups (only for Platinum)');
+	// £11.62 + £8.00 − 7 % (£0.56) = £19.06
+	await expect(page.getByTestId('total')).toHaveText('£19.06');
 
 	for (const [w, h] of [[1024, 768], [768, 1024]]) {
 		await page.setViewportSize({ width: w, height: h });
@@ -148,6 +164,7 @@ test('a Gold customer gets 7 % the moment they are attached; the receipt names G
 	const stored = await page.evaluate((id) => (globalThis as W).shopCrm.sales.get(id), saleId);
 	expect(stored?.lines[0].winners?.[0]).toMatchObject({ groupId: tiers, key: `${tiers}/gold`, label: 'Gold −7 %' });
 	expect(stored?.policy).toBe('best-price');
+	expect(stored?.coupons).toEqual([{ code: 'SPRING', couponId: coupon.ok ? coupon.id : '', applied: false, off: 0, why: 'not valid for this customer’s groups (only for Platinum)' }]);
 });
 
 test('two discount groups: the policy decides, "Why?" says why; a removal needs a reason and is kept on the sale', async ({ page }) => {
@@ -199,7 +216,7 @@ test('the redemption allowance refuses an over-redemption and shows what is left
 	await openApp(page, '/customers');
 	await seedItems(page);
 	const bea = await seedCustomer(page, 'Bea', 'Moss');
-	const members = await createGroup(page, { ...COMMON, type: 'manual', name: 'Members' }, [bea]);
+	const members = await createGroup(page, { ...COMMON, type: 'manual', name: 'Club' }, [bea]);
 	await saveBenefit(page, { target: members, kind: 'redemptionLimit', points: 100, period: 'week' });
 	// £500 earns 500 points; 90 of them redeemed on a sale this week: 10 left of the weekly 100.
 	await pastSale(page, bea, 50000);
@@ -211,12 +228,12 @@ test('the redemption allowance refuses an over-redemption and shows what is left
 	await expect(page.getByRole('listitem', { name: 'Fig candle' })).toBeVisible();
 	await attachCustomer(page, 'Moss', 'Bea Moss');
 	const benefits = page.getByRole('region', { name: 'Benefits' });
-	await expect(benefits).toContainText('Can redeem 10 more points this week (Members: 100 a week)');
+	await expect(benefits).toContainText('Can redeem 10 more points this week (Club: 100 a week)');
 
 	// One candle is 15 points: beyond the allowance.
 	await page.getByRole('listitem', { name: 'Fig candle' }).getByRole('button', { name: 'Use 15 points' }).click();
-	await expect(page.getByRole('region', { name: 'Checkout' })).toContainText('Members members may redeem at most 100 points');
-	await expect(page.getByRole('region', { name: 'Checkout' })).toContainText('10 left');
+	await expect(page.getByRole('complementary', { name: 'Checkout' })).toContainText('Club members may redeem at most 100 points a week');
+	await expect(page.getByRole('complementary', { name: 'Checkout' })).toContainText('10 left');
 	await page.getByRole('button', { name: 'Paid' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: /^Receipt / })).toHaveCount(0);
 	const sales = await page.evaluate((id) => (globalThis as W).shopCrm.sales.ofCustomer(id), bea);

@@ -2,6 +2,7 @@
 // allowance left) and the customer list (a short summary per visible row, memoised by the row's
 // membership keys: 100,000 customers share a handful of key combinations). Same data and rules
 // as the till, read through the same feed.
+import { untrack } from 'svelte';
 import { benefitsGlance, glanceSummary, type BenefitsGlance } from '$lib/domain/benefits/glance';
 import { TillFeed, type TillParts, type TillSources } from './till-feed';
 import { shopTillSources } from './till-sources';
@@ -33,8 +34,12 @@ export class BenefitsGlanceState {
 
 	/** Follows the benefits, and with a customer id that customer's memberships and history; returns stop. */
 	follow(customerId: string | null = null): () => void {
-		const stop = this.#feed.start();
-		void this.#feed.setCustomer(customerId);
+		// Called from an effect: what it reads while starting must not make the effect depend on it.
+		const stop = untrack(() => {
+			const stop = this.#feed.start();
+			void this.#feed.setCustomer(customerId);
+			return stop;
+		});
 		return () => {
 			stop();
 			void this.#feed.setCustomer(null);

@@ -2,6 +2,7 @@
 // keeps the basket; reset() after "Paid" (and in tests). Pricing is derived: every change of
 // lines, customer, balance, coupons, removals, the customer's memberships or the shop's benefits
 // re-prices the whole cart with the domain's priceTill (group benefits, then priceCart).
+import { untrack } from 'svelte';
 import * as carts from '$lib/domain/sales/cart';
 import type { Cart, PricedCart } from '$lib/domain/sales/cart';
 import { priceTill, type TillPricing } from '$lib/domain/benefits/till';
@@ -87,9 +88,12 @@ export class CartState {
 
 	/** Loads and follows what the till prices with (the till page calls it; returns stop). */
 	follow(): () => void {
-		const stop = this.#feed.start();
-		void this.#feed.setCustomer(this.customer?.id ?? null);
-		return stop;
+		// Called from an effect: what it reads while starting must not make the effect depend on it.
+		return untrack(() => {
+			const stop = this.#feed.start();
+			void this.#feed.setCustomer(this.customer?.id ?? null);
+			return stop;
+		});
 	}
 
 	get policyNeedsUpdate(): boolean {
