@@ -156,6 +156,7 @@ test('a Gold customer gets 7 % the moment they are attached; the receipt names G
 	const trace = page.getByRole('region', { name: 'How each price was reached' });
 	await expect(trace).toContainText('Discount from Gold −7 %');
 	await expect(trace).toContainText('Gold −7 %: −£0.88 → £11.62');
+	await page.screenshot({ path: join(SCREENS, 'receipt-trace-1024x768.png'), fullPage: true });
 
 	// Gold becomes 10 %: the receipt of the sale already made keeps what it was sold at.
 	await saveBenefit(page, { target: `${tiers}/gold`, kind: 'discount', pct: 10 }, gold);
