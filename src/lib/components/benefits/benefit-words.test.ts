@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { benefit, group, tiers } from '$lib/domain/benefits/factories';
+import { benefit, GOLD_TIERS, group, tiers } from '$lib/domain/benefits/factories';
 import type { Overlap } from '$lib/domain/benefits/overlaps';
 import type { EffectivePerks } from '$lib/domain/benefits/types';
-import { rfmGroup } from '$lib/domain/groups/factories';
+import { rfmGroup, tieredGroup } from '$lib/domain/groups/factories';
 import { benefitRows, benefitWords, entryWords, overlapWords, perkWords, targetsOf } from './benefit-words';
 
 const ctx = { currency: 'GBP', itemName: (id: string) => ({ mug: 'Mug' })[id] };
@@ -47,8 +47,7 @@ describe('targetsOf', () => {
 
 describe('benefitRows', () => {
 	it('lists settings-implied, stored and newer-version benefits under their targets', () => {
-		const g = { ...tiers(), discountPct: 5, vip: false };
-		g.tier = { ...g.tier, levels: g.tier.levels.map((l) => (l.id === 'platinum' ? { ...l, vip: true } : l)) };
+		const g = { ...tieredGroup('club', { ...GOLD_TIERS, levels: GOLD_TIERS.levels.map((l) => (l.id === 'platinum' ? { ...l, vip: true } : l)) }, 'Club'), discountPct: 5 };
 		const stored = [
 			{ id: 'b-vip', value: benefit('club/gold', { kind: 'vip' }, 'b-vip'), needsUpdate: false },
 			{ id: 'b-disc', value: benefit('club/gold', { kind: 'discount', pct: 7 }, 'b-disc'), needsUpdate: false },
