@@ -132,6 +132,10 @@ export type ErrorCode =
 	| 'benefit-needs-update'
 	| 'benefit-removal-reason-required'
 	| 'benefit-group-in-use'
+	| 'benefit-gone'
+	| 'coupon-gone'
+	| 'coupon-needs-update'
+	| 'policy-needs-update'
 	| 'coupon-code-invalid'
 	| 'coupon-code-taken'
 	| 'coupon-value-invalid'
@@ -319,6 +323,11 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'benefit-removal-reason-required': () => 'Say why the discount is removed: the reason is kept with the sale',
 	'benefit-group-in-use': (p) =>
 		`${p.count ?? 'Some'} ${p.count === '1' ? 'benefit or coupon depends' : 'benefits or coupons depend'} on ${p.group ? `“${p.group}”` : 'this group'}: remove ${p.count === '1' ? 'it' : 'them'} with the group, or keep the group`,
+	'benefit-gone': () => 'This benefit was deleted on another tablet, so the changes could not be saved',
+	'coupon-gone': () => 'This coupon was deleted on another tablet, so the changes could not be saved',
+	'coupon-needs-update': () => 'This coupon was made by a newer version of the app: update the app on this tablet to change it',
+	'policy-needs-update': () =>
+		'The benefit policy was set by a newer version of the app: update the app on this tablet to change it (till prices use best price meanwhile)',
 	'coupon-code-invalid': () => 'A coupon code is 3 to 32 letters or digits, e.g. SPRING26',
 	'coupon-code-taken': (p) => `${p.code ? `The code ${p.code}` : 'This code'} is already used by another coupon`,
 	'coupon-value-invalid': () => 'Enter the coupon’s value: an amount above zero, or a percentage above 0 up to 100',

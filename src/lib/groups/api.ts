@@ -65,8 +65,13 @@ export interface GroupService {
 	/** Validates (name required and unique, rule, levels, self-reference through memberOf) then writes. */
 	create(draft: GroupDraft): Promise<GroupWriteResult>;
 	update(id: string, draft: GroupDraft, base?: GroupDraft): Promise<GroupWriteResult>;
-	/** Refused with a message when built in, or when another group's rule (or a benefit) uses it. */
-	remove(id: string): Promise<GroupWriteResult>;
+	/**
+	 * Refused with a message when built in, or when another group's rule uses it. Refused with
+	 * 'benefit-group-in-use' when benefits or coupons depend on it, unless `removeDependents`: then
+	 * its benefits are deleted and its keys taken out of coupons in the same write (a coupon left
+	 * without groups is closed, never opened to everyone).
+	 */
+	remove(id: string, opts?: { removeDependents?: boolean }): Promise<GroupWriteResult>;
 	/**
 	 * Adds customers to manual groups ('every-manual': all of them). In batches; each batch is one
 	 * transaction, so a cancel stops between batches and never leaves half a batch.

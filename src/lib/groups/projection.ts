@@ -7,6 +7,7 @@ import type { GroupRow, ShopDB } from '$lib/store/schema';
 import type { Group, ManualMember } from '$lib/domain/groups/types';
 import { readRule } from '$lib/domain/groups/rules';
 import { GROUPS_DOC } from '$lib/store/docnames';
+import { fieldKeysOf } from '$lib/store/lww';
 import { customersMap, readCustomer } from '$lib/customers/yjs';
 import { groupIdOfKey, groupsMap, memberKeys, membersMap, pairOfKey, readGroup, readMember, splitPair } from './yjs';
 
@@ -34,8 +35,9 @@ export const groupsProjection: Projection = {
 		const map = groupsMap(doc);
 		const puts: GroupRow[] = [];
 		const deletes: string[] = [];
+		const keysOf = fieldKeysOf(map, (id) => ids.has(id));
 		for (const id of ids) {
-			const state = readGroup(map, id);
+			const state = readGroup(map, id, keysOf.get(id) ?? []);
 			if (state.kind === 'live') puts.push(toGroupRow(state.group));
 			else deletes.push(id);
 		}

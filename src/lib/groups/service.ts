@@ -26,8 +26,12 @@ import {
 import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
 import { newId } from '$lib/domain/ids';
 import type { DocStore } from '$lib/store/docstore';
-import type { GroupRow } from '$lib/store/schema';
-import { customerDocName, GROUPS_DOC } from '$lib/store/docnames';
+import type { GroupRow, ShopDB } from '$lib/store/schema';
+import { BENEFITS_DOC, customerDocName, GROUPS_DOC } from '$lib/store/docnames';
+import { addDays } from '$lib/domain/dates';
+import type { Benefit, Coupon } from '$lib/domain/benefits/types';
+import { validateGroupDeletion } from '$lib/domain/benefits/validate';
+import { detachGroup } from '$lib/benefits/yjs';
 import {
 	changedGroupFields,
 	deleteGroup,
@@ -71,6 +75,22 @@ export interface GroupServiceContext {
 
 /** Customers per bulk transaction: a cancel stops between two of them. */
 export const BULK_BATCH = 2000;
+
+/**
+ * What depends on a group, as validateGroupDeletion reads it (only ids, targets and coupon keys):
+ * benefits of a newer version count too (their target is known), coupons of a newer version do not
+ * (their shape is unknown; restricted to a deleted group, they apply to no one).
+ */
+async function groupDependents(db: ShopDB, groupId: string): Promise<{ benefits: Benefit[]; coupons: Coupon[] }> {
+	const [benefits, coupons] = await Promise.all([
+		db.benefits.where('target').equals(groupId).or('target').startsWith(`${groupId}/`).toArray(),
+		db.coupons.toArray()
+	]);
+	return {
+		benefits: benefits.map((r) => r.value ?? ({ id: r.id, target: r.target } as Benefit)),
+		coupons: coupons.filter((r) => r.value).map((r) => r.value!)
+	};
+}
 
 type BulkOpts = { signal?: AbortSignal; onProgress?: (p: BulkProgress) => void; by?: string };
 
@@ -149,14 +169,25 @@ export class DexieGroupService implements GroupService {
 		return { ok: true, id };
 	}
 
-	async remove(id: string): Promise<GroupWriteResult> {
+	async remove(id: string, opts: { removeDependents?: boolean } = {}): Promise<GroupWriteResult> {
 		// Rules of definitions this version cannot read are left out: they are never evaluated here.
 		const rows = await this.#rows();
 		const refused = validateGroupRemoval(id, rows.filter((r) => !r.needsUpdate).map((r) => r.group));
 		if (refused.length) return { ok: false, errors: refused };
-		if (!rows.some((r) => r.id === id)) return { ok: false, errors: [{ field: 'id', code: 'group-gone' }] };
+		const row = rows.find((r) => r.id === id);
+		if (!row) return { ok: false, errors: [{ field: 'id', code: 'group-gone' }] };
+		const removeDependents = opts.removeDependents ?? false;
+		const dependents = await groupDependents(this.#db, id);
+		const inUse = validateGroupDeletion(row.group, dependents.benefits, dependents.coupons, removeDependents);
+		if (inUse.length) return { ok: false, errors: inUse };
 		const now = this.#ctx.now();
-		await this.#store.transact([GROUPS_DOC], (docs) => deleteGroup(groupsMap(docs.get(GROUPS_DOC)!), id, now));
+		const yesterday = addDays(this.#ctx.today(), -1);
+		// One write over both documents (one flush): the group never goes without its benefits going too.
+		const docs = removeDependents ? [GROUPS_DOC, BENEFITS_DOC] : [GROUPS_DOC];
+		await this.#store.transact(docs, (d) => {
+			deleteGroup(groupsMap(d.get(GROUPS_DOC)!), id, now);
+			if (removeDependents) detachGroup(d.get(BENEFITS_DOC)!, id, yesterday, now);
+		});
 		return { ok: true, id };
 	}
 

@@ -19,6 +19,18 @@ import * as Y from 'yjs';
 import type { Group, GroupDraft, LevelOverride, ManualMember } from '$lib/domain/groups/types';
 import { MEMBERS_MAP } from '$lib/customers/yjs';
 import { builtInGroups } from '$lib/domain/groups/groups';
+import {
+	applyEdits,
+	changedFields,
+	entityOfKey,
+	fieldKeysOf,
+	latestEdits,
+	readBase,
+	sharedKeys,
+	writeBase,
+	writeFields,
+	writeTombstone
+} from '$lib/store/lww';
 
 export const GROUPS_MAP = 'groups';
 
@@ -37,14 +49,6 @@ export const GROUP_FIELDS = [
 ] as const;
 export type GroupField = (typeof GROUP_FIELDS)[number];
 
-interface Tombstone {
-	deleted: true;
-	at: string;
-}
-interface FieldValue {
-	v: unknown;
-	at: string;
-}
 type BaseValue = GroupDraft & { createdAt: string; createdBy: string };
 
 export type GroupState = { kind: 'live'; group: Group } | { kind: 'deleted' } | { kind: 'absent' };
@@ -53,55 +57,39 @@ export function groupsMap(doc: Y.Doc): Y.Map<unknown> {
 	return doc.getMap(GROUPS_MAP);
 }
 
-export function groupIdOfKey(key: string): string {
-	const slash = key.indexOf('/');
-	return slash === -1 ? key : key.slice(0, slash);
-}
+export const groupIdOfKey = entityOfKey;
 
 /**
  * The definition as stored, edits applied. Fields are copied as they are: a rule from a newer
  * version of the app stays exactly as it arrived (the projection marks it, nobody rewrites it).
+ * `keys`: the group's field keys (fieldKeysOf), needed only to read edits under writer keys.
  */
-export function readGroup(map: Y.Map<unknown>, id: string): GroupState {
-	const stored = map.get(id) as BaseValue | Tombstone | undefined;
+export function readGroup(map: Y.Map<unknown>, id: string, keys?: readonly string[]): GroupState {
+	const stored = readBase<BaseValue>(map, id);
 	const builtIn = builtInGroups().find((g) => g.id === id);
-	if (stored && 'deleted' in stored) return { kind: 'deleted' };
-	if (!stored && !builtIn) return { kind: 'absent' };
-	const group = (stored ? { ...stored, id, updatedAt: stored.createdAt } : { ...builtIn! }) as Group;
-	const fields = group as unknown as Record<string, unknown>;
-	for (const field of GROUP_FIELDS) {
-		const edit = map.get(`${id}/${field}`) as FieldValue | undefined;
-		if (!edit || !(field in group)) continue;
-		fields[field] = edit.v;
-		if (edit.at > group.updatedAt) group.updatedAt = edit.at;
-	}
+	if (stored.kind === 'deleted') return { kind: 'deleted' };
+	if (stored.kind === 'absent' && !builtIn) return { kind: 'absent' };
+	const group = (stored.kind === 'live' ? { ...stored.base, id, updatedAt: stored.base.createdAt } : { ...builtIn! }) as Group;
+	group.updatedAt = applyEdits(group as unknown as Record<string, unknown>, latestEdits(map, id, GROUP_FIELDS, keys), group.updatedAt, { onlyPresent: true });
 	return { kind: 'live', group };
 }
 
 export function writeNewGroup(map: Y.Map<unknown>, id: string, draft: GroupDraft, now: string, by: string): void {
-	map.set(id, { ...draft, createdAt: now, createdBy: by } satisfies BaseValue);
+	writeBase(map, id, { ...draft, createdAt: now, createdBy: by } satisfies BaseValue);
 }
 
 /** Writes only the given fields, each as its own key, so concurrent edits of other fields survive. */
 export function writeGroupFields(map: Y.Map<unknown>, id: string, changes: Partial<Record<GroupField, unknown>>, now: string): void {
-	for (const [field, v] of Object.entries(changes)) map.set(`${id}/${field}`, { v, at: now } satisfies FieldValue);
+	writeFields(map, id, changes, now);
 }
 
 export function deleteGroup(map: Y.Map<unknown>, id: string, now: string): void {
-	map.set(id, { deleted: true, at: now } satisfies Tombstone);
-	for (const field of GROUP_FIELDS) map.delete(`${id}/${field}`);
+	writeTombstone(map, id, now, [...sharedKeys(id, GROUP_FIELDS), ...(fieldKeysOf(map, (g) => g === id).get(id) ?? [])]);
 }
 
 /** The fields whose values differ between two drafts of the same type (values are JSON). */
 export function changedGroupFields(before: GroupDraft, after: GroupDraft): Partial<Record<GroupField, unknown>> {
-	const out: Partial<Record<GroupField, unknown>> = {};
-	const a = before as unknown as Record<string, unknown>;
-	const b = after as unknown as Record<string, unknown>;
-	for (const f of GROUP_FIELDS) {
-		if (!(f in b)) continue;
-		if (JSON.stringify(a[f]) !== JSON.stringify(b[f])) out[f] = b[f];
-	}
-	return out;
+	return changedFields(before, after, GROUP_FIELDS, { onlyPresent: true }) as Partial<Record<GroupField, unknown>>;
 }
 
 // ---- Manual memberships -------------------------------------------------------------------------

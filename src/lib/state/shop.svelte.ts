@@ -12,6 +12,7 @@ import { SETTINGS_DOC } from '$lib/store/docnames';
 import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
+import { DexieBenefitService } from '$lib/benefits/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
@@ -49,6 +50,7 @@ export class ShopState {
 	#sales: DexieSalesService | null = null;
 	#items: DexieItemService | null = null;
 	#groups: DexieGroupService | null = null;
+	#benefits: DexieBenefitService | null = null;
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
@@ -88,6 +90,12 @@ export class ShopState {
 	get groups(): DexieGroupService {
 		if (!this.#groups) throw new Error('The shop database is not open yet');
 		return this.#groups;
+	}
+
+	/** Group benefits, coupons and the benefit policy (the till prices with `benefits.snapshot()`). */
+	get benefits(): DexieBenefitService {
+		if (!this.#benefits) throw new Error('The shop database is not open yet');
+		return this.#benefits;
 	}
 
 	get derive(): DeriveClient {
@@ -152,6 +160,10 @@ export class ShopState {
 				today: () => this.today,
 				by: () => this.device.name,
 				derivation: derive
+			});
+			this.#benefits = new DexieBenefitService(this.#store, {
+				now: () => new Date().toISOString(),
+				currency: () => this.settings.currency
 			});
 			await this.#readSettings();
 			const device = (await db.kv.get(DEVICE_KEY))?.value as DeviceSettings | undefined;
@@ -286,6 +298,7 @@ export class ShopState {
 		this.#store = null;
 		this.#customers = null;
 		this.#groups = null;
+		this.#benefits = null;
 		this.#starting = null;
 		this.ready = false;
 		this.error = null;

@@ -44,3 +44,9 @@ export function salesDocName(at: string): string {
  * not here but in the customer's own bucket (groups/yjs.ts), so they partition with customers.
  */
 export const GROUPS_DOC = 'groups';
+
+/**
+ * Benefits of groups and levels, coupons and the shop's benefit policy: hundreds of small
+ * definitions, edited rarely, read whole by every till. One small document.
+ */
+export const BENEFITS_DOC = 'benefits';

@@ -5,6 +5,7 @@ import type { Customer } from '$lib/domain/customer';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import { searchKeys } from '$lib/domain/search';
+import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import type { Group, ManualMember, Membership, MembershipEvent, MembershipKey } from '$lib/domain/groups/types';
 
 /** A customer as projected for reading: the record plus derived keys for the indexes. */
@@ -69,6 +70,28 @@ export interface GroupCountRow {
 	count: number;
 }
 
+/**
+ * A benefit or coupon as projected from Yjs, read through domain/benefits/read.ts. A record from a
+ * newer version of the app is kept as it arrived (`raw`), shown as "needs an update", never applied.
+ */
+export interface BenefitRow {
+	id: string;
+	/** The membership key it is for (also when it needs an update, so its group lists it). */
+	target: string;
+	value: Benefit | null;
+	needsUpdate: boolean;
+	raw: Record<string, unknown>;
+}
+
+export interface CouponRow {
+	id: string;
+	/** Normalised (normalizeCode): the till looks a typed code up by it. */
+	code: string;
+	value: Coupon | null;
+	needsUpdate: boolean;
+	raw: Record<string, unknown>;
+}
+
 export interface KvRow {
 	key: string;
 	value: unknown;
@@ -90,6 +113,8 @@ export class ShopDB extends Dexie {
 	memberships!: Table<Membership, string>;
 	membershipEvents!: Table<MembershipEvent, number>;
 	groupCounts!: Table<GroupCountRow, string>;
+	benefits!: Table<BenefitRow, string>;
+	coupons!: Table<CouponRow, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -146,6 +171,14 @@ export class ShopDB extends Dexie {
 			memberships: 'customerId, *keys',
 			membershipEvents: '++seq, customerId',
 			groupCounts: 'key'
+		});
+		// Group benefits and coupons (issue 9), projected from the 'benefits' document (the policy
+		// is a kv row). target: a group's benefits; code: a coupon typed at the till. Not unique:
+		// two tablets offline may each create a coupon with one code, and the projection must
+		// still hold both (the back office shows the clash). New tables only.
+		this.version(6).stores({
+			benefits: 'id, target',
+			coupons: 'id, code'
 		});
 	}
 }
