@@ -244,6 +244,11 @@ test('benefits section and Try a cart at both tablet sizes', async ({ page }) =>
 		await benefits(page).scrollIntoViewIfNeeded();
 		await shot(page, `benefits-${size.name}`, size);
 		await benefits(page).getByRole('button', { name: 'Cancel' }).click();
+		await benefits(page).getByRole('button', { name: 'Edit price book “Staff prices”: 2 entries (Whole group)' }).click();
+		await expect(page.getByRole('searchbox', { name: 'Item (entry 1)' })).toHaveValue('Stoneware mug');
+		await expect(page.getByRole('combobox', { name: 'Brand (entry 2)' })).toHaveValue('Glow');
+		await shot(page, `benefits-price-book-${size.name}`, size);
+		await benefits(page).getByRole('button', { name: 'Cancel' }).click();
 
 		await openGroup(page, s.staff);
 		await benefits(page).getByRole('button', { name: 'Try a cart' }).click();
