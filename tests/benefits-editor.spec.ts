@@ -171,6 +171,7 @@ test('Try a cart prices the lines with their trace and writes nothing', async ({
 	const s = await seed(page);
 	await saveBenefit(page, { kind: 'discount', pct: 10, target: s.staff });
 	await saveBenefit(page, { kind: 'pointsMultiplier', factor: 1.5, target: s.staff });
+	await saveBenefit(page, { kind: 'redemptionLimit', points: 500, period: 'week', target: s.staff });
 	await saveBenefit(page, { kind: 'discount', pct: 5, target: s.friends });
 	await waitForMembership(page, s.ada, s.staff);
 	await waitForMembership(page, s.ada, s.friends);
@@ -195,8 +196,28 @@ test('Try a cart prices the lines with their trace and writes nothing', async ({
 		'Staff −10 %: −£2.50 → £22.50',
 		'Friends −5 % skipped: Staff gives a lower price (best price for the customer)'
 	]);
-	await expect(page.getByRole('list', { name: 'Perks' })).toContainText('Earns 1.5× points (Staff)');
+	const perks = page.getByRole('list', { name: 'Perks' });
+	await expect(perks).toContainText('Earns 1.5× points (Staff)');
+	await expect(perks).toContainText(/May redeem 500 points a week \(Staff\): 500 left this week, until \d+ \w+ \d{4}/);
 	expect(await page.evaluate(async () => (await (globalThis as W).shopCrm.sales.recent(10)).length)).toBe(salesBefore);
+});
+
+test('a benefit stored by a newer version of the app is listed as needing an update, not editable', async ({ page }) => {
+	const s = await seed(page);
+	await saveBenefit(page, { kind: 'discount', pct: 7, target: `${s.club}/gold` });
+	await page.evaluate(async (target) => {
+		const shop = (globalThis as W).shopCrm;
+		const future = { version: 99, id: 'b-future', kind: 'birthdayGift', target, gift: 'cake', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+		await shop.store.transact(['benefits'], (docs) => docs.get('benefits')!.getMap('benefits').set('b-future', future));
+	}, `${s.club}/gold`);
+	await openGroup(page, s.club);
+	const gold = page.getByRole('region', { name: 'Benefits of Gold' });
+	await expect(gold.getByText('7 % off')).toBeVisible();
+	await expect(gold.getByText('Needs an update', { exact: true })).toBeVisible();
+	await expect(gold.getByText(/newer version of the app: update the app on this tablet/)).toBeVisible();
+	// Only the readable benefit can be edited or removed.
+	await expect(gold.getByRole('button', { name: /^Edit/ })).toHaveCount(1);
+	await expect(gold.getByRole('button', { name: /^Remove/ })).toHaveCount(1);
 });
 
 const SIZES = [

@@ -95,6 +95,10 @@ describe('perkWords', () => {
 	it('lists multiplier, limits, VIP and app access', () => {
 		expect(perkWords(perks)).toEqual(['Earns 1.5× points (Gold)', 'May redeem 500 points a week (Gold)', 'VIP', 'App access: Tea']);
 	});
+	it('adds what is left of each limit this period', () => {
+		const a = { limit: perks.limits[0], used: 180, remaining: 320, bounds: { firstDay: '2026-11-30', nextDay: '2026-12-07', start: 0, end: 0 } };
+		expect(perkWords(perks, [a])[1]).toBe('May redeem 500 points a week (Gold): 320 left this week, until 7 Dec 2026');
+	});
 	it('says loyalty is off and who switched it off', () => {
 		expect(perkWords({ ...perks, loyaltyEnabled: false, loyaltyOffBy: 'Staff', limits: [], vip: false, appAccessCategories: [] })).toEqual([
 			'Loyalty off (Staff): earns and redeems no points'

@@ -2,7 +2,9 @@
 // group's own settings imply (edited in the group form, not here), and ones a newer app version
 // stored (listed, never edited). Pure: the section and its tests share it.
 import type { StoredRecord } from '$lib/benefits/api';
+import type { Allowance } from '$lib/domain/benefits/allowance';
 import type { Overlap } from '$lib/domain/benefits/overlaps';
+import { formatDay } from '$lib/domain/dates';
 import { impliedBenefits } from '$lib/domain/benefits/sources';
 import type { Benefit, BenefitKind, BenefitValue, EffectivePerks, PriceBookEntry, RedemptionPeriod } from '$lib/domain/benefits/types';
 import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
@@ -153,12 +155,21 @@ export function overlapWords(o: Overlap): { title: string; winner: string } {
 	return { title, winner };
 }
 
-/** The customer's perks in lines: 'Earns 1.5× points (Gold)', 'May redeem 500 points a week (Gold)'. */
-export function perkWords(p: EffectivePerks): string[] {
+const PERIOD_THIS: Record<RedemptionPeriod, string> = { day: 'today', week: 'this week', month: 'this month' };
+
+/**
+ * The customer's perks in lines: 'Earns 1.5× points (Gold)', 'May redeem 500 points a week
+ * (Gold): 320 left this week, until 7 Dec 2026'. `allowances` (same order as the limits) adds what is left.
+ */
+export function perkWords(p: EffectivePerks, allowances: readonly Allowance[] = []): string[] {
 	const out: string[] = [];
 	if (!p.loyaltyEnabled) out.push(`Loyalty off${p.loyaltyOffBy ? ` (${p.loyaltyOffBy})` : ''}: earns and redeems no points`);
 	else out.push(p.pointsMultiplier === 1 ? 'Earns points at the normal rate' : `Earns ${factorWords(p.pointsMultiplier)} points${p.multiplierFrom ? ` (${p.multiplierFrom})` : ''}`);
-	for (const l of p.limits) out.push(`May redeem ${l.points.toLocaleString('en-GB')} points ${PERIOD_WORDS[l.period]} (${l.label})`);
+	p.limits.forEach((l, i) => {
+		const a = allowances[i];
+		const left = a && p.loyaltyEnabled ? `: ${a.remaining.toLocaleString('en-GB')} left ${PERIOD_THIS[l.period]}, until ${formatDay(a.bounds.nextDay)}` : '';
+		out.push(`May redeem ${l.points.toLocaleString('en-GB')} points ${PERIOD_WORDS[l.period]} (${l.label})${left}`);
+	});
 	if (p.vip) out.push('VIP');
 	if (p.appAccessCategories.length) out.push(`App access: ${p.appAccessCategories.join(', ')}`);
 	return out;

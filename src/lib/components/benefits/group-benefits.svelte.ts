@@ -2,6 +2,7 @@
 // as soon as it syncs), the item catalogue a price book picks from, and "Try a cart": the till's
 // own pricing run on a chosen customer and items, writing nothing.
 import type { BenefitCheck, BenefitService, BenefitWriteResult, StoredRecord } from '$lib/benefits/api';
+import { allowances, type Allowance } from '$lib/domain/benefits/allowance';
 import { priceWithBenefits } from '$lib/domain/benefits/price';
 import type { Benefit, BenefitPolicy, BenefitPricing } from '$lib/domain/benefits/types';
 import { catalogueOf, type BenefitDraft, type Catalogue } from '$lib/domain/benefits/validate';
@@ -9,16 +10,12 @@ import type { Group, MembershipKey } from '$lib/domain/groups/types';
 import type { Item } from '$lib/domain/sales/types';
 import type { ChangeSet } from '$lib/store/docstore';
 import { shop } from '$lib/state/shop.svelte';
-import { followGroups, touchesDefinitions } from '$lib/state/groups.svelte';
+import { followGroups } from '$lib/state/groups.svelte';
+import { followBenefits } from '$lib/state/benefits.svelte';
 
 /** The benefits data layer (issue 9), behind its contract. */
 function service(): BenefitService {
 	return shop.benefits;
-}
-
-/** Benefits, coupons or the policy changed (here or on another tablet). */
-export function touchesBenefits(changes: ChangeSet): boolean {
-	return Object.keys(changes).some((k) => /^(benefits?|coupons?|policy|benefitPolicy)(:|\.|$)/.test(k));
 }
 
 function touchesItems(changes: ChangeSet): boolean {
@@ -40,7 +37,7 @@ export class GroupBenefits {
 	follow(groupId: string): () => void {
 		this.loaded = false;
 		const onError = (message: string) => (this.error = message);
-		const stopBenefits = followGroups(
+		const stopBenefits = followBenefits(
 			() => Promise.all([service().ofGroup(groupId), service().policy()]),
 			([stored, policy]) => {
 				this.stored = stored;
@@ -48,8 +45,7 @@ export class GroupBenefits {
 				this.loaded = true;
 				this.error = null;
 			},
-			onError,
-			(changes) => touchesBenefits(changes) || touchesDefinitions(changes)
+			onError
 		);
 		const stopItems = followGroups(
 			() => shop.items.all(),
@@ -90,11 +86,20 @@ export interface TryLine {
  * this tablet, the stored benefits, coupons and policy, today in the shop's zone. Nothing is
  * written: no sale, no points, no coupon use.
  */
-export async function tryCart(customerId: string, lines: readonly TryLine[], groups: readonly Group[]): Promise<{ pricing: BenefitPricing; keys: MembershipKey[]; policyNeedsUpdate: boolean }> {
-	const [snapshot, membership, couponUses] = await Promise.all([
+export interface TriedCart {
+	pricing: BenefitPricing;
+	keys: MembershipKey[];
+	/** What is left of each redemption limit this period, in the order of `pricing.perks.limits`. */
+	allowances: Allowance[];
+	policyNeedsUpdate: boolean;
+}
+
+export async function tryCart(customerId: string, lines: readonly TryLine[], groups: readonly Group[]): Promise<TriedCart> {
+	const [snapshot, membership, couponUses, history] = await Promise.all([
 		service().snapshot(),
 		shop.db.memberships.get(customerId),
-		service().couponUses(customerId)
+		service().couponUses(customerId),
+		service().redemptionHistory(customerId)
 	]);
 	const keys = membership?.keys ?? [];
 	const pricing = priceWithBenefits({
@@ -108,7 +113,8 @@ export async function tryCart(customerId: string, lines: readonly TryLine[], gro
 		today: shop.today,
 		currency: shop.settings.currency
 	});
-	return { pricing, keys, policyNeedsUpdate: snapshot.policyNeedsUpdate };
+	const left = allowances(pricing.perks, history, Date.now(), shop.settings.timeZone).all;
+	return { pricing, keys, allowances: left, policyNeedsUpdate: snapshot.policyNeedsUpdate };
 }
 
 /** The customer's points balance, for the customer search. */
