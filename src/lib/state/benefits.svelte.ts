@@ -45,6 +45,8 @@ export async function loadPolicyView(): Promise<PolicyView> {
 export interface KeyOption {
 	key: MembershipKey;
 	label: string;
+	/** A level's own name ('Gold'), shown under its group; null for a group. */
+	level: string | null;
 }
 
 export interface CouponsView {
@@ -58,9 +60,9 @@ export async function loadCouponsView(): Promise<CouponsView> {
 	const keys: KeyOption[] = [];
 	for (const { group: g } of records) {
 		if (g.type === 'all') continue;
-		keys.push({ key: g.id, label: g.name });
+		keys.push({ key: g.id, label: g.name, level: null });
 		const levels = g.type === 'tiered' ? g.tier.levels : g.type === 'rfm' ? RFM_SEGMENTS : [];
-		for (const l of levels) keys.push({ key: levelKey(g.id, l.id), label: `${g.name} · ${l.name}` });
+		for (const l of levels) keys.push({ key: levelKey(g.id, l.id), label: `${g.name} · ${l.name}`, level: l.name });
 	}
 	return { coupons, keys };
 }
