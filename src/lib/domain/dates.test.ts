@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, birthMonth, daysInMonth, isValidDate, isValidInstant, todayIn } from './dates';
+import { ageOn, birthMonth, daysInMonth, formatDay, isValidDate, isValidInstant, todayIn } from './dates';
 
 describe('todayIn', () => {
 	const now = new Date('2026-03-29T00:30:00Z');
@@ -77,5 +77,14 @@ describe('isValidInstant', () => {
 	});
 	it.each(['2026-03-29', '2026-03-29T00:30:00', '2026-02-30T00:00:00Z', '2026-03-29T24:00:00Z', '2026-03-29T00:60:00Z', 'yesterday', ''])('rejects %s', (s) => {
 		expect(isValidInstant(s)).toBe(false);
+	});
+});
+
+describe('formatDay', () => {
+	it('formats a calendar day in the locale, never moved by a zone, and leaves a non-date as it is', () => {
+		expect(formatDay('2026-03-31')).toBe('31 Mar 2026');
+		expect(formatDay('2026-03-31', 'en-US')).toBe('Mar 31, 2026');
+		expect(formatDay('2026-01-01', 'de-DE')).toBe('01.01.2026');
+		expect(formatDay('not a day')).toBe('not a day');
 	});
 });

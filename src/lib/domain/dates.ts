@@ -155,3 +155,21 @@ export function startOfDayIn(day: string, timeZone: string): number {
 export function yearsBefore(ymd: string, years: number): string {
 	return String(Math.max(0, Number(ymd.slice(0, 4)) - Math.floor(years))).padStart(4, '0') + ymd.slice(4);
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** '31 Mar 2026' for '2026-03-31' in the given locale. A calendar day has no zone: formatted as UTC so no zone moves it. */
+export function formatDay(ymd: string, locale = 'en-GB'): string {
+	if (!isValidDate(ymd)) return ymd;
+	let f = dayFormats.get(locale);
+	if (!f) {
+		try {
+			f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+		} catch {
+			f = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
+		}
+		dayFormats.set(locale, f);
+	}
+	const [y, m, d] = ymd.split('-').map(Number);
+	return f.format(Date.UTC(y, m - 1, d));
+}

@@ -2,7 +2,10 @@
 // BenefitService contract) and read again whenever they (or the groups they name) change.
 import type { ChangeSet } from '$lib/store/docstore';
 import { BENEFITS_KIND, COUPONS_KIND, POLICY_KIND } from '$lib/benefits/projection';
-import type { BenefitPolicy } from '$lib/domain/benefits/types';
+import type { BenefitPolicy, Coupon } from '$lib/domain/benefits/types';
+import type { StoredRecord } from '$lib/benefits/api';
+import { levelKey, type MembershipKey } from '$lib/domain/groups/types';
+import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
 import { groupsNeedingRank } from '$lib/domain/benefits/validate';
 import { followGroups, touchesDefinitions } from './groups.svelte';
 import { shop } from './shop.svelte';
@@ -36,4 +39,30 @@ export async function loadPolicyView(): Promise<PolicyView> {
 		groups: groups.map((g) => ({ id: g.id, name: g.name })),
 		mustRank: groupsNeedingRank(groups, snapshot.benefits)
 	};
+}
+
+/** A group or level a coupon can be limited to. */
+export interface KeyOption {
+	key: MembershipKey;
+	label: string;
+	/** A level's own name ('Gold'), shown under its group; null for a group. */
+	level: string | null;
+}
+
+export interface CouponsView {
+	coupons: StoredRecord<Coupon>[];
+	/** Groups and their levels (tiers, RFM segments), "All customers" left out (no limit is "everyone"). */
+	keys: KeyOption[];
+}
+
+export async function loadCouponsView(): Promise<CouponsView> {
+	const [coupons, records] = await Promise.all([shop.benefits.coupons(), shop.groups.list()]);
+	const keys: KeyOption[] = [];
+	for (const { group: g } of records) {
+		if (g.type === 'all') continue;
+		keys.push({ key: g.id, label: g.name, level: null });
+		const levels = g.type === 'tiered' ? g.tier.levels : g.type === 'rfm' ? RFM_SEGMENTS : [];
+		for (const l of levels) keys.push({ key: levelKey(g.id, l.id), label: `${g.name} · ${l.name}`, level: l.name });
+	}
+	return { coupons, keys };
 }
