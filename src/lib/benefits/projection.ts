@@ -3,7 +3,7 @@
 // from a newer version of the app is kept for display (needsUpdate) and never applied; a damaged
 // one is left out (nothing could show or apply it).
 import * as Y from 'yjs';
-import type { Projection } from '$lib/store/docstore';
+import type { ChangeSet, Projection } from '$lib/store/docstore';
 import type { BenefitRow, CouponRow, ShopDB } from '$lib/store/schema';
 import { BENEFITS_DOC } from '$lib/store/docnames';
 import { entityOfKey } from '$lib/store/lww';
@@ -17,6 +17,11 @@ export const POLICY_KEY = 'benefits.policy';
 export const BENEFITS_KIND = 'benefits';
 export const COUPONS_KIND = 'coupons';
 export const POLICY_KIND = 'benefits.policy';
+
+/** A flush changed benefits, coupons or the policy (here or on another tablet). */
+export function touchesBenefitData(changes: ChangeSet): boolean {
+	return [BENEFITS_KIND, COUPONS_KIND, POLICY_KIND].some((k) => (changes[k]?.length ?? 0) > 0);
+}
 
 export interface PolicyRowValue {
 	/** null when it needs an update (or is damaged): the default applies. */

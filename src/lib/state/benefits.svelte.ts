@@ -1,7 +1,7 @@
 // Benefits, coupons and the policy as the screens see them: read through shop.benefits (the
 // BenefitService contract) and read again whenever they (or the groups they name) change.
 import type { ChangeSet } from '$lib/store/docstore';
-import { BENEFITS_KIND, COUPONS_KIND, POLICY_KIND } from '$lib/benefits/projection';
+import { touchesBenefitData } from '$lib/benefits/projection';
 import type { BenefitPolicy, Coupon } from '$lib/domain/benefits/types';
 import type { StoredRecord } from '$lib/benefits/api';
 import { levelKey, type MembershipKey } from '$lib/domain/groups/types';
@@ -12,7 +12,7 @@ import { shop } from './shop.svelte';
 
 /** A flush changed benefits, coupons, the policy, or group definitions (names, levels). */
 export function touchesBenefits(changes: ChangeSet): boolean {
-	return [BENEFITS_KIND, COUPONS_KIND, POLICY_KIND].some((k) => !!changes[k]?.length) || touchesDefinitions(changes);
+	return touchesBenefitData(changes) || touchesDefinitions(changes);
 }
 
 /** Calls `load` now and after every change to benefits, coupons, the policy or group definitions. */

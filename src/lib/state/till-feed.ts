@@ -6,7 +6,7 @@
 import type { Group } from '$lib/domain/groups/types';
 import type { TillBenefits, TillMember } from '$lib/domain/benefits/till';
 import type { ChangeSet } from '$lib/store/docstore';
-import { BENEFITS_KIND, COUPONS_KIND, POLICY_KIND } from '$lib/benefits/projection';
+import { touchesBenefitData } from '$lib/benefits/projection';
 
 export interface TillSources {
 	snapshot(): Promise<TillBenefits>;
@@ -25,7 +25,7 @@ export interface TillParts {
 const has = (changes: ChangeSet, re: RegExp) => Object.keys(changes).some((k) => re.test(k) && (changes[k]?.length ?? 0) > 0);
 
 /** Benefits, coupons or the policy changed (here or on another tablet). */
-export const touchesBenefits = (c: ChangeSet) => [BENEFITS_KIND, COUPONS_KIND, POLICY_KIND].some((k) => (c[k]?.length ?? 0) > 0);
+export const touchesBenefits = touchesBenefitData;
 /** Group definitions changed, or everyone's memberships were re-evaluated. */
 export const touchesGroupDefinitions = (c: ChangeSet) => has(c, /^groups?(:|$)/) || has(c, /^memberships:all$/);
 /** This customer's memberships, manual groups or sales (redemptions, coupon uses) may have changed. */
