@@ -352,6 +352,21 @@ describe('deleting a group benefits depend on', () => {
 	});
 });
 
+describe('deleting a group named in the priority order', () => {
+	it('takes it out of the order in the same write, so the policy still saves', async () => {
+		const t = tablet();
+		const gold = await t.group('Gold');
+		const staff = await t.group('Staff');
+		const plain = await t.group('Plain');
+		await t.benefit({ target: staff, kind: 'discount', pct: 20 });
+		assert((await t.benefits.savePolicy({ version: BENEFIT_SCHEMA_VERSION, kind: 'priority', order: [plain, staff, gold] })).ok, 'refused');
+		const r = await t.groups.remove(plain);
+		assert(r.ok, 'a group without benefits was refused');
+		expect((await t.benefits.policy()).policy).toEqual({ version: BENEFIT_SCHEMA_VERSION, kind: 'priority', order: [staff, gold] });
+		assert((await t.benefits.savePolicy((await t.benefits.policy()).policy)).ok, 'the order left by the deletion was refused');
+	});
+});
+
 async function sell(t: Tablet, s: Sale) {
 	const doc = salesDocName(s.at);
 	await t.store.transact([doc], (d) => writeSale(salesMap(d.get(doc)!), s));

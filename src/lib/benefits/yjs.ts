@@ -153,6 +153,20 @@ export function writePolicy(map: Y.Map<unknown>, policy: BenefitPolicy, now: str
 }
 
 /**
+ * A deleted group leaves the priority order in the same write (otherwise the next save of the
+ * policy would be refused at a row the owner cannot see). Only a policy this version reads is
+ * touched; nothing is written when the group is not named.
+ */
+export function dropFromPolicy(doc: Y.Doc, groupId: string, now: string): boolean {
+	const map = policyMap(doc);
+	const raw = readPolicyRecord(map) as { version?: unknown; kind?: unknown; order?: unknown } | undefined;
+	if (!raw || raw.version !== BENEFIT_SCHEMA_VERSION || raw.kind !== 'priority' || !Array.isArray(raw.order)) return false;
+	if (!raw.order.includes(groupId)) return false;
+	writePolicy(map, { ...(raw as BenefitPolicy & { kind: 'priority' }), order: (raw.order as string[]).filter((g) => g !== groupId) }, now);
+	return true;
+}
+
+/**
  * What deleting a group does to the benefits document, in the deletion's own write: the group's
  * benefits (and its levels') are deleted, newer-version ones too (a deletion needs no reading);
  * its keys are taken out of every coupon restricted to it. A coupon left without any group is

@@ -31,7 +31,7 @@ import { BENEFITS_DOC, customerDocName, GROUPS_DOC } from '$lib/store/docnames';
 import { addDays } from '$lib/domain/dates';
 import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import { validateGroupDeletion } from '$lib/domain/benefits/validate';
-import { detachGroup } from '$lib/benefits/yjs';
+import { detachGroup, dropFromPolicy } from '$lib/benefits/yjs';
 import {
 	changedGroupFields,
 	deleteGroup,
@@ -182,11 +182,12 @@ export class DexieGroupService implements GroupService {
 		if (inUse.length) return { ok: false, errors: inUse };
 		const now = this.#ctx.now();
 		const yesterday = addDays(this.#ctx.today(), -1);
-		// One write over both documents (one flush): the group never goes without its benefits going too.
-		const docs = removeDependents ? [GROUPS_DOC, BENEFITS_DOC] : [GROUPS_DOC];
-		await this.#store.transact(docs, (d) => {
+		// One write over both documents (one flush): the group never goes without its benefits going
+		// too, nor stays named in the priority order.
+		await this.#store.transact([GROUPS_DOC, BENEFITS_DOC], (d) => {
 			deleteGroup(groupsMap(d.get(GROUPS_DOC)!), id, now);
 			if (removeDependents) detachGroup(d.get(BENEFITS_DOC)!, id, yesterday, now);
+			dropFromPolicy(d.get(BENEFITS_DOC)!, id, now);
 		});
 		return { ok: true, id };
 	}
