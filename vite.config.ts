@@ -1,5 +1,10 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+// The WebUSB / Web Serial printer drivers export only a 'browser' build; the printer tests run
+// them in Node against a fake navigator.usb / navigator.serial.
+const browserOnly = (pkg: string) => fileURLToPath(new URL(`./node_modules/@point-of-sale/${pkg}/dist/${pkg}.esm.js`, import.meta.url));
 
 export default defineConfig({
 	plugins: [sveltekit()],
@@ -7,6 +12,10 @@ export default defineConfig({
 		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'sync-server/src/**/*.test.ts'],
 		environment: 'node',
 		setupFiles: ['src/test-setup.ts'],
-		testTimeout: 30_000
+		testTimeout: 30_000,
+		alias: {
+			'@point-of-sale/webusb-receipt-printer': browserOnly('webusb-receipt-printer'),
+			'@point-of-sale/webserial-receipt-printer': browserOnly('webserial-receipt-printer')
+		}
 	}
 });
