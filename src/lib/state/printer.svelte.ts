@@ -5,7 +5,7 @@ import { fullName } from '$lib/domain/customer';
 import { messageFor, type FieldError } from '$lib/domain/errors';
 import type { Sale } from '$lib/domain/sales/types';
 import { serialDriver, usbDriver, type PrinterDriver } from '$lib/printing/drivers';
-import { encodeReceipt, encodeTestPage, type PrintTarget } from '$lib/printing/receipt';
+import type { PrintTarget } from '$lib/printing/receipt';
 import { PrinterService, type PrinterStatus } from '$lib/printing/service';
 import {
 	DEFAULT_PRINTER_SETTINGS,
@@ -19,6 +19,9 @@ import { shop } from './shop.svelte';
 import { describeError } from './errors';
 
 const PRINTER_KEY = 'printer';
+
+/** The encoder (200 kB with its code pages) loads with the first print, not with the app. */
+const loadReceipts = () => import('$lib/printing/receipt');
 
 export interface PrintFault {
 	message: string;
@@ -96,6 +99,7 @@ export class PrinterState {
 		const target = this.target();
 		if (!target) return { ok: false, message: messageFor({ field: 'printer', code: 'printer-not-paired' }) };
 		const { header, footer, showCustomer } = this.settings;
+		const { encodeTestPage } = await loadReceipts();
 		const bytes = encodeTestPage({ shopName: shop.settings.shopName, printerName: this.settings.paired!.name, layout: { header, footer, showCustomer }, target });
 		return this.#send(bytes, null, undefined);
 	}
@@ -132,6 +136,7 @@ export class PrinterState {
 		const customer = sale.customerId ? await shop.customers.get(sale.customerId) : undefined;
 		const stats = sale.customerId ? await shop.sales.stats(sale.customerId) : undefined;
 		const { header, footer, showCustomer } = this.settings;
+		const { encodeReceipt } = await loadReceipts();
 		return encodeReceipt(sale, {
 			shop: {
 				shopName: shop.settings.shopName,
