@@ -5,6 +5,7 @@ import { customersProjection } from '$lib/customers/projection';
 import { settingsProjection } from '$lib/settings/projection';
 import { itemsProjection, pointsProjection, salesProjection } from '$lib/sales/projections';
 import { groupsProjection, manualMembersProjection } from '$lib/groups/projection';
+import { campaignsProjection } from '$lib/reports/projection';
 
 export const allProjections: Projection[] = [
 	customersProjection,
@@ -13,7 +14,8 @@ export const allProjections: Projection[] = [
 	salesProjection,
 	pointsProjection,
 	groupsProjection,
-	manualMembersProjection
+	manualMembersProjection,
+	campaignsProjection
 ];
 
 /**

@@ -21,6 +21,9 @@ import { MEMBERSHIP_TABLES, MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND, Memberships,
 import { splitPair } from '$lib/groups/yjs';
 import type { RulePreview } from '$lib/groups/api';
 import type { Explanation, MembershipReason, StoredRule } from '$lib/domain/groups/types';
+import { countIntoShopDays, readGroupReport, rebuildShopDays, SHOP_DAY_TABLES } from './report';
+import type { GroupReport } from '$lib/domain/reports/report';
+import type { MembershipKey } from '$lib/domain/groups/types';
 import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
 
 /** Queue rows merged into one derivation batch (one transaction). */
@@ -179,7 +182,7 @@ export class Deriver implements DeriveApi {
 	/** One batch of the queue, derived and removed in one transaction; null when the queue is empty. */
 	async #drainBatch(ctx: DeriveContext): Promise<ChangeSet | null> {
 		const db = this.#database;
-		return this.#guard(() => db.transaction('rw', [...new Set(['deriveQueue', 'kv', ...STATS_TABLES, ...MEMBERSHIP_TABLES])], async () => {
+		return this.#guard(() => db.transaction('rw', [...new Set(['deriveQueue', 'kv', ...STATS_TABLES, ...SHOP_DAY_TABLES, ...MEMBERSHIP_TABLES])], async () => {
 			const rows = await db.deriveQueue.orderBy(':id').limit(QUEUE_ROWS).toArray();
 			if (rows.length === 0) return null;
 			const saleIds = new Set<string>();
@@ -200,7 +203,10 @@ export class Deriver implements DeriveApi {
 			const cursor = st?.rebuild?.cursor;
 			// Rows a pending rebuild has not reached are in an older form: compute those from scratch.
 			const fromScratch = (id: string) => !st || st.version !== DERIVE_VERSION || (cursor !== undefined && id > cursor);
-			const ids = await countIntoStats(db, [...saleIds], [...adjustmentIds], ctx, fromScratch);
+			const sales = await db.sales.bulkGet([...saleIds]);
+			const ids = await countIntoStats(db, sales, [...adjustmentIds], ctx, fromScratch);
+			// The shop's day totals (group reports), with every sale of the batch, a customer's or not.
+			await countIntoShopDays(db, sales, ctx);
 			ids.forEach((id) => touched.stats.add(id));
 			// Memberships of the customers this batch touched (everyone's when a definition changed),
 			// committed with the statistics they follow and the removal of the queue rows.
@@ -262,6 +268,8 @@ export class Deriver implements DeriveApi {
 				}
 			});
 		}
+		// The shop's day totals, from the whole sales table under the lock (no batch in between).
+		await this.#run(() => rebuildShopDays(db, ctx));
 		// Memberships from the rebuilt statistics, committed with the end of the rebuild.
 		const members = await this.#evaluateAll(ctx, 'rebuild', true, async () => {
 			await removeStaleStats(db, ids);
@@ -304,6 +312,17 @@ export class Deriver implements DeriveApi {
 
 	explain(customerId: string, groupId: string, ctx: DeriveContext): Promise<Explanation> {
 		return this.#run(() => this.#members.explain(this.#database, customerId, groupId, ctx));
+	}
+
+	report(key: MembershipKey, from: string, to: string, ctx: DeriveContext): Promise<GroupReport> {
+		const db = this.#database;
+		return this.#run(() =>
+			this.#guard(async () => {
+				await this.#members.ensure(db);
+				const members = this.#members.membersOf(key);
+				return readGroupReport(db, key, from, to, ctx, { members, nameOf: (id) => this.#members.nameOf(id) });
+			})
+		);
 	}
 
 	rfmMovement(): Promise<RfmMovement | null> {

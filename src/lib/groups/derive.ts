@@ -9,6 +9,7 @@
 import type { ShopDB } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
 import {
+	ALL_CUSTOMERS_ID,
 	RFM_GROUP_ID,
 	type Explanation,
 	type Group,
@@ -159,6 +160,19 @@ export class Memberships {
 			this.#compiledFor = ctx.today;
 		}
 		return this.#compiled;
+	}
+
+	/** Customers in `key` now, from memory (after ensure()); "All customers" is everyone. */
+	membersOf(key: MembershipKey): string[] {
+		if (key === ALL_CUSTOMERS_ID) return [...this.#facts.keys()];
+		const out: string[] = [];
+		for (const [id, row] of this.#rows) if (row.keys.includes(key)) out.push(id);
+		return out;
+	}
+
+	/** The customer's full name as held in memory ('' when unknown, e.g. erased since). */
+	nameOf(customerId: string): string {
+		return this.#facts.get(customerId)?.name ?? '';
 	}
 
 	get #rfmOn(): boolean {

@@ -12,6 +12,7 @@ import { SETTINGS_DOC } from '$lib/store/docnames';
 import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
+import { DexieReportService } from '$lib/reports/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
@@ -49,6 +50,7 @@ export class ShopState {
 	#sales: DexieSalesService | null = null;
 	#items: DexieItemService | null = null;
 	#groups: DexieGroupService | null = null;
+	#reports: DexieReportService | null = null;
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
@@ -88,6 +90,12 @@ export class ShopState {
 	get groups(): DexieGroupService {
 		if (!this.#groups) throw new Error('The shop database is not open yet');
 		return this.#groups;
+	}
+
+	/** Group reports (computed by the derive worker) and campaign exports (recorded in a replicated log). */
+	get reports(): DexieReportService {
+		if (!this.#reports) throw new Error('The shop database is not open yet');
+		return this.#reports;
 	}
 
 	get derive(): DeriveClient {
@@ -148,6 +156,12 @@ export class ShopState {
 				now: () => new Date().toISOString()
 			});
 			this.#groups = new DexieGroupService(this.#store, {
+				now: () => new Date().toISOString(),
+				today: () => this.today,
+				by: () => this.device.name,
+				derivation: derive
+			});
+			this.#reports = new DexieReportService(this.#store, {
 				now: () => new Date().toISOString(),
 				today: () => this.today,
 				by: () => this.device.name,
@@ -286,6 +300,7 @@ export class ShopState {
 		this.#store = null;
 		this.#customers = null;
 		this.#groups = null;
+		this.#reports = null;
 		this.#starting = null;
 		this.ready = false;
 		this.error = null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { saleTotals } from '../sales/totals';
 import { computeStats, saleDay } from '../sales/stats';
 import type { Sale, SaleLine } from '../sales/types';
-import { addToShopDay, emptyShopDay, granularityOf, groupReport, periodsOf, periodStart, reportCsv, type ReportMove, type ShopDay } from './report';
+import { addToShopDay, emptyShopDay, validateReportRange, granularityOf, groupReport, periodsOf, periodStart, reportCsv, type ReportMove, type ShopDay } from './report';
 
 const TZ = 'Europe/London';
 
@@ -172,5 +172,15 @@ describe('periods', () => {
 			{ start: '2025-01-01', end: '2025-01-31' },
 			{ start: '2025-02-01', end: '2025-02-10' }
 		]);
+	});
+});
+
+describe('report range', () => {
+	it('is refused at its field when empty, not a date, reversed or longer than ten years', () => {
+		expect(validateReportRange('', '2025-03-01')).toEqual([{ field: 'from', code: 'date-range-empty' }]);
+		expect(validateReportRange('2025-02-30', '2025-03-01')).toEqual([{ field: 'from', code: 'date-range-invalid' }]);
+		expect(validateReportRange('2025-03-02', '2025-03-01')).toEqual([{ field: 'to', code: 'date-range-reversed' }]);
+		expect(validateReportRange('2015-01-01', '2025-03-01')[0]).toMatchObject({ field: 'from', code: 'report-range-too-long' });
+		expect(validateReportRange('2025-03-01', '2025-03-01')).toEqual([]);
 	});
 });

@@ -9,6 +9,8 @@
 // people in this group buy", and a tier's Gold members are Gold because of what they bought; the
 // members who joined and left in the range are listed beside the figures. The page says so.
 import { addDays, daysBetween } from '../dates';
+import type { FieldError } from '../errors';
+import { validateDateRange } from '../benefits/validate';
 import type { MembershipReason } from '../groups/types';
 import { contribution, type DayBucket } from '../sales/stats';
 import type { Sale } from '../sales/types';
@@ -101,6 +103,16 @@ export interface GroupReportInput {
 }
 
 export const REPORT_LIMITS = { words: 40, moves: 200 } as const;
+
+/** The longest range a report covers (days): ten years. */
+export const REPORT_MAX_DAYS = 3653;
+
+/** A report's range: both days given, real, in order, and at most ten years long. At 'from' / 'to'. */
+export function validateReportRange(from: string, to: string): FieldError[] {
+	const errors = validateDateRange(from, to, ['from', 'to']);
+	if (errors.length === 0 && daysBetween(from, to) + 1 > REPORT_MAX_DAYS) errors.push({ field: 'from', code: 'report-range-too-long', params: { max: 'ten' } });
+	return errors;
+}
 
 // ---- The shop's day totals (maintained incrementally by the derive stage) ------------------------
 
