@@ -21,7 +21,7 @@ import { MEMBERSHIP_TABLES, MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND, Memberships,
 import { splitPair } from '$lib/groups/yjs';
 import type { RulePreview } from '$lib/groups/api';
 import type { Explanation, MembershipReason, StoredRule } from '$lib/domain/groups/types';
-import { countIntoShopDays, readGroupReport, rebuildShopDays, SHOP_DAY_TABLES } from './report';
+import { countIntoShopDays, readGroupReport, ShopDaysBuilder, SHOP_DAY_TABLES } from './report';
 import type { GroupReport } from '$lib/domain/reports/report';
 import type { MembershipKey } from '$lib/domain/groups/types';
 import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
@@ -238,6 +238,7 @@ export class Deriver implements DeriveApi {
 		};
 		await this.#putState(state);
 		onProgress?.({ phase: 'rebuild', done: state.rebuild!.done, total: ids.length });
+		const shopDays = new ShopDaysBuilder(ctx.timeZone);
 		const chunks: string[][] = [];
 		for (let i = 0; i < todo.length; i += this.#chunk) chunks.push(todo.slice(i, i + this.#chunk));
 		let i = 0;
@@ -249,6 +250,7 @@ export class Deriver implements DeriveApi {
 				let next: Promise<CustomerHistory> | null = readRange(db, chunks[i]);
 				while (next) {
 					const history: CustomerHistory = await next;
+					shopDays.add(history.sales);
 					const chunk = chunks[i];
 					const more = i + 1 < chunks.length && !(await this.#othersWaiting());
 					next = more ? readRange(db, chunks[i + 1]) : null;
@@ -268,8 +270,9 @@ export class Deriver implements DeriveApi {
 				}
 			});
 		}
-		// The shop's day totals, from the whole sales table under the lock (no batch in between).
-		await this.#run(() => rebuildShopDays(db, ctx));
+		// The shop's day totals: what the chunks read, plus every sale they did not hold (anonymous
+		// ones, and any drained meanwhile), under the lock so no batch counts a sale in between.
+		await this.#run(() => shopDays.finish(db));
 		// Memberships from the rebuilt statistics, committed with the end of the rebuild.
 		const members = await this.#evaluateAll(ctx, 'rebuild', true, async () => {
 			await removeStaleStats(db, ids);

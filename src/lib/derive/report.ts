@@ -13,7 +13,7 @@ import type { DeriveContext } from './api';
 
 export const SHOP_DAY_TABLES = ['shopDays'] as const;
 
-/** Sales per read while a rebuild goes through the whole sales table. */
+/** Sales per bulkGet while a rebuild reads the sales no chunk held. */
 const SCAN_PAGE = 5000;
 /** Members' statistics per bulkGet while a report is read. */
 const STATS_PAGE = 2000;
@@ -48,33 +48,45 @@ export async function countIntoShopDays(db: ShopDB, sales: readonly (Sale | unde
 }
 
 /**
- * Every day's totals from the whole sales table, written in place of what is there. The caller
- * holds the derivation lock for the whole pass, so no batch counts a sale in between (it would be
- * lost by the replacement); the read is paged, each page in its own short transaction.
+ * The shop's day totals for a rebuild, from the sales the rebuild reads anyway (every customer's,
+ * chunk by chunk: add()), then finish() under the derivation lock adds every sale it has not seen
+ * (anonymous sales, which no customer index holds, and sales drained while the rebuild ran) by
+ * comparing the sales table's keys alone with what was counted, and replaces the table. Sales are
+ * immutable but for the customer tracked later, which the shop's totals ignore, so a sale read in
+ * any chunk counts the same.
  */
-export async function rebuildShopDays(db: ShopDB, ctx: DeriveContext): Promise<number> {
-	const days = new Map<string, ShopDay>();
-	let after: string | null = null;
-	for (;;) {
-		const page: Sale[] =
-			after === null
-				? await db.sales.orderBy(':id').limit(SCAN_PAGE).toArray()
-				: await db.sales.where(':id').above(after).limit(SCAN_PAGE).toArray();
-		if (page.length === 0) break;
-		for (const s of page) {
-			const day = saleDay(s.at, ctx.timeZone);
-			if (day === null) continue;
-			const row = addToShopDay(days.get(day) ?? emptyShopDay(day), s);
-			if (row) days.set(day, row);
-		}
-		after = page[page.length - 1].id;
+export class ShopDaysBuilder {
+	#days = new Map<string, ShopDay>();
+	#seen = new Set<string>();
+	#timeZone: string;
+
+	constructor(timeZone: string) {
+		this.#timeZone = timeZone;
 	}
-	await db.transaction('rw', [...SHOP_DAY_TABLES], async () => {
-		await db.shopDays.clear();
-		// put(): derived rows, replaced whole.
-		await db.shopDays.bulkPut([...days.values()]);
-	});
-	return days.size;
+
+	add(sales: readonly (Sale | undefined)[]): void {
+		for (const s of sales) {
+			if (!s || this.#seen.has(s.id)) continue;
+			this.#seen.add(s.id);
+			const day = saleDay(s.at, this.#timeZone);
+			if (day === null) continue;
+			const row = addToShopDay(this.#days.get(day) ?? emptyShopDay(day), s);
+			if (row) this.#days.set(day, row);
+		}
+	}
+
+	/** Reads the sales not seen yet, then writes every day. The caller holds the derivation lock. */
+	async finish(db: ShopDB): Promise<number> {
+		const keys = (await db.sales.toCollection().primaryKeys()) as string[];
+		const missing = keys.filter((id) => !this.#seen.has(id));
+		for (let i = 0; i < missing.length; i += SCAN_PAGE) this.add(await db.sales.bulkGet(missing.slice(i, i + SCAN_PAGE)));
+		await db.transaction('rw', [...SHOP_DAY_TABLES], async () => {
+			await db.shopDays.clear();
+			// put(): derived rows, replaced whole.
+			await db.shopDays.bulkPut([...this.#days.values()]);
+		});
+		return this.#days.size;
+	}
 }
 
 export interface ReportSource {
