@@ -19,10 +19,11 @@ export interface ReportService {
 	 */
 	report(key: MembershipKey, from: string, to: string): Promise<ReportResult>;
 	/**
-	 * The group's members with a current consent for `channel` and an address or number for it, as
-	 * CSV, with how many were left out and why; the export is recorded in the replicated log.
+	 * The members of a group or level (`key`) with a current consent for `channel` and an address or
+	 * number for it, as CSV, with how many were left out and why; the export is recorded in the
+	 * replicated log (CampaignRecord.groupId = the key).
 	 */
-	exportCampaign(groupId: string, channel: CampaignChannel): Promise<CampaignExportResult>;
-	/** The exports of a group, newest first. */
+	exportCampaign(key: MembershipKey, channel: CampaignChannel): Promise<CampaignExportResult>;
+	/** The exports of a group and of its levels, newest first. */
 	campaigns(groupId: string): Promise<CampaignRecord[]>;
 }

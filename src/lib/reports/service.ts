@@ -4,6 +4,7 @@
 import type { FieldError } from '$lib/domain/errors';
 import { ALL_CUSTOMERS_ID, type MembershipKey } from '$lib/domain/groups/types';
 import { builtInGroups } from '$lib/domain/groups/groups';
+import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
 import { newId } from '$lib/domain/ids';
 import { toCsv } from '$lib/domain/csv';
 import { fold } from '$lib/domain/text';
@@ -58,35 +59,47 @@ export class DexieReportService implements ReportService {
 		return { ok: true, report: await this.#ctx.derivation.report(key, from, to) };
 	}
 
-	async #groupName(groupId: string): Promise<string | null> {
-		const row = await this.#db.groups.get(groupId);
-		if (row) return row.group.name;
-		return builtInGroups().find((g) => g.id === groupId)?.name ?? null;
+	/** 'Gold (Spend tiers)' for a level key, the group's name for a group; null when it no longer exists. */
+	async #keyName(key: MembershipKey): Promise<string | null> {
+		const slash = key.indexOf('/');
+		const groupId = slash === -1 ? key : key.slice(0, slash);
+		const g = (await this.#db.groups.get(groupId))?.group ?? builtInGroups().find((x) => x.id === groupId);
+		if (!g) return null;
+		if (slash === -1) return g.name;
+		const levelId = key.slice(slash + 1);
+		const level =
+			g.type === 'tiered' ? g.tier.levels.find((l) => l.id === levelId)?.name : g.type === 'rfm' ? RFM_SEGMENTS.find((x) => x.id === levelId)?.name : undefined;
+		return level ? `${level} (${g.name})` : null;
 	}
 
-	async exportCampaign(groupId: string, channel: CampaignChannel): Promise<CampaignExportResult> {
+	async exportCampaign(key: MembershipKey, channel: CampaignChannel): Promise<CampaignExportResult> {
 		const errors: FieldError[] = [];
 		if (!CAMPAIGN_CHANNELS.includes(channel)) errors.push({ field: 'channel', code: 'campaign-channel-invalid' });
-		const name = await this.#groupName(groupId);
+		const name = await this.#keyName(key);
 		if (name === null) errors.push({ field: 'group', code: 'group-gone' });
 		if (errors.length) return { ok: false, errors };
 		const ids =
-			groupId === ALL_CUSTOMERS_ID
+			key === ALL_CUSTOMERS_ID
 				? ((await this.#db.customers.toCollection().primaryKeys()) as string[])
-				: ((await this.#db.memberships.where('keys').equals(groupId).primaryKeys()) as string[]);
+				: ((await this.#db.memberships.where('keys').equals(key).primaryKeys()) as string[]);
 		const members: CustomerRecord[] = [];
 		for (let i = 0; i < ids.length; i += PAGE) {
 			for (const c of await this.#db.customers.bulkGet(ids.slice(i, i + PAGE))) if (c) members.push(c);
 		}
 		const selection = selectForCampaign(members, channel);
-		const record = campaignRecord(selection, { id: groupId, name: name! }, { id: (this.#ctx.newId ?? newId)(), at: this.#ctx.now(), by: this.#ctx.by() });
+		const record = campaignRecord(selection, { id: key, name: name! }, { id: (this.#ctx.newId ?? newId)(), at: this.#ctx.now(), by: this.#ctx.by() });
 		const { headers, rows } = campaignCsv(selection);
 		await this.#store.transact([CAMPAIGNS_DOC], (docs) => campaignsMap(docs.get(CAMPAIGNS_DOC)!).set(record.id, record));
 		return { ok: true, selection, record, csv: toCsv(headers, rows), filename: `${slug(name!)}-${channel}-${this.#ctx.today()}.csv` };
 	}
 
 	async campaigns(groupId: string): Promise<CampaignRecord[]> {
-		const rows = await this.#db.campaigns.where('groupId').equals(groupId).toArray();
+		// The group's own exports and its levels' ('groupId/levelId').
+		const [own, levels] = await Promise.all([
+			this.#db.campaigns.where('groupId').equals(groupId).toArray(),
+			this.#db.campaigns.where('groupId').startsWith(groupId + '/').toArray()
+		]);
+		const rows = [...own, ...levels];
 		return rows.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? -1 : 1));
 	}
 }

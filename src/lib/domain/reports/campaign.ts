@@ -32,8 +32,9 @@ export interface CampaignSelection {
 export interface CampaignRecord {
 	version: number;
 	id: string;
+	/** The group's id, or `${groupId}/${levelId}` for a tier level or RFM segment. */
 	groupId: string;
-	/** The group's name when exported (the group may be renamed or deleted later). */
+	/** The group's (or level's) name when exported (the group may be renamed or deleted later). */
 	groupName: string;
 	channel: CampaignChannel;
 	/** ISO instant. */
