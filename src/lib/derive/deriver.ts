@@ -21,7 +21,7 @@ import { MEMBERSHIP_TABLES, MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND, Memberships,
 import { splitPair } from '$lib/groups/yjs';
 import type { RulePreview } from '$lib/groups/api';
 import type { Explanation, MembershipReason, StoredRule } from '$lib/domain/groups/types';
-import { countIntoShopDays, readGroupReport, ShopDaysBuilder, SHOP_DAY_TABLES } from './report';
+import { countIntoShopDays, readGroupReport, ShopDaysBuilder, SHOP_DAY_TABLES, SpendIndex } from './report';
 import type { GroupReport } from '$lib/domain/reports/report';
 import type { MembershipKey } from '$lib/domain/groups/types';
 import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
@@ -49,8 +49,10 @@ export class Deriver implements DeriveApi {
 	#faults: DeriveFaults;
 	#chunk: number;
 	#count = { drain: 0, rebuild: 0, roll: 0 };
+	/** Every customer's spend by brand and category in memory, for the group report. */
+	#spend = new SpendIndex();
 	/** Group memberships: every customer's facts in memory, evaluated in this worker's transactions. */
-	#members = new Memberships();
+	#members = new Memberships(this.#spend);
 
 	constructor(opts: { faults?: DeriveFaults; chunk?: number } = {}) {
 		this.#faults = opts.faults ?? {};
@@ -323,7 +325,11 @@ export class Deriver implements DeriveApi {
 			this.#guard(async () => {
 				await this.#members.ensure(db);
 				const members = this.#members.membersOf(key);
-				return readGroupReport(db, key, from, to, ctx, { members, nameOf: (id) => this.#members.nameOf(id) });
+				return readGroupReport(db, key, from, to, ctx, {
+					members,
+					member: (id) => ({ days: this.#members.daysOf(id), spendBy: this.#spend.spendOf(id) }),
+					nameOf: (id) => this.#members.nameOf(id)
+				});
 			})
 		);
 	}
