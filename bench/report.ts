@@ -21,7 +21,9 @@ const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
 export async function benchReport(record: Record, opts: { customers: number; salesPerCustomer: number }): Promise<void> {
-	const members = Math.min(10_000, Math.floor(opts.customers / 10));
+	// A group of 10,000 (or a fifth of a smaller shop), spread over the customers.
+	const members = Math.min(10_000, Math.floor(opts.customers / 5));
+	const step = Math.floor(opts.customers / members);
 	console.log(`Report benchmark: ${opts.customers.toLocaleString('en-GB')} customers, ~${(opts.customers * opts.salesPerCustomer).toLocaleString('en-GB')} sales, a group of ${members.toLocaleString('en-GB')}`);
 	const dataDir = mkdtempSync(join(tmpdir(), 'shop-crm-bench-report-'));
 	const relay = await startRelay({ staticDir: resolve('build'), dataDir });
@@ -52,7 +54,7 @@ export async function benchReport(record: Record, opts: { customers: number; sal
 		});
 		record(`Full rebuild of statistics and the shop's day totals (${rebuild.days} days) at ${load.sales.toLocaleString('en-GB')} sales`, `${(rebuild.ms / 1000).toFixed(1)} s`);
 
-		// A manual group of `members` customers (every tenth), added as staff would (in batches).
+		// A manual group of `members` customers (every `step`th), added as staff would (in batches).
 		const groupId = await page.evaluate(
 			async ({ ids }) => {
 				const shop = (globalThis as AppWindow).shopCrm;
@@ -64,7 +66,7 @@ export async function benchReport(record: Record, opts: { customers: number; sal
 				await shop.derive.idle();
 				return r.id;
 			},
-			{ ids: load.ids.filter((_, i) => i % 10 === 0).slice(0, members) }
+			{ ids: load.ids.filter((_, i) => i % step === 0).slice(0, members) }
 		);
 
 		const run = (key: string) =>

@@ -192,3 +192,33 @@ test('the campaign export leaves out customers without consent, says why, and is
 	await expect(section.getByTestId('campaign-log').getByRole('row')).toHaveCount(3);
 	await expect(section.getByTestId('campaign-log').getByRole('row').nth(1).getByRole('cell').nth(1)).toHaveText('SMS');
 });
+
+test('report screens over the demo shop’s two years of sales', async ({ page }) => {
+	test.setTimeout(180_000);
+	await openApp(page, '/groups');
+	await page.waitForFunction(() => (globalThis as W).shopCrm?.ready);
+	const groupId = await page.evaluate(async () => {
+		const shop = (globalThis as W).shopCrm;
+		await shop.loadDemoShop(400);
+		const g = await shop.groups.create({ name: 'Garden club', description: '', tags: [], vip: false, discountPct: null, loyaltyEnabled: false, appAccess: false, type: 'manual' });
+		if (!g.ok) throw new Error(JSON.stringify(g.errors));
+		const ids = (await shop.db.customers.orderBy('sortName').primaryKeys()) as string[];
+		await shop.groups.addMembers([g.id], ids.filter((_, i) => i % 8 === 0));
+		await shop.derive.idle();
+		return g.id;
+	});
+	await page.goto(`/groups/${groupId}/report`);
+	await page.getByRole('button', { name: 'Last 12 months' }).click();
+	await expect(page.getByRole('heading', { name: /Over time by month/ })).toBeVisible();
+	const cloud = page.getByTestId('word-cloud');
+	await expect.poll(() => cloud.locator('text').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+	// The group's figures are a part of the shop's.
+	const share = await page.getByTestId('report-share').textContent();
+	expect(Number(share!.replace(/[^\d.]/g, ''))).toBeGreaterThan(0);
+	expect(Number(share!.replace(/[^\d.]/g, ''))).toBeLessThan(100);
+	for (const size of SIZES) {
+		await page.setViewportSize(size);
+		await page.waitForTimeout(500);
+		await shot(page, `group-report-demo-${size.name}`, size);
+	}
+});
