@@ -60,12 +60,21 @@ export function leftOutLabel(reason: LeftOutReason, channel: CampaignChannel): s
 	}
 }
 
+/** "3 email consent withdrawn, 9 no email consent" ('' when nobody was left out). */
+export function leftOutReasons(leftOut: Record<LeftOutReason, number>, channel: CampaignChannel): string {
+	return LEFT_OUT_REASONS.filter((r) => leftOut[r] > 0)
+		.map((r) => `${leftOut[r]} ${leftOutLabel(r, channel)}`)
+		.join(', ');
+}
+
+export function leftOutTotal(leftOut: Record<LeftOutReason, number>): number {
+	return LEFT_OUT_REASONS.reduce((s, r) => s + leftOut[r], 0);
+}
+
 /** "12 left out: 3 email consent withdrawn, 9 no email consent" (or null when nobody was left out). */
 export function leftOutSummary(leftOut: Record<LeftOutReason, number>, channel: CampaignChannel): string | null {
-	const parts = LEFT_OUT_REASONS.filter((r) => leftOut[r] > 0).map((r) => `${leftOut[r]} ${leftOutLabel(r, channel)}`);
-	if (parts.length === 0) return null;
-	const n = LEFT_OUT_REASONS.reduce((s, r) => s + leftOut[r], 0);
-	return `${n} left out: ${parts.join(', ')}`;
+	const n = leftOutTotal(leftOut);
+	return n === 0 ? null : `${n} left out: ${leftOutReasons(leftOut, channel)}`;
 }
 
 function reasonOf(c: Pick<Customer, 'consents' | 'email' | 'phone'>, channel: CampaignChannel): LeftOutReason | null {
