@@ -29,7 +29,11 @@ export interface ReportFigures {
 	pointsRedeemed: number;
 }
 
-/** The shop's totals of one shop-zone day: every sale, with a customer or without. Derived. */
+/**
+ * The shop's totals of one shop-zone day: every sale, with a customer or without. Derived. Points
+ * earned count a sale's points whether or not a customer is attached (a sale carries them, and
+ * tracking it later awards them), so the totals never change when a sale is tracked.
+ */
 export interface ShopDay {
 	day: string;
 	sales: number;
