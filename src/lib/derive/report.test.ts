@@ -23,3 +23,31 @@ describe('SpendIndex', () => {
 		expect(index.spendOf('a')).toEqual([]);
 	});
 });
+
+describe('ShopDaysBuilder', () => {
+	it('adds up a rebuild’s sales to the same days as counting them one at a time, each sale once', async () => {
+		const { addToShopDay, emptyShopDay } = await import('$lib/domain/reports/report');
+		const { saleDay } = await import('$lib/domain/sales/stats');
+		const { ShopDaysBuilder } = await import('./report');
+		const line = { itemId: 'i', sku: 'S', name: 'N', brand: 'B', category: 'C', variant: '', unitCost: 300, discount: 0, discountReason: '', pointsRedeemed: 0, pointsValue: 0 };
+		const sales = Array.from({ length: 60 }, (_, i) => {
+			const qty = i % 7 === 0 ? -1 : 1 + (i % 3);
+			const total = 1000 * qty;
+			return {
+				id: `s${(i * 37) % 60}`, receiptNo: String(i), at: new Date(Date.UTC(2026, 2, 1 + (i % 5), 23, 30)).toISOString(), storeId: 's', deviceId: 'd',
+				deviceName: 'T', cashier: '', customerId: i % 4 === 0 ? null : `c${i % 9}`, lines: [{ ...line, qty, unitPrice: 1000 }], payments: [],
+				subtotal: total, discountTotal: 0, pointsValue: 0, total, change: 0, pointsRedeemed: 0, pointsEarned: qty * 10, refundOf: null, currency: 'GBP'
+			};
+		});
+		const builder = new ShopDaysBuilder('Europe/London');
+		builder.add(sales.slice(0, 40));
+		builder.add([...sales.slice(20), undefined]);
+		const one = new Map<string, ReturnType<typeof emptyShopDay>>();
+		for (const s of sales) {
+			const day = saleDay(s.at, 'Europe/London')!;
+			one.set(day, addToShopDay(one.get(day) ?? emptyShopDay(day), s) ?? one.get(day)!);
+		}
+		const byDay = (a: { day: string }, b: { day: string }) => (a.day < b.day ? -1 : 1);
+		expect(builder.rows().sort(byDay)).toEqual([...one.values()].sort(byDay));
+	});
+});
