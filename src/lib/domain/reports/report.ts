@@ -12,7 +12,7 @@ import { addDays, daysBetween } from '../dates';
 import type { FieldError } from '../errors';
 import { validateDateRange } from '../benefits/validate';
 import type { MembershipReason } from '../groups/types';
-import { contribution, type DayBucket } from '../sales/stats';
+import { contribution, insertSorted, type DayBucket } from '../sales/stats';
 import type { Sale } from '../sales/types';
 
 /** One set of figures: the group's or the shop's, for the whole range or one period of it. */
@@ -119,18 +119,6 @@ export function validateReportRange(from: string, to: string): FieldError[] {
 }
 
 // ---- The shop's day totals (maintained incrementally by the derive stage) ------------------------
-
-function insertSorted(ids: readonly string[], id: string): string[] | null {
-	let lo = 0;
-	let hi = ids.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (ids[mid] < id) lo = mid + 1;
-		else hi = mid;
-	}
-	if (ids[lo] === id) return null;
-	return [...ids.slice(0, lo), id, ...ids.slice(lo)];
-}
 
 export function emptyShopDay(day: string): ShopDay {
 	return { day, sales: 0, margin: 0, transactions: 0, earned: 0, redeemed: 0, saleIds: [] };

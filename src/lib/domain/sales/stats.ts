@@ -422,7 +422,8 @@ function search(ids: readonly string[], id: string): number {
 	return lo;
 }
 
-function insertSorted(ids: readonly string[], id: string): string[] | null {
+/** `ids` (sorted) with `id` inserted in order, or null when it is there already. */
+export function insertSorted(ids: readonly string[], id: string): string[] | null {
 	const i = search(ids, id);
 	if (ids[i] === id) return null;
 	return [...ids.slice(0, i), id, ...ids.slice(i)];
