@@ -158,6 +158,8 @@ export type ErrorCode =
 	| 'date-range-empty'
 	| 'date-range-invalid'
 	| 'date-range-reversed'
+	| 'report-range-too-long'
+	| 'campaign-channel-invalid'
 	| 'policy-invalid'
 	| 'policy-priority-missing'
 	| 'policy-priority-unknown'
@@ -370,6 +372,8 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'date-range-empty': () => 'Choose both a start and an end date',
 	'date-range-invalid': () => 'Enter a real date, e.g. 2026-03-31',
 	'date-range-reversed': () => 'The end date is before the start date: swap them or choose another end',
+	'report-range-too-long': (p) => `A report covers at most ${p.max ?? 'ten'} years: choose a later start date`,
+	'campaign-channel-invalid': () => 'Choose the campaign’s channel: email or SMS',
 	'policy-invalid': () => 'Choose how benefits combine: best price, priority order, newest group, or stack',
 	'policy-priority-missing': (p) =>
 		`${p.group ? `“${p.group}”` : 'A group'} gives benefits but is missing from the priority order: put it in its place`,

@@ -13,6 +13,7 @@ import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
+import { DexieReportService } from '$lib/reports/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
@@ -51,6 +52,7 @@ export class ShopState {
 	#items: DexieItemService | null = null;
 	#groups: DexieGroupService | null = null;
 	#benefits: DexieBenefitService | null = null;
+	#reports: DexieReportService | null = null;
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
@@ -96,6 +98,12 @@ export class ShopState {
 	get benefits(): DexieBenefitService {
 		if (!this.#benefits) throw new Error('The shop database is not open yet');
 		return this.#benefits;
+	}
+
+	/** Group reports (computed by the derive worker) and campaign exports (recorded in a replicated log). */
+	get reports(): DexieReportService {
+		if (!this.#reports) throw new Error('The shop database is not open yet');
+		return this.#reports;
 	}
 
 	get derive(): DeriveClient {
@@ -164,6 +172,12 @@ export class ShopState {
 			this.#benefits = new DexieBenefitService(this.#store, {
 				now: () => new Date().toISOString(),
 				currency: () => this.settings.currency
+			});
+			this.#reports = new DexieReportService(this.#store, {
+				now: () => new Date().toISOString(),
+				today: () => this.today,
+				by: () => this.device.name,
+				derivation: derive
 			});
 			await this.#readSettings();
 			const device = (await db.kv.get(DEVICE_KEY))?.value as DeviceSettings | undefined;
@@ -299,6 +313,7 @@ export class ShopState {
 		this.#customers = null;
 		this.#groups = null;
 		this.#benefits = null;
+		this.#reports = null;
 		this.#starting = null;
 		this.ready = false;
 		this.error = null;
