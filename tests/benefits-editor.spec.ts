@@ -199,7 +199,27 @@ test('Try a cart prices the lines with their trace and writes nothing', async ({
 	const perks = page.getByRole('list', { name: 'Perks' });
 	await expect(perks).toContainText('Earns 1.5× points (Staff)');
 	await expect(perks).toContainText(/May redeem 500 points a week \(Staff\): 500 left this week, until \d+ \w+ \d{4}/);
+
+	// A coupon typed as a customer reads it out: applied after the group's price, as at the till.
+	const saved = await page.evaluate(() =>
+		(globalThis as W).shopCrm.benefits.saveCoupon({
+			code: 'TAKE1',
+			value: { kind: 'amount', amount: 100 },
+			validFrom: '2020-01-01',
+			validTo: '2099-12-31',
+			usesPerCustomer: 1,
+			groups: []
+		})
+	);
+	expect(saved.ok).toBe(true);
+	await page.getByLabel('Coupon code').fill('take-1');
+	await page.getByRole('button', { name: 'Apply coupon' }).click();
+	await expect(page.getByRole('list', { name: 'Coupons' }).getByRole('listitem')).toHaveText(/TAKE1\s+— applied, −£1\.00/);
+	await expect(cart.getByRole('row', { name: /^Total/ })).toContainText('£21.50');
+	await page.getByRole('button', { name: 'Remove coupon TAKE1' }).click();
+	await expect(cart.getByRole('row', { name: /^Total/ })).toContainText('£22.50');
 	expect(await page.evaluate(async () => (await (globalThis as W).shopCrm.sales.recent(10)).length)).toBe(salesBefore);
+	expect(await page.evaluate(async (id) => Object.keys(await (globalThis as W).shopCrm.benefits.couponUses(id)).length, s.ada)).toBe(0);
 });
 
 test('a benefit stored by a newer version of the app is listed as needing an update, not editable', async ({ page }) => {

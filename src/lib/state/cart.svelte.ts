@@ -6,7 +6,7 @@ import { untrack } from 'svelte';
 import * as carts from '$lib/domain/sales/cart';
 import type { Cart, PricedCart } from '$lib/domain/sales/cart';
 import { priceTill, type TillPricing } from '$lib/domain/benefits/till';
-import { normalizeCode } from '$lib/domain/benefits/coupons';
+import { withCode } from '$lib/domain/benefits/coupons';
 import type { DiscountRemoval } from '$lib/domain/benefits/types';
 import { lazySources, TillFeed, type TillParts, type TillSources } from './till-feed';
 import { shopTillSources } from './till-sources';
@@ -97,8 +97,7 @@ export class CartState {
 
 	/** Adds a coupon code (normalised; the same code twice is kept once). */
 	addCode(code: string): void {
-		const c = normalizeCode(code);
-		if (c && !this.codes.includes(c)) this.codes = [...this.codes, c];
+		this.codes = withCode(this.codes, code);
 	}
 
 	removeCode(code: string): void {

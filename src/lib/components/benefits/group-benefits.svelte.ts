@@ -94,7 +94,7 @@ export interface TriedCart {
 	policyNeedsUpdate: boolean;
 }
 
-export async function tryCart(customerId: string, lines: readonly TryLine[], groups: readonly Group[]): Promise<TriedCart> {
+export async function tryCart(customerId: string, lines: readonly TryLine[], groups: readonly Group[], codes: readonly string[] = []): Promise<TriedCart> {
 	const [snapshot, membership, couponUses, history] = await Promise.all([
 		service().snapshot(),
 		shop.db.memberships.get(customerId),
@@ -109,7 +109,7 @@ export async function tryCart(customerId: string, lines: readonly TryLine[], gro
 		benefits: snapshot.benefits,
 		policy: snapshot.policy,
 		coupons: snapshot.coupons,
-		codes: [],
+		codes,
 		today: shop.today,
 		currency: shop.settings.currency
 	});

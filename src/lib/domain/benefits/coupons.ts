@@ -7,3 +7,9 @@ export function normalizeCode(code: string): string {
 
 /** Codes are letters and digits only, 3 to 32 of them once normalised. */
 export const COUPON_CODE_RE = /^[A-Z0-9]{3,32}$/;
+
+/** The codes typed for a cart with `code` added (normalised; once; nothing when it is empty). */
+export function withCode(codes: readonly string[], code: string): string[] {
+	const c = normalizeCode(code);
+	return c && !codes.includes(c) ? [...codes, c] : [...codes];
+}
