@@ -239,6 +239,14 @@ test('the redemption allowance refuses an over-redemption and shows what is left
 	await expect(page.getByRole('heading', { level: 1, name: /^Receipt / })).toHaveCount(0);
 	const sales = await page.evaluate((id) => (globalThis as W).shopCrm.sales.ofCustomer(id), bea);
 	expect(sales).toHaveLength(2);
+
+	// The customer list says the same at a glance, for the rows it shows.
+	await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).click();
+	const row = page.getByRole('row', { name: /Bea Moss/ });
+	await expect(row).toContainText('redeem ≤ 100 a week (10 left this week)');
+	// A sale redeeming 4 more points while the list is open updates the row by itself.
+	await pastSale(page, bea, 1000, 4);
+	await expect(row).toContainText('redeem ≤ 100 a week (6 left this week)');
 });
 
 test('an offline tablet applies the same benefits from its own data', async ({ browser }) => {

@@ -3,6 +3,8 @@
 // membership keys: 100,000 customers share a handful of key combinations). Same data and rules
 // as the till, read through the same feed.
 import { untrack } from 'svelte';
+import { SvelteMap } from 'svelte/reactivity';
+import { allowances } from '$lib/domain/benefits/allowance';
 import { benefitsGlance, glanceSummary, type BenefitsGlance } from '$lib/domain/benefits/glance';
 import { lazySources, TillFeed, type TillParts, type TillSources } from './till-feed';
 import { shopTillSources } from './till-sources';
@@ -13,14 +15,23 @@ export class BenefitsGlanceState {
 	#parts = $state.raw<TillParts>({ benefits: null, groups: null, member: null });
 	error = $state<string | null>(null);
 	#feed: TillFeed;
-	#memo = new Map<string, string>();
+	#sources: TillSources;
+	#memo = new Map<string, BenefitsGlance>();
+	/** The list's rows: customer id → what is left of their tightest redemption limit ('380 left this week'). */
+	#left = new SvelteMap<string, string>();
+	#asked = new Set<string>();
+	#generation = 0;
 
 	constructor(sources: () => TillSources = shopTillSources) {
+		this.#sources = lazySources(sources);
 		this.#feed = new TillFeed(
-			lazySources(sources),
+			this.#sources,
 			(parts) => {
 				this.#parts = { ...this.#parts, ...parts };
-				if (parts.benefits || parts.groups) this.#memo = new Map();
+				if (parts.benefits || parts.groups) {
+					this.#memo = new Map();
+					this.#forgetAllowances();
+				}
 				this.error = null;
 			},
 			(err) => (this.error = describeError(err))
@@ -35,7 +46,12 @@ export class BenefitsGlanceState {
 			void this.#feed.setCustomer(customerId);
 			return stop;
 		});
+		// A sale or a points adjustment anywhere may change what a listed customer has left.
+		const unsubscribe = this.#sources.subscribe((changes) => {
+			if (changes.sales?.length || changes.points?.length) this.#forgetAllowances();
+		});
 		return () => {
+			unsubscribe();
 			stop();
 			void this.#feed.setCustomer(null);
 		};
@@ -62,16 +78,46 @@ export class BenefitsGlanceState {
 		});
 	});
 
-	/** The list's short summary for a row's membership keys (computed once per key combination). */
-	summary(keys: readonly string[] | undefined): string {
+	/**
+	 * The list's short summary for a row: computed once per key combination; with the row's
+	 * customer id, a redemption limit also says what is left of it this period, read for the rows
+	 * shown only (after the row first renders, then kept until a sale or the benefits change).
+	 */
+	summary(keys: readonly string[] | undefined, customerId?: string): string {
 		const { benefits, groups } = this.#parts;
 		if (!benefits || !groups) return '';
 		const k = (keys ?? []).join('|');
-		let s = this.#memo.get(k);
-		if (s === undefined) {
-			s = glanceSummary(benefitsGlance({ keys: keys ?? [], groups, benefits: benefits.benefits, policy: benefits.policy, currency: shop.settings.currency }));
-			this.#memo.set(k, s);
+		let glance = this.#memo.get(k);
+		if (glance === undefined) {
+			glance = benefitsGlance({ keys: keys ?? [], groups, benefits: benefits.benefits, policy: benefits.policy, currency: shop.settings.currency });
+			this.#memo.set(k, glance);
 		}
-		return s;
+		const text = glanceSummary(glance);
+		if (!customerId || !glance.perks.loyaltyEnabled || glance.perks.limits.length === 0) return text;
+		const left = this.#left.get(customerId);
+		if (left === undefined) this.#askAllowance(customerId, glance);
+		return left ? `${text} (${left})` : text;
+	}
+
+	#askAllowance(customerId: string, glance: BenefitsGlance): void {
+		if (this.#asked.has(customerId)) return;
+		this.#asked.add(customerId);
+		const generation = this.#generation;
+		// Never written while the row renders: the answer arrives as a later change of #left.
+		void this.#sources.member(customerId).then(
+			(member) => {
+				if (generation !== this.#generation) return;
+				const a = allowances(glance.perks, member.history, Date.now(), shop.settings.timeZone).tightest;
+				const period = { day: 'today', week: 'this week', month: 'this month' }[a?.limit.period ?? 'day'];
+				this.#left.set(customerId, a ? `${a.remaining.toLocaleString()} left ${period}` : '');
+			},
+			() => this.#asked.delete(customerId)
+		);
+	}
+
+	#forgetAllowances(): void {
+		this.#generation++;
+		this.#asked.clear();
+		this.#left.clear();
 	}
 }
