@@ -13,6 +13,7 @@ import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
+import { CardService } from '$lib/cards/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
@@ -51,6 +52,7 @@ export class ShopState {
 	#items: DexieItemService | null = null;
 	#groups: DexieGroupService | null = null;
 	#benefits: DexieBenefitService | null = null;
+	#cards: CardService | null = null;
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
@@ -96,6 +98,12 @@ export class ShopState {
 	get benefits(): DexieBenefitService {
 		if (!this.#benefits) throw new Error('The shop database is not open yet');
 		return this.#benefits;
+	}
+
+	/** Customer cards: new numbers from the shop's in-store range, and who holds a card. */
+	get cards(): CardService {
+		if (!this.#cards) throw new Error('The shop database is not open yet');
+		return this.#cards;
 	}
 
 	get derive(): DeriveClient {
@@ -154,6 +162,10 @@ export class ShopState {
 					storeIds: this.settings.stores.map((s) => s.id)
 				}),
 				now: () => new Date().toISOString()
+			});
+			this.#cards = new CardService(this.#store, this.#customers, {
+				range: () => this.settings.cardRange,
+				install: () => installId
 			});
 			this.#groups = new DexieGroupService(this.#store, {
 				now: () => new Date().toISOString(),

@@ -1,0 +1,63 @@
+// One path for every scan, whatever read it (camera, keyboard-wedge scanner, typed by hand):
+// resolve the text to what it names (scan.ts), then let the screen in front decide what to do.
+// The layout installs the app-wide behaviour (open the customer, offer to assign an unknown
+// card); the sale screen stacks its own on top (attach the customer, add the item).
+import type { Item } from '$lib/domain/sales/types';
+import { resolveScan, type ScanLookups, type ScanOutcome, type ScanSource } from './scan';
+import { shop } from './shop.svelte';
+
+/** A screen's handling of scans; true when it dealt with the outcome, false to pass it down. */
+export type ScanHandler = (outcome: ScanOutcome, source: ScanSource) => boolean | Promise<boolean>;
+
+export class ScanHub {
+	/** The camera scanner dialog. */
+	cameraOpen = $state(false);
+	/** A card nobody holds, waiting for "assign" or "new customer". */
+	unknownCard = $state<string | null>(null);
+	/** Under the camera view: why the last code read was not taken (a web link, a pairing code). */
+	note = $state<string | null>(null);
+
+	#handlers: ScanHandler[] = [];
+	#lookups: () => ScanLookups | null;
+
+	constructor(lookups: () => ScanLookups | null) {
+		this.#lookups = lookups;
+	}
+
+	/** Adds a handler above the others until the returned function is called (a page's lifetime). */
+	use(handler: ScanHandler): () => void {
+		this.#handlers.push(handler);
+		return () => {
+			const i = this.#handlers.lastIndexOf(handler);
+			if (i >= 0) this.#handlers.splice(i, 1);
+		};
+	}
+
+	/** Set by a screen that sells: scanned codes are looked up among the items too. */
+	itemLookups: ((code: string) => Promise<Item | undefined>) | null = null;
+
+	async handle(text: string, source: ScanSource): Promise<ScanOutcome | null> {
+		const lookups = this.#lookups();
+		if (!lookups) return null;
+		const outcome = await resolveScan(text, { ...lookups, findItem: this.itemLookups ?? undefined });
+		for (let i = this.#handlers.length - 1; i >= 0; i--) {
+			if (await this.#handlers[i](outcome, source)) break;
+		}
+		return outcome;
+	}
+
+	openCamera(): void {
+		this.note = null;
+		this.cameraOpen = true;
+	}
+
+	reset(): void {
+		this.cameraOpen = false;
+		this.unknownCard = null;
+		this.note = null;
+		this.itemLookups = null;
+		this.#handlers = [];
+	}
+}
+
+export const scanHub = new ScanHub(() => (shop.ready ? { findByCard: (card) => shop.customers.findByCard(card) } : null));
