@@ -18,13 +18,23 @@ export class ScanHub {
 	note = $state<string | null>(null);
 
 	#handlers: ScanHandler[] = [];
+	/** The app-wide behaviour, asked last whatever the order screens and layout mounted in. */
+	#fallback: ScanHandler | null = null;
 	#lookups: () => ScanLookups | null;
 
 	constructor(lookups: () => ScanLookups | null) {
 		this.#lookups = lookups;
 	}
 
-	/** Adds a handler above the others until the returned function is called (a page's lifetime). */
+	/** Sets the app-wide behaviour (the layout's), until the returned function is called. */
+	fallback(handler: ScanHandler): () => void {
+		this.#fallback = handler;
+		return () => {
+			if (this.#fallback === handler) this.#fallback = null;
+		};
+	}
+
+	/** Adds a screen's handler above the others until the returned function is called (its lifetime). */
 	use(handler: ScanHandler): () => void {
 		this.#handlers.push(handler);
 		return () => {
@@ -41,8 +51,9 @@ export class ScanHub {
 		if (!lookups) return null;
 		const outcome = await resolveScan(text, { ...lookups, findItem: this.itemLookups ?? undefined });
 		for (let i = this.#handlers.length - 1; i >= 0; i--) {
-			if (await this.#handlers[i](outcome, source)) break;
+			if (await this.#handlers[i](outcome, source)) return outcome;
 		}
+		await this.#fallback?.(outcome, source);
 		return outcome;
 	}
 
@@ -57,6 +68,7 @@ export class ScanHub {
 		this.note = null;
 		this.itemLookups = null;
 		this.#handlers = [];
+		this.#fallback = null;
 	}
 }
 
