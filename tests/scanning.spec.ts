@@ -169,7 +169,7 @@ test.describe('camera', () => {
 			const { page } = await cam.open();
 			await ready(page);
 			await page.getByRole('button', { name: 'Scan card' }).click();
-			await expect(page.getByLabel('Pairing code')).toHaveValue(code);
+			await expect(page.getByLabel('Pairing code')).toHaveValue(code, { timeout: 20_000 });
 			await page.getByLabel('Device name').fill('Till 4');
 			await page.getByRole('button', { name: 'Join shop' }).click();
 			await expect(page.getByTestId('sync-state')).toHaveText('Online', { timeout: 20_000 });
