@@ -66,13 +66,20 @@ export async function benchScan(record: Record): Promise<void> {
 			await context.close();
 		}
 
+		// One tablet, as at a till: the first scan after opening the app (its scanning code not yet
+		// loaded), then RUNS more, each from a freshly loaded customer list.
+		const { context, page } = await fresh();
+		await page.goto(relay.url + '/customers');
+		await page.waitForFunction(() => (globalThis as AppWindow).shopCrm?.ready);
+		const draft = { ...emptyDraft(new Date().toISOString(), 'main'), firstName: 'Ada', lastName: 'Lovelace', cards: [CARD] };
+		await page.evaluate((d) => (globalThis as AppWindow).shopCrm.customers.create(d), draft);
 		const times: number[] = [];
-		for (let run = 0; run < RUNS; run++) {
-			const { context, page } = await fresh();
-			await page.goto(relay.url + '/customers');
-			await page.waitForFunction(() => (globalThis as AppWindow).shopCrm?.ready);
-			const draft = { ...emptyDraft(new Date().toISOString(), 'main'), firstName: 'Ada', lastName: 'Lovelace', cards: [CARD] };
-			await page.evaluate((d) => (globalThis as AppWindow).shopCrm.customers.create(d), draft);
+		let cold = 0;
+		for (let run = 0; run <= RUNS; run++) {
+			if (run > 0) {
+				await page.goto(relay.url + '/customers');
+				await page.waitForFunction(() => (globalThis as AppWindow).shopCrm?.ready);
+			}
 			await page.evaluate(() => {
 				const w = globalThis as unknown as { __scan: Watch };
 				w.__scan = { appeared: null, shown: null };
@@ -109,13 +116,15 @@ export async function benchScan(record: Record): Promise<void> {
 			await page.getByRole('heading', { level: 1, name: 'Ada Lovelace' }).waitFor({ timeout: 30_000 });
 			const watch = await page.evaluate(() => (globalThis as unknown as { __scan: Watch }).__scan);
 			if (watch.appeared === null || watch.shown === null) throw new Error(`scan bench: card or profile not seen (${JSON.stringify(watch)})`);
-			times.push(watch.shown - watch.appeared);
-			await context.close();
+			if (run === 0) cold = watch.shown - watch.appeared;
+			else times.push(watch.shown - watch.appeared);
 		}
+		await context.close();
 		times.sort((a, b) => a - b);
 		const median = times[Math.floor(times.length / 2)];
+		record("Card before the camera → customer's profile shown: first scan after opening the app", `${cold.toFixed(0)} ms`, '< 1 s');
 		record(
-			`Card before the camera → customer's profile shown: median / worst of ${RUNS}`,
+			`Card before the camera → customer's profile shown: median / worst of the next ${RUNS}`,
 			`${median.toFixed(0)} ms / ${times.at(-1)!.toFixed(0)} ms`,
 			'< 1 s'
 		);

@@ -275,7 +275,7 @@ test.describe('cards', () => {
 		expect(seq).not.toBeNull();
 		// The next customer's card is the next number of this tablet's block.
 		const next = await seedCustomer(page, 'Dorothy', 'Vaughan');
-		const nextCard = await page.evaluate((cid) => (globalThis as AppWindow).shopCrm.cards.generate(cid), next);
+		const nextCard = await page.evaluate((cid) => (globalThis as AppWindow).shopCrm.loadCards().then((cards) => cards.generate(cid)), next);
 		expect(nextCard).toEqual({ ok: true, card: cardNumber({ prefix: '27', start: 500, end: 999 }, seq! + 1) });
 		await cards.scrollIntoViewIfNeeded();
 		mkdirSync(SCREENS, { recursive: true });

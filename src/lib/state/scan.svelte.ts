@@ -3,7 +3,7 @@
 // The layout installs the app-wide behaviour (open the customer, offer to assign an unknown
 // card); the sale screen stacks its own on top (attach the customer, add the item).
 import type { Item } from '$lib/domain/sales/types';
-import { resolveScan, type ScanLookups, type ScanOutcome, type ScanSource } from './scan';
+import type { ScanLookups, ScanOutcome, ScanSource } from './scan';
 import { shop } from './shop.svelte';
 
 /** A screen's handling of scans; true when it dealt with the outcome, false to pass it down. */
@@ -49,6 +49,8 @@ export class ScanHub {
 	async handle(text: string, source: ScanSource): Promise<ScanOutcome | null> {
 		const lookups = this.#lookups();
 		if (!lookups) return null;
+		// Loaded with the first scan: nothing of it is needed before one.
+		const { resolveScan } = await import('./scan');
 		const outcome = await resolveScan(text, { ...lookups, findItem: this.itemLookups ?? undefined });
 		for (let i = this.#handlers.length - 1; i >= 0; i--) {
 			if (await this.#handlers[i](outcome, source)) return outcome;

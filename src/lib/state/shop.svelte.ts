@@ -13,7 +13,7 @@ import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
-import { CardService } from '$lib/cards/service';
+import type { CardService } from '$lib/cards/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
@@ -53,6 +53,7 @@ export class ShopState {
 	#groups: DexieGroupService | null = null;
 	#benefits: DexieBenefitService | null = null;
 	#cards: CardService | null = null;
+	#installId = '';
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
@@ -100,10 +101,16 @@ export class ShopState {
 		return this.#benefits;
 	}
 
-	/** Customer cards: new numbers from the shop's in-store range, and who holds a card. */
-	get cards(): CardService {
-		if (!this.#cards) throw new Error('The shop database is not open yet');
-		return this.#cards;
+	/**
+	 * Customer cards: new numbers from the shop's in-store range, and who holds a card. Loaded on
+	 * first use, like the imports: only a profile and the scan dialogs need it.
+	 */
+	async loadCards(): Promise<CardService> {
+		const { CardService } = await import('$lib/cards/service');
+		return (this.#cards ??= new CardService(this.store, this.customers, {
+			range: () => this.settings.cardRange,
+			install: () => this.#installId
+		}));
 	}
 
 	get derive(): DeriveClient {
@@ -130,6 +137,7 @@ export class ShopState {
 			// A random id of this installation: receipt numbers carry it, so two tablets never issue the same one.
 			const installId = ((await db.kv.get(INSTALL_KEY))?.value as string | undefined) ?? newId();
 			await db.kv.put({ key: INSTALL_KEY, value: installId });
+			this.#installId = installId;
 			this.#store = new DocStore(db, {
 				projections: allProjections,
 				deriveKinds: DERIVE_KINDS,
@@ -162,10 +170,6 @@ export class ShopState {
 					storeIds: this.settings.stores.map((s) => s.id)
 				}),
 				now: () => new Date().toISOString()
-			});
-			this.#cards = new CardService(this.#store, this.#customers, {
-				range: () => this.settings.cardRange,
-				install: () => installId
 			});
 			this.#groups = new DexieGroupService(this.#store, {
 				now: () => new Date().toISOString(),
@@ -311,6 +315,7 @@ export class ShopState {
 		this.#customers = null;
 		this.#groups = null;
 		this.#benefits = null;
+		this.#cards = null;
 		this.#starting = null;
 		this.ready = false;
 		this.error = null;
