@@ -242,6 +242,15 @@ test.describe('keyboard-wedge scanner', () => {
 		await expect(page.getByRole('region', { name: 'Customer' }).getByRole('link', { name: 'Ada Lovelace' })).toBeVisible();
 	});
 
+	test('a pairing link read by a 2D scanner on the devices page fills in the code', async ({ page }) => {
+		await ready(page, '/settings/devices');
+		await expect(page.getByLabel('Pairing code')).toHaveValue('');
+		await page.getByLabel('Device name').fill('Till 5');
+		await page.getByLabel('Device name').focus();
+		await wedgeScan(page, 'https://shop.example/settings/devices?pair=WXYZ-2345');
+		await expect(page.getByLabel('Pairing code')).toHaveValue('WXYZ-2345');
+	});
+
 	test('a card field still takes the scanner’s typing', async ({ page }) => {
 		await ready(page, '/customers/new');
 		await page.getByLabel('Card number', { exact: true }).focus();

@@ -28,7 +28,9 @@ export async function barcodeVideo(dir: string, bcid: Symbology, text: string, o
 	const png = join(dir, `${bcid}.png`);
 	const video = join(dir, `${bcid}-${text.replace(/\W/g, '').slice(0, 20)}.y4m`);
 	writeFileSync(png, await barcodePng(bcid, text));
-	const fit = 'scale=560:400:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,format=yuv420p';
+	// Within the middle 360 lines: the app asks for a 16:9 picture, so Chromium crops the 4:3 video's
+	// top and bottom. Nearest-neighbour scaling keeps the bars' and modules' edges sharp.
+	const fit = 'scale=560:320:force_original_aspect_ratio=decrease:flags=neighbor,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,format=yuv420p';
 	const args = ['-loglevel', 'error', '-y'];
 	if (blankSeconds > 0) {
 		args.push('-f', 'lavfi', '-i', `color=white:s=640x480:r=10:d=${blankSeconds}`, '-loop', '1', '-framerate', '10', '-t', String(seconds), '-i', png);
