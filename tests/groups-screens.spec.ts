@@ -3,12 +3,10 @@
 // Saved under test-results/screens/ (not committed).
 import { expect, test, type Page } from '@playwright/test';
 import { openApp } from './support/app';
+import { shot, TABLET_SIZES } from './support/screens';
 import type { AppWindow as W } from './support/tablet';
 
-const SIZES = [
-	{ name: 'landscape', width: 1024, height: 768 },
-	{ name: 'portrait', width: 768, height: 1024 }
-];
+const SIZES = TABLET_SIZES;
 
 async function seedShop(page: Page): Promise<string> {
 	await page.waitForFunction(() => (globalThis as W).shopCrm?.ready);
@@ -59,17 +57,6 @@ async function seedShop(page: Page): Promise<string> {
 		if (news.ok) await shop.groups.addMembers([news.id], [first.id]);
 		return first.id;
 	});
-}
-
-/** The whole page: main scrolls inside a fixed shell, so the viewport grows to its content for the shot. */
-async function shot(page: Page, name: string, size: { width: number; height: number }) {
-	const height = await page.evaluate(() => {
-		const main = document.querySelector('main')!;
-		return main.scrollHeight + main.getBoundingClientRect().top;
-	});
-	await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) });
-	await page.screenshot({ path: `test-results/screens/${name}.png` });
-	await page.setViewportSize(size);
 }
 
 test('group screens at both tablet sizes', async ({ page }) => {

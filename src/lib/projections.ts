@@ -6,6 +6,7 @@ import { settingsProjection } from '$lib/settings/projection';
 import { itemsProjection, pointsProjection, salesProjection } from '$lib/sales/projections';
 import { groupsProjection, manualMembersProjection } from '$lib/groups/projection';
 import { benefitPolicyProjection, benefitsProjection, couponsProjection } from '$lib/benefits/projection';
+import { campaignsProjection } from '$lib/reports/projection';
 
 export const allProjections: Projection[] = [
 	customersProjection,
@@ -17,7 +18,8 @@ export const allProjections: Projection[] = [
 	manualMembersProjection,
 	benefitsProjection,
 	couponsProjection,
-	benefitPolicyProjection
+	benefitPolicyProjection,
+	campaignsProjection
 ];
 
 /**

@@ -5,12 +5,14 @@ import type { ChangeSet } from '$lib/store/docstore';
 import type { Explanation, StoredRule } from '$lib/domain/groups/types';
 import type { RulePreview } from '$lib/groups/api';
 import type { RfmMovement } from '$lib/groups/derive';
+import type { MembershipKey } from '$lib/domain/groups/types';
+import type { GroupReport } from '$lib/domain/reports/report';
 
 /**
  * Bumped whenever what is derived, or how, changes: the first start after an update then rebuilds
  * every derived row from the replicated data.
  */
-export const DERIVE_VERSION = 3;
+export const DERIVE_VERSION = 4;
 
 /** Where the derivation state lives in the kv table. */
 export const DERIVE_STATE_KEY = 'derive.state';
@@ -71,4 +73,9 @@ export interface DeriveApi {
 	explain(customerId: string, groupId: string, ctx: DeriveContext): Promise<Explanation>;
 	/** RFM: customers per segment at the start of the month against now; null while RFM is off. */
 	rfmMovement(): Promise<RfmMovement | null>;
+	/**
+	 * The group report of a group or level over shop-zone days [from, to]: its members now, from
+	 * their statistics and the shop's day totals (no sale is read). The range is validated by the caller.
+	 */
+	report(key: MembershipKey, from: string, to: string, ctx: DeriveContext): Promise<GroupReport>;
 }

@@ -1,6 +1,8 @@
 // The main thread's side of the derive stage: tells the worker when a flush queued work, announces
 // what it derived, restarts it when it dies and lets it finish (the queue and a rebuild's cursor
 // are in IndexedDB, so a new worker resumes where the old one stopped).
+import type { MembershipKey } from '$lib/domain/groups/types';
+import type { GroupReport } from '$lib/domain/reports/report';
 import type { ChangeSet } from '$lib/store/docstore';
 import type { DeriveApi, DeriveContext, DeriveProgress, DeriveState, RebuildReason } from './api';
 import type { Explanation, StoredRule } from '$lib/domain/groups/types';
@@ -132,6 +134,12 @@ export class DeriveClient implements GroupDerivation {
 
 	rfmMovement(): Promise<RfmMovement | null> {
 		return this.#call((api) => api.rfmMovement());
+	}
+
+	/** The group report, once the changes flushed so far are derived (a sale just rung up counts). */
+	async report(key: MembershipKey, from: string, to: string): Promise<GroupReport> {
+		await this.settled();
+		return this.#call((api) => api.report(key, from, to, this.#opts.context()));
 	}
 
 	close(): void {

@@ -21,6 +21,9 @@ import { MEMBERSHIP_TABLES, MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND, Memberships,
 import { splitPair } from '$lib/groups/yjs';
 import type { RulePreview } from '$lib/groups/api';
 import type { Explanation, MembershipReason, StoredRule } from '$lib/domain/groups/types';
+import { countIntoShopDays, readGroupReport, ShopDaysBuilder, SHOP_DAY_TABLES, SpendIndex } from './report';
+import type { GroupReport } from '$lib/domain/reports/report';
+import type { MembershipKey } from '$lib/domain/groups/types';
 import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
 
 /** Queue rows merged into one derivation batch (one transaction). */
@@ -46,8 +49,10 @@ export class Deriver implements DeriveApi {
 	#faults: DeriveFaults;
 	#chunk: number;
 	#count = { drain: 0, rebuild: 0, roll: 0 };
+	/** Every customer's spend by brand and category in memory, for the group report. */
+	#spend = new SpendIndex();
 	/** Group memberships: every customer's facts in memory, evaluated in this worker's transactions. */
-	#members = new Memberships();
+	#members = new Memberships(this.#spend);
 
 	constructor(opts: { faults?: DeriveFaults; chunk?: number } = {}) {
 		this.#faults = opts.faults ?? {};
@@ -179,7 +184,7 @@ export class Deriver implements DeriveApi {
 	/** One batch of the queue, derived and removed in one transaction; null when the queue is empty. */
 	async #drainBatch(ctx: DeriveContext): Promise<ChangeSet | null> {
 		const db = this.#database;
-		return this.#guard(() => db.transaction('rw', [...new Set(['deriveQueue', 'kv', ...STATS_TABLES, ...MEMBERSHIP_TABLES])], async () => {
+		return this.#guard(() => db.transaction('rw', [...new Set(['deriveQueue', 'kv', ...STATS_TABLES, ...SHOP_DAY_TABLES, ...MEMBERSHIP_TABLES])], async () => {
 			const rows = await db.deriveQueue.orderBy(':id').limit(QUEUE_ROWS).toArray();
 			if (rows.length === 0) return null;
 			const saleIds = new Set<string>();
@@ -200,7 +205,10 @@ export class Deriver implements DeriveApi {
 			const cursor = st?.rebuild?.cursor;
 			// Rows a pending rebuild has not reached are in an older form: compute those from scratch.
 			const fromScratch = (id: string) => !st || st.version !== DERIVE_VERSION || (cursor !== undefined && id > cursor);
-			const ids = await countIntoStats(db, [...saleIds], [...adjustmentIds], ctx, fromScratch);
+			const sales = await db.sales.bulkGet([...saleIds]);
+			const ids = await countIntoStats(db, sales, [...adjustmentIds], ctx, fromScratch);
+			// The shop's day totals (group reports), with every sale of the batch, a customer's or not.
+			await countIntoShopDays(db, sales, ctx);
 			ids.forEach((id) => touched.stats.add(id));
 			// Memberships of the customers this batch touched (everyone's when a definition changed),
 			// committed with the statistics they follow and the removal of the queue rows.
@@ -232,6 +240,7 @@ export class Deriver implements DeriveApi {
 		};
 		await this.#putState(state);
 		onProgress?.({ phase: 'rebuild', done: state.rebuild!.done, total: ids.length });
+		const shopDays = new ShopDaysBuilder(ctx.timeZone);
 		const chunks: string[][] = [];
 		for (let i = 0; i < todo.length; i += this.#chunk) chunks.push(todo.slice(i, i + this.#chunk));
 		let i = 0;
@@ -243,6 +252,7 @@ export class Deriver implements DeriveApi {
 				let next: Promise<CustomerHistory> | null = readRange(db, chunks[i]);
 				while (next) {
 					const history: CustomerHistory = await next;
+					shopDays.add(history.sales);
 					const chunk = chunks[i];
 					const more = i + 1 < chunks.length && !(await this.#othersWaiting());
 					next = more ? readRange(db, chunks[i + 1]) : null;
@@ -262,6 +272,9 @@ export class Deriver implements DeriveApi {
 				}
 			});
 		}
+		// The shop's day totals: what the chunks read, plus every sale they did not hold (anonymous
+		// ones, and any drained meanwhile), under the lock so no batch counts a sale in between.
+		await this.#run(() => shopDays.finish(db));
 		// Memberships from the rebuilt statistics, committed with the end of the rebuild.
 		const members = await this.#evaluateAll(ctx, 'rebuild', true, async () => {
 			await removeStaleStats(db, ids);
@@ -304,6 +317,21 @@ export class Deriver implements DeriveApi {
 
 	explain(customerId: string, groupId: string, ctx: DeriveContext): Promise<Explanation> {
 		return this.#run(() => this.#members.explain(this.#database, customerId, groupId, ctx));
+	}
+
+	report(key: MembershipKey, from: string, to: string, ctx: DeriveContext): Promise<GroupReport> {
+		const db = this.#database;
+		return this.#run(() =>
+			this.#guard(async () => {
+				await this.#members.ensure(db);
+				const members = this.#members.membersOf(key);
+				return readGroupReport(db, key, from, to, ctx, {
+					members,
+					member: (id) => ({ days: this.#members.daysOf(id), spendBy: this.#spend.spendOf(id) }),
+					nameOf: (id) => this.#members.nameOf(id)
+				});
+			})
+		);
 	}
 
 	rfmMovement(): Promise<RfmMovement | null> {

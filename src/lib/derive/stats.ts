@@ -29,7 +29,8 @@ async function historyOf(db: ShopDB, ids: string[]): Promise<{ sales: Sale[][]; 
 }
 
 /**
- * Counts the given sales and adjustments into their customers' statistics. Incremental where it
+ * Counts the given sales (read by the caller, who also counts them into the shop's day totals)
+ * and adjustments into their customers' statistics. Incremental where it
  * is exact: a counted id is never counted again (re-sent sales, repeated queue entries), the
  * windows roll forward on the way, and a customer is computed from scratch when they have no
  * statistics yet, when `fromScratch` says so (a rebuild has not reached them), or when the date
@@ -37,12 +38,12 @@ async function historyOf(db: ShopDB, ids: string[]): Promise<{ sales: Sale[][]; 
  */
 export async function countIntoStats(
 	db: ShopDB,
-	saleIds: string[],
+	sales: readonly (Sale | undefined)[],
 	adjustmentIds: string[],
 	ctx: DeriveContext,
 	fromScratch: (customerId: string) => boolean
 ): Promise<string[]> {
-	const [sales, adjustments] = await Promise.all([db.sales.bulkGet(saleIds), db.adjustments.bulkGet(adjustmentIds)]);
+	const adjustments = await db.adjustments.bulkGet(adjustmentIds);
 	const batch = new Map<string, { sales: Sale[]; adjustments: PointAdjustment[] }>();
 	const of = (id: string) => batch.get(id) ?? batch.set(id, { sales: [], adjustments: [] }).get(id)!;
 	for (const s of sales) if (s?.customerId) of(s.customerId).sales.push(s);

@@ -85,6 +85,18 @@ export type ErrorCode =
 	| 'currency-invalid'
 	| 'stores-required'
 	| 'store-invalid'
+	// Receipt printer (src/lib/printing/): its settings, and what can go wrong while printing
+	| 'printer-lines-too-many'
+	| 'printer-line-too-long'
+	| 'printer-paper-invalid'
+	| 'printer-codepage-invalid'
+	| 'printer-not-paired'
+	| 'printer-not-connected'
+	| 'printer-unplugged'
+	| 'printer-timeout'
+	| 'printer-write-failed'
+	| 'printer-language-unsupported'
+	| 'printer-pair-failed'
 	// Import files as a whole (src/lib/domain/csv-file.ts)
 	| 'file-empty'
 	| 'file-not-csv'
@@ -149,6 +161,8 @@ export type ErrorCode =
 	| 'date-range-empty'
 	| 'date-range-invalid'
 	| 'date-range-reversed'
+	| 'report-range-too-long'
+	| 'campaign-channel-invalid'
 	| 'policy-invalid'
 	| 'policy-priority-missing'
 	| 'policy-priority-unknown'
@@ -271,6 +285,23 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'currency-invalid': () => 'Use a three-letter currency code, e.g. GBP',
 	'stores-required': () => 'Keep at least one store',
 	'store-invalid': () => 'Every store needs a name and a short id of its own',
+	'printer-lines-too-many': (p) => `Keep to ${p.max ?? 'a few'} lines here`,
+	'printer-line-too-long': (p) => `${p.line ? `Line ${p.line}` : 'A line'} is too long: keep each line to ${p.max ?? '48'} characters`,
+	'printer-paper-invalid': () => 'Choose 58 mm or 80 mm paper',
+	'printer-codepage-invalid': () => 'Choose a code page from the list (Automatic suits most printers)',
+	'printer-not-paired': () => 'No receipt printer is paired with this tablet: pair one in Settings → Receipt printer, or use the print dialog',
+	'printer-not-connected': (p) =>
+		`${p.printer ? `The printer ${p.printer}` : 'The receipt printer'} is not connected: plug it in and switch it on (it reconnects by itself), then tap Reprint`,
+	'printer-unplugged': (p) =>
+		`${p.printer ? `The printer ${p.printer}` : 'The receipt printer'} was unplugged or switched off while printing${p.receipt ? ` receipt ${p.receipt}` : ''}. The sale is saved; plug the printer back in and tap Reprint`,
+	'printer-timeout': (p) =>
+		`${p.printer ? `The printer ${p.printer}` : 'The receipt printer'} stopped answering${p.receipt ? ` while printing receipt ${p.receipt}` : ''}: check the paper and the cover. The sale is saved; tap Reprint when it is ready`,
+	'printer-write-failed': (p) =>
+		`${p.printer ? `The printer ${p.printer}` : 'The receipt printer'} refused the receipt${p.receipt ? ` ${p.receipt}` : ''} (out of paper, cover open or a jam?). The sale is saved; fix the printer and tap Reprint`,
+	'printer-language-unsupported': (p) =>
+		`${p.printer ? `The printer ${p.printer}` : 'This printer'} only prints pictures, which this app cannot send: use an ESC/POS or Star printer, or the print dialog`,
+	'printer-pair-failed': (p) =>
+		`The printer could not be opened${p.reason ? ` (${p.reason})` : ''}: another app or tab may be using it. Close it, unplug and replug the printer, and try again`,
 	'reason-required': () => 'Say why: the reason is kept with the adjustment',
 	'file-empty': () => 'This file is empty. Choose the spreadsheet saved as CSV, with the column names in the first row.',
 	'file-not-csv': () =>
@@ -349,6 +380,8 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'date-range-empty': () => 'Choose both a start and an end date',
 	'date-range-invalid': () => 'Enter a real date, e.g. 2026-03-31',
 	'date-range-reversed': () => 'The end date is before the start date: swap them or choose another end',
+	'report-range-too-long': (p) => `A report covers at most ${p.max ?? 'ten'} years: choose a later start date`,
+	'campaign-channel-invalid': () => 'Choose the campaign’s channel: email or SMS',
 	'policy-invalid': () => 'Choose how benefits combine: best price, priority order, newest group, or stack',
 	'policy-priority-missing': (p) =>
 		`${p.group ? `“${p.group}”` : 'A group'} gives benefits but is missing from the priority order: put it in its place`,

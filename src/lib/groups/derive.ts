@@ -8,7 +8,9 @@
 // tab's worker wrote memberships since (a generation stamp in kv).
 import type { ShopDB } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
+import type { CustomerStats, DayBucket } from '$lib/domain/sales/stats';
 import {
+	ALL_CUSTOMERS_ID,
 	RFM_GROUP_ID,
 	type Explanation,
 	type Group,
@@ -91,7 +93,17 @@ export interface Touched {
 	groups: boolean;
 }
 
+/**
+ * Something kept beside the facts from the same statistics rows (the group report's spend by brand
+ * and category): told of every row the facts are built from, so it never reads them again.
+ */
+export interface StatsFollower {
+	reset(): void;
+	set(customerId: string, stats: CustomerStats | undefined): void;
+}
+
 export class Memberships {
+	#follower: StatsFollower | null;
 	#loaded = false;
 	#gen = '';
 	#day = '';
@@ -102,6 +114,10 @@ export class Memberships {
 	#compiled: CompiledGroups | null = null;
 	#compiledFor = '';
 	#rfm: RfmState | null = null;
+
+	constructor(follower: StatsFollower | null = null) {
+		this.#follower = follower;
+	}
 
 	/** Whether the facts are in memory (perhaps stale: ensure() checks). */
 	get loaded(): boolean {
@@ -131,6 +147,7 @@ export class Memberships {
 
 	async #load(db: ShopDB, st: GroupsState | null): Promise<void> {
 		this.invalidate();
+		this.#follower?.reset();
 		const manual = groupBy(await db.manualMembers.toArray(), (m) => m.customerId);
 		let after: string | null = null;
 		for (;;) {
@@ -140,7 +157,10 @@ export class Memberships {
 					: await db.customers.where(':id').above(after).limit(LOAD_PAGE).toArray();
 			if (page.length === 0) break;
 			const stats = await db.customerStats.bulkGet(page.map((c) => c.id));
-			page.forEach((c, i) => this.#facts.set(c.id, factsOf(c, stats[i], manual.get(c.id) ?? [])));
+			page.forEach((c, i) => {
+				this.#facts.set(c.id, factsOf(c, stats[i], manual.get(c.id) ?? []));
+				this.#follower?.set(c.id, stats[i]);
+			});
 			after = page[page.length - 1].id;
 		}
 		for (const row of await db.memberships.toArray()) this.#rows.set(row.customerId, row);
@@ -159,6 +179,24 @@ export class Memberships {
 			this.#compiledFor = ctx.today;
 		}
 		return this.#compiled;
+	}
+
+	/** Customers in `key` now, from memory (after ensure()); "All customers" is everyone. */
+	membersOf(key: MembershipKey): string[] {
+		if (key === ALL_CUSTOMERS_ID) return [...this.#facts.keys()];
+		const out: string[] = [];
+		for (const [id, row] of this.#rows) if (row.keys.includes(key)) out.push(id);
+		return out;
+	}
+
+	/** The customer's day buckets as held in memory (empty when they never bought). */
+	daysOf(customerId: string): readonly DayBucket[] {
+		return this.#facts.get(customerId)?.stats?.days ?? [];
+	}
+
+	/** The customer's full name as held in memory ('' when unknown, e.g. erased since). */
+	nameOf(customerId: string): string {
+		return this.#facts.get(customerId)?.name ?? '';
 	}
 
 	get #rfmOn(): boolean {
@@ -188,6 +226,7 @@ export class Memberships {
 			const before = this.#facts.get(id);
 			if (c) this.#facts.set(id, factsOf(c, stats[i], manualOf.get(id) ?? (before ? manualRows(before) : [])));
 			else this.#facts.delete(id);
+			this.#follower?.set(id, c ? stats[i] : undefined);
 		});
 		const why = (id: string): { why: MembershipReason; by?: string } =>
 			touched.manual.has(id)

@@ -4,7 +4,7 @@
 // as the till, read through the same feed.
 import { untrack } from 'svelte';
 import { benefitsGlance, glanceSummary, type BenefitsGlance } from '$lib/domain/benefits/glance';
-import { TillFeed, type TillParts, type TillSources } from './till-feed';
+import { lazySources, TillFeed, type TillParts, type TillSources } from './till-feed';
 import { shopTillSources } from './till-sources';
 import { shop } from './shop.svelte';
 import { describeError } from './errors';
@@ -17,12 +17,7 @@ export class BenefitsGlanceState {
 
 	constructor(sources: () => TillSources = shopTillSources) {
 		this.#feed = new TillFeed(
-			{
-				snapshot: () => sources().snapshot(),
-				groups: () => sources().groups(),
-				member: (id) => sources().member(id),
-				subscribe: (l) => sources().subscribe(l)
-			},
+			lazySources(sources),
 			(parts) => {
 				this.#parts = { ...this.#parts, ...parts };
 				if (parts.benefits || parts.groups) this.#memo = new Map();

@@ -8,7 +8,7 @@ import type { Cart, PricedCart } from '$lib/domain/sales/cart';
 import { priceTill, type TillPricing } from '$lib/domain/benefits/till';
 import { normalizeCode } from '$lib/domain/benefits/coupons';
 import type { DiscountRemoval } from '$lib/domain/benefits/types';
-import { TillFeed, type TillParts, type TillSources } from './till-feed';
+import { lazySources, TillFeed, type TillParts, type TillSources } from './till-feed';
 import { shopTillSources } from './till-sources';
 import { describeError } from './errors';
 import { DEFAULT_LOYALTY, type Item, type LoyaltySettings } from '$lib/domain/sales/types';
@@ -45,12 +45,7 @@ export class CartState {
 
 	constructor(sources: () => TillSources = shopTillSources) {
 		this.#feed = new TillFeed(
-			{
-				snapshot: () => sources().snapshot(),
-				groups: () => sources().groups(),
-				member: (id) => sources().member(id),
-				subscribe: (l) => sources().subscribe(l)
-			},
+			lazySources(sources),
 			(parts) => {
 				this.#parts = { ...this.#parts, ...parts };
 				this.feedError = null;

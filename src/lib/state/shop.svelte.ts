@@ -14,6 +14,7 @@ import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
 import type { CardService } from '$lib/cards/service';
+import { DexieReportService } from '$lib/reports/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
@@ -54,6 +55,7 @@ export class ShopState {
 	#benefits: DexieBenefitService | null = null;
 	#cards: CardService | null = null;
 	#installId = '';
+	#reports: DexieReportService | null = null;
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#starting: Promise<void> | null = null;
@@ -111,6 +113,12 @@ export class ShopState {
 			range: () => this.settings.cardRange,
 			install: () => this.#installId
 		}));
+	}
+
+	/** Group reports (computed by the derive worker) and campaign exports (recorded in a replicated log). */
+	get reports(): DexieReportService {
+		if (!this.#reports) throw new Error('The shop database is not open yet');
+		return this.#reports;
 	}
 
 	get derive(): DeriveClient {
@@ -180,6 +188,12 @@ export class ShopState {
 			this.#benefits = new DexieBenefitService(this.#store, {
 				now: () => new Date().toISOString(),
 				currency: () => this.settings.currency
+			});
+			this.#reports = new DexieReportService(this.#store, {
+				now: () => new Date().toISOString(),
+				today: () => this.today,
+				by: () => this.device.name,
+				derivation: derive
 			});
 			await this.#readSettings();
 			const device = (await db.kv.get(DEVICE_KEY))?.value as DeviceSettings | undefined;
@@ -316,6 +330,7 @@ export class ShopState {
 		this.#groups = null;
 		this.#benefits = null;
 		this.#cards = null;
+		this.#reports = null;
 		this.#starting = null;
 		this.ready = false;
 		this.error = null;

@@ -39,6 +39,19 @@ export function touchesMember(c: ChangeSet, customerId: string): boolean {
 	);
 }
 
+/**
+ * Sources read through `get` at each call, not once: the shop's services exist only after it
+ * started, while the states that feed from them are created when their module loads.
+ */
+export function lazySources(get: () => TillSources): TillSources {
+	return {
+		snapshot: () => get().snapshot(),
+		groups: () => get().groups(),
+		member: (id) => get().member(id),
+		subscribe: (listener) => get().subscribe(listener)
+	};
+}
+
 export class TillFeed {
 	#sources: TillSources;
 	#apply: (parts: Partial<TillParts>) => void;

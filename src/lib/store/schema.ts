@@ -7,6 +7,8 @@ import type { CustomerStats } from '$lib/domain/sales/stats';
 import { searchKeys } from '$lib/domain/search';
 import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import type { Group, ManualMember, Membership, MembershipEvent, MembershipKey } from '$lib/domain/groups/types';
+import type { ShopDay } from '$lib/domain/reports/report';
+import type { CampaignRecord } from '$lib/domain/reports/campaign';
 
 /** A customer as projected for reading: the record plus derived keys for the indexes. */
 export interface CustomerRecord extends Customer {
@@ -115,6 +117,8 @@ export class ShopDB extends Dexie {
 	groupCounts!: Table<GroupCountRow, string>;
 	benefits!: Table<BenefitRow, string>;
 	coupons!: Table<CouponRow, string>;
+	shopDays!: Table<ShopDay, string>;
+	campaigns!: Table<CampaignRecord, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -179,6 +183,16 @@ export class ShopDB extends Dexie {
 		this.version(6).stores({
 			benefits: 'id, target',
 			coupons: 'id, code'
+		});
+		// Group reports and campaign exports (issue 9). Derived: the shop's totals per shop-zone day
+		// (shopDays, rebuilt with the derivation version), and an index on the membership history
+		// by group and time, for "who joined and left in the range". Replicated (a projection of the
+		// 'campaigns' document): the log of campaign exports, listed by group. New tables and an
+		// index only: nothing to migrate, the index is built from the rows already there.
+		this.version(7).stores({
+			shopDays: 'day',
+			campaigns: 'id, groupId',
+			membershipEvents: '++seq, customerId, [key+at]'
 		});
 	}
 }

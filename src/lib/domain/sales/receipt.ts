@@ -108,7 +108,8 @@ function titled(title: string, amount: string): string[] {
 const RULE = '-'.repeat(RECEIPT_WIDTH);
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateTime(at: string, timeZone: string, locale: string): string {
+/** The sale's date and time as receipts print it, in the shop's zone. */
+export function receiptDateTime(at: string, timeZone: string, locale: string): string {
 	const key = `${locale}|${timeZone}`;
 	let f = dateFormats.get(key);
 	if (!f) {
@@ -170,7 +171,7 @@ export function receiptLines(sale: Sale, shop: ReceiptShop, customer?: ReceiptCu
 
 	out.push(RULE);
 	out.push(pair('Receipt', sale.receiptNo));
-	out.push(pair(dateTime(sale.at, shop.timeZone, locale), sale.deviceName));
+	out.push(pair(receiptDateTime(sale.at, shop.timeZone, locale), sale.deviceName));
 	if (sale.cashier) out.push(...wrap(`Served by ${sale.cashier}`));
 	return out;
 }

@@ -108,7 +108,7 @@ describe('incremental stats', () => {
 		const rolled = rollWindow(s, '2025-03-11')!;
 		expect(rolled.spend12m).toBe(0);
 		// The day stays in the all-time buckets for other windows.
-		expect(rolled.days).toEqual([{ day: '2024-03-11', spend: 850, margin: 550, visits: 1, transactions: 1 }]);
+		expect(rolled.days).toEqual([{ day: '2024-03-11', spend: 850, margin: 550, visits: 1, transactions: 1, earned: 0, redeemed: 0 }]);
 		expect(rolled.totalSpend).toBe(850);
 		// Nothing changes on a later day: no recompute needed.
 		expect(needsWindowRecompute(rolled, '2025-03-12')).toBe(false);
@@ -138,9 +138,9 @@ describe('day buckets and last bought', () => {
 		const old = sale({ id: 'o', at: '2019-01-01T12:00:00Z' });
 		const s = computeStats('c1', [late, early, sameDay, refund, old], [], '2025-07-20', NY);
 		expect(s.days).toEqual([
-			{ day: '2019-01-01', spend: 850, margin: 550, visits: 1, transactions: 1 },
-			{ day: '2025-07-14', spend: 850, margin: 550, visits: 1, transactions: 1 },
-			{ day: '2025-07-15', spend: 850, margin: 550, visits: 1, transactions: 2 }
+			{ day: '2019-01-01', spend: 850, margin: 550, visits: 1, transactions: 1, earned: 0, redeemed: 0 },
+			{ day: '2025-07-14', spend: 850, margin: 550, visits: 1, transactions: 1, earned: 0, redeemed: 0 },
+			{ day: '2025-07-15', spend: 850, margin: 550, visits: 1, transactions: 2, earned: 0, redeemed: 0 }
 		]);
 		expect(s.visits).toBe(4);
 		expect(s.visits12m).toBe(3);

@@ -25,6 +25,9 @@ export interface DayBucket {
 	visits: number;
 	/** Sales with quantity > 0 that day; a refund neither adds nor removes one. */
 	transactions: number;
+	/** Points earned and redeemed that day (a refund's negative figures subtract). For the group report. */
+	earned: number;
+	redeemed: number;
 }
 
 export interface CustomerStats {
@@ -68,6 +71,14 @@ export interface CustomerStats {
 	 * of the memory this way (100,000 customers are held in the derive worker).
 	 */
 	lastBought: string[];
+	/**
+	 * Money paid per shop-zone day by brand ('b:' + brand) and category ('c:' + category), as flat
+	 * triples sorted by day then key: [day, key, amount, …]; refunds subtract, zero sums are dropped.
+	 * A line's amount is what was paid for it (price × qty − discount − the part paid with points),
+	 * so a sale's lines add up to its total. Read by the group report's word cloud; not kept in the
+	 * facts the derive worker holds in memory (RuleStats leaves it out).
+	 */
+	spendBy: (string | number)[];
 }
 
 export const TOP_N = 5;
@@ -129,20 +140,70 @@ function dayOf(t: number, timeZone: string): string {
 
 // ---- What one sale contributes -------------------------------------------------------------
 
-interface Contribution {
+export interface Contribution {
 	spend: number;
 	margin: number;
 	visit: boolean;
+	earned: number;
+	redeemed: number;
 }
 
-function contribution(sale: Sale): Contribution {
+/** What one sale adds to its day (a refund: negative spend, margin and points, no visit). */
+export function contribution(sale: Sale): Contribution {
 	let margin = 0;
 	let qty = 0;
 	for (const l of sale.lines) {
 		margin += l.unitPrice * l.qty - l.discount - l.unitCost * l.qty;
 		qty += l.qty;
 	}
-	return { spend: sale.total, margin, visit: qty > 0 };
+	return { spend: sale.total, margin, visit: qty > 0, earned: sale.pointsEarned || 0, redeemed: sale.pointsRedeemed || 0 };
+}
+
+/** What was paid for one line: its price after discount, less the part paid with points. */
+export function linePaid(l: Sale['lines'][number]): number {
+	return l.unitPrice * l.qty - l.discount - l.pointsValue;
+}
+
+/** The spendBy keys of one line. */
+function spendKeys(l: Sale['lines'][number]): string[] {
+	const keys: string[] = [];
+	if (l.brand !== '') keys.push(boughtKey('b:', l.brand));
+	if (l.category !== '') keys.push(boughtKey('c:', l.category));
+	return keys;
+}
+
+function addSpend(m: Map<string, Map<string, number>>, day: string, lines: Sale['lines']): void {
+	for (const l of lines) {
+		const paid = linePaid(l);
+		if (paid === 0) continue;
+		for (const k of spendKeys(l)) {
+			let d = m.get(day);
+			if (!d) m.set(day, (d = new Map()));
+			const v = (d.get(k) ?? 0) + paid;
+			if (v === 0) d.delete(k);
+			else d.set(k, v);
+		}
+	}
+}
+
+function spendMap(flat: readonly (string | number)[]): Map<string, Map<string, number>> {
+	const m = new Map<string, Map<string, number>>();
+	for (let i = 0; i < flat.length; i += 3) {
+		const day = flat[i] as string;
+		let d = m.get(day);
+		if (!d) m.set(day, (d = new Map()));
+		d.set(flat[i + 1] as string, flat[i + 2] as number);
+	}
+	return m;
+}
+
+function spendFlat(m: Map<string, Map<string, number>>): (string | number)[] {
+	const out: (string | number)[] = [];
+	for (const day of [...m.keys()].sort()) {
+		const d = m.get(day)!;
+		for (const k of [...d.keys()].sort()) out.push(day, k, d.get(k)!);
+	}
+	return out;
 }
 
 function later(a: string | null, b: string): string {
@@ -269,7 +330,8 @@ export function emptyStats(customerId: string, today: string): CustomerStats {
 		brandUnits: [],
 		variantUnits: [],
 		days: [],
-		lastBought: []
+		lastBought: [],
+		spendBy: []
 	};
 }
 
@@ -292,6 +354,7 @@ export function computeStats(
 	const variants = new Map<string, number>();
 	const buckets = new Map<string, DayBucket>();
 	const bought = new Map<string, string>();
+	const spend = new Map<string, Map<string, number>>();
 	for (const sale of sales) {
 		if (sale.customerId !== customerId || seen.has(sale.id)) continue;
 		seen.add(sale.id);
@@ -312,9 +375,12 @@ export function computeStats(
 		const day = saleDay(sale.at, timeZone);
 		if (day === null) continue;
 		let b = buckets.get(day);
-		if (!b) buckets.set(day, (b = { day, spend: 0, margin: 0, visits: 0, transactions: 0 }));
+		if (!b) buckets.set(day, (b = { day, spend: 0, margin: 0, visits: 0, transactions: 0, earned: 0, redeemed: 0 }));
 		b.spend += c.spend;
 		b.margin += c.margin;
+		b.earned += c.earned;
+		b.redeemed += c.redeemed;
+		addSpend(spend, day, sale.lines);
 		if (c.visit) {
 			b.transactions++;
 			b.visits = 1;
@@ -338,6 +404,7 @@ export function computeStats(
 	s.variantUnits = sortedEntries(variants);
 	s.days = [...buckets.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 	s.lastBought = sortedPairs(bought);
+	s.spendBy = spendFlat(spend);
 	return finish(s);
 }
 
@@ -355,7 +422,8 @@ function search(ids: readonly string[], id: string): number {
 	return lo;
 }
 
-function insertSorted(ids: readonly string[], id: string): string[] | null {
+/** `ids` (sorted) with `id` inserted in order, or null when it is there already. */
+export function insertSorted(ids: readonly string[], id: string): string[] | null {
 	const i = search(ids, id);
 	if (ids[i] === id) return null;
 	return [...ids.slice(0, i), id, ...ids.slice(i)];
@@ -381,10 +449,12 @@ function addToDays(days: readonly DayBucket[], day: string, c: Contribution): Da
 			spend: b.spend + c.spend,
 			margin: b.margin + c.margin,
 			visits: b.visits || t,
-			transactions: b.transactions + t
+			transactions: b.transactions + t,
+			earned: b.earned + c.earned,
+			redeemed: b.redeemed + c.redeemed
 		};
 	} else {
-		out.splice(i, 0, { day, spend: c.spend, margin: c.margin, visits: t, transactions: t });
+		out.splice(i, 0, { day, spend: c.spend, margin: c.margin, visits: t, transactions: t, earned: c.earned, redeemed: c.redeemed });
 	}
 	return out;
 }
@@ -437,6 +507,9 @@ export function addSale(stats: CustomerStats, sale: Sale, today: string, timeZon
 	if (day !== null) {
 		s.days = addToDays(base.days, day, c);
 		s.lastBought = addBought(base.lastBought, sale.lines, day);
+		const spend = spendMap(base.spendBy);
+		addSpend(spend, day, sale.lines);
+		s.spendBy = spendFlat(spend);
 	}
 	return finish(s);
 }
@@ -453,7 +526,7 @@ export function addAdjustment(stats: CustomerStats, adj: PointAdjustment): Custo
  * statistics stored by an earlier build lack them, and only computeStats can fill them in.
  */
 export function isStatsCurrent(stats: CustomerStats): boolean {
-	return Array.isArray(stats.days) && Array.isArray(stats.lastBought);
+	return Array.isArray(stats.days) && Array.isArray(stats.lastBought) && Array.isArray(stats.spendBy);
 }
 
 /**
