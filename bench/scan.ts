@@ -20,7 +20,7 @@ type Record = (figure: string, value: string, aim?: string) => void;
 
 const RUNS = 7;
 const CARD = cardNumber({ prefix: '29', start: 1, end: 9_999_999_999 }, 31_337);
-/** Initial JavaScript of the build before the scanner (commit 23cf1ab, the libraries only added). */
+/** Initial JavaScript of the build before the scanner (the commit is named in the file; see bench/README.md). */
 const BASELINE = JSON.parse(readFileSync(resolve('bench/scan-baseline.json'), 'utf8')) as { commit: string; initialJsGzip: number };
 
 interface Watch {
