@@ -9,6 +9,8 @@ import { barcodeVideo, cameraBrowser, videoDir } from './support/fake-camera';
 import { ITEMS, MUG_BARCODE, openSale, seedItems } from './support/till';
 import { cardNumber, isEan13, sequenceOf, type CardRange } from '../src/lib/domain/cards';
 import { emptyDraft } from '../src/lib/domain/customer';
+import { installFakeUsbPrinter, printedBytes } from './support/fake-usb';
+import { decodeEscPos, printedLines } from '../src/lib/printing/escpos-decoder';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -305,5 +307,24 @@ test.describe('cards', () => {
 		mkdirSync(SCREENS, { recursive: true });
 		await sheet.screenshot({ path: `${SCREENS}/card-label-print.png` });
 		await page.emulateMedia({ media: 'screen' });
+	});
+
+	test('the card label prints on a paired receipt printer too', async ({ page }) => {
+		await page.addInitScript(installFakeUsbPrinter);
+		await ready(page, '/settings');
+		const section = page.getByRole('region', { name: 'Receipt printer' });
+		await section.getByRole('button', { name: 'Pair USB printer' }).click();
+		await expect(section.getByTestId('printer-status')).toContainText('Connected');
+		const card = cardNumber(RANGE, 9001);
+		const id = await seedCustomer(page, 'Zoë', 'Müller', [card]);
+		await page.goto(`/customers/${id}`);
+		await page.getByRole('region', { name: 'Cards' }).getByRole('button', { name: `Print card label for ${card}` }).click();
+		const dialog = page.getByRole('dialog', { name: 'Card label' });
+		await dialog.getByRole('button', { name: 'Receipt printer' }).click();
+		await expect(dialog.getByRole('status')).toHaveText('Sent to the receipt printer.');
+		const events = decodeEscPos(await printedBytes(page));
+		expect(printedLines(events).join('\n')).toContain('Zoë Müller');
+		expect(events.filter((e) => e.kind === 'barcode')).toEqual([expect.objectContaining({ symbology: 2, data: card })]);
+		expect(events.findLastIndex((e) => e.kind === 'cut')).toBeGreaterThan(events.findIndex((e) => e.kind === 'barcode'));
 	});
 });
