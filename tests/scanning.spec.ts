@@ -38,22 +38,27 @@ async function seedCustomer(page: Page, firstName: string, lastName: string, car
 }
 
 /**
- * A keyboard-wedge scanner: every character a few milliseconds apart, then Enter. Real key
- * presses (trusted, typed into the focused field like a USB scanner's), sent through CDP without
- * waiting for each round trip: page.keyboard.press() awaits one per key, 80–100 ms apart on a busy
- * machine, which is human speed, not a scanner's.
+ * A keyboard-wedge scanner: real key presses (trusted, typed into the focused field as a USB
+ * scanner's are), each stamped 8 ms after the last as a scanner sends them. Through CDP, because
+ * the stamp is what the app reads (KeyboardEvent.timeStamp) and page.keyboard.press() cannot set
+ * it: its presses are stamped when they reach the browser, 80–100 ms apart on a busy machine.
  */
-async function wedgeScan(page: Page, code: string): Promise<void> {
+async function wedgeScan(page: Page, code: string, gapMs = 8): Promise<void> {
 	const cdp = await page.context().newCDPSession(page);
+	const t0 = Date.now() / 1000;
+	let i = 0;
 	const key = (type: 'keyDown' | 'keyUp', k: string, text?: string) => {
 		const vk = k === 'Enter' ? 13 : k.toUpperCase().charCodeAt(0);
 		const codeName = k === 'Enter' ? 'Enter' : /\d/.test(k) ? `Digit${k}` : `Key${k.toUpperCase()}`;
-		return cdp.send('Input.dispatchKeyEvent', { type, key: k, code: codeName, windowsVirtualKeyCode: vk, ...(text ? { text } : {}) });
+		const timestamp = t0 + (i++ * gapMs) / 2000; // keyDown and keyUp half a gap apart
+		return cdp.send('Input.dispatchKeyEvent', { type, key: k, code: codeName, windowsVirtualKeyCode: vk, timestamp, ...(text ? { text } : {}) });
 	};
-	const sent: Promise<unknown>[] = [];
-	for (const ch of code) sent.push(key('keyDown', ch, ch), key('keyUp', ch));
-	sent.push(key('keyDown', 'Enter', '\r'), key('keyUp', 'Enter'));
-	await Promise.all(sent);
+	for (const ch of code) {
+		await key('keyDown', ch, ch);
+		await key('keyUp', ch);
+	}
+	await key('keyDown', 'Enter', '\r');
+	await key('keyUp', 'Enter');
 	await cdp.detach();
 }
 

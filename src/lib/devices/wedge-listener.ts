@@ -2,7 +2,7 @@
 // driven by the pure WedgeDetector. A scan never lands in the focused field: the first keys of
 // the burst (let through before it could be told from typing) are taken out again, the rest are
 // held back, and Enter is swallowed so no form is submitted.
-import { DEFAULT_WEDGE, WedgeDetector, type WedgeOptions } from './wedge';
+import { WedgeDetector, type WedgeOptions } from './wedge';
 
 /**
  * Fields whose value is itself a barcode (an item's barcode, a customer's card) opt out with
@@ -12,6 +12,9 @@ const TYPE_HERE = '[data-wedge="type"]';
 
 type TextField = HTMLInputElement | HTMLTextAreaElement;
 
+/** How long without a key before held keys go back to the field (fast typing, not a scan). */
+const IDLE_MS = 250;
+
 interface Snapshot {
 	el: TextField;
 	value: string;
@@ -20,7 +23,6 @@ interface Snapshot {
 }
 
 export function listenForWedgeScans(onScan: (code: string) => void, opts: Partial<WedgeOptions> = {}): () => void {
-	const gap = opts.maxGapMs ?? DEFAULT_WEDGE.maxGapMs;
 	const detector = new WedgeDetector(opts);
 	let snapshot: Snapshot | null = null;
 	let timer: ReturnType<typeof setTimeout> | undefined;
@@ -34,7 +36,10 @@ export function listenForWedgeScans(onScan: (code: string) => void, opts: Partia
 			if (released?.kind === 'release') type(snapshot, released.text);
 			return;
 		}
-		const verdicts = detector.key(e.key, performance.now(), e.ctrlKey || e.altKey || e.metaKey);
+		// The key's own time (when the keyboard sent it), not when this handler runs: a page busy
+		// after the first key (as-you-type search) delays the next ones' handlers, not their times.
+		const at = e.timeStamp > 0 ? e.timeStamp : performance.now();
+		const verdicts = detector.key(e.key, at, e.ctrlKey || e.altKey || e.metaKey);
 		for (const v of verdicts) {
 			if (v.kind === 'release') type(snapshot, v.text);
 			else if (v.kind === 'start') snapshot = snapshotOf(document.activeElement);
@@ -48,10 +53,13 @@ export function listenForWedgeScans(onScan: (code: string) => void, opts: Partia
 		}
 		clearTimeout(timer);
 		if (detector.holding) {
+			// A burst that stops without Enter was fast typing: its held keys are typed back. Judged
+			// on the handler's clock with room to spare, so a page too busy to handle queued keys on
+			// time does not cut a scan in two.
 			timer = setTimeout(() => {
-				const v = detector.flushIfIdle(performance.now());
+				const v = detector.flush();
 				if (v?.kind === 'release') type(snapshot, v.text);
-			}, gap + 5);
+			}, IDLE_MS);
 		}
 	};
 

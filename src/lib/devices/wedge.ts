@@ -95,14 +95,9 @@ export class WedgeDetector {
 		return out;
 	}
 
-	/** True while keys are held back: the caller should call flushIfIdle after maxGapMs. */
+	/** True while keys are held back: the caller flushes them if no key follows for a while. */
 	get holding(): boolean {
 		return this.#held !== '';
-	}
-
-	/** Called on a timer: a burst with no key for longer than the gap is typing after all. */
-	flushIfIdle(now: number): WedgeVerdict | null {
-		return now - this.#last > this.#opts.maxGapMs ? this.flush() : null;
 	}
 
 	/** Ends the current burst; returns the held keys to hand back, if any. */
