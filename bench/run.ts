@@ -3,13 +3,13 @@
 // taken); writes it to bench/out/latest.md as well. What each figure measures: bench/README.md.
 //
 //   BENCH_CUSTOMERS=100000 (default) — size of the shop (and of the floor's rows)
-//   BENCH_ONLY=app|floor|sync|sales|pricing|report — only that part: the app (import, floor, search, list),
-//     the raw IndexedDB floor and index costs alone, bench/sync.ts, bench/sales.ts, bench/pricing.ts, bench/report.ts
+//   BENCH_ONLY=app|floor|sync|sales|pricing|report|scan — only that part: the app (import, floor, search, list),
+//     the raw IndexedDB floor and index costs alone, bench/sync.ts, bench/sales.ts, bench/pricing.ts, bench/report.ts,
+//     bench/scan.ts
 //   BENCH_SALES_PER_CUSTOMER=5 (default) — 500,000 sales for 100,000 customers (sales part)
 //   BENCH_FLOOR_RUNS=1 (default) — runs of each floor variant, round robin, median reported
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/env';
@@ -20,6 +20,8 @@ import type { CustomerDraft } from '../src/lib/domain/customer';
 import { benchSync } from './sync';
 import { benchSales } from './sales';
 import { benchPricing } from './pricing';
+import { benchScan } from './scan';
+import { initialJs } from './initial-js';
 import { benchReport } from './report';
 import { FLOOR_TRANSACTIONS, FLOOR_VARIANTS, floorRows, keyStats, measureFloor, type FloorResult } from './floor';
 import { formatLongTasks, longTasks, observeLongTasks, pageNow, type LongTasks } from '../tests/support/longtask';
@@ -48,17 +50,6 @@ function quantile(sorted: number[], q: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
-
-async function initialJs(page: Page, url: string): Promise<number> {
-	const scripts = new Set<string>();
-	page.on('response', (r) => {
-		if (r.request().resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
-	});
-	await page.goto(url + '/customers', { waitUntil: 'networkidle' });
-	let total = 0;
-	for (const path of scripts) total += gzipSync(readFileSync(join('build', path))).length;
-	return total;
-}
 
 interface ImportTimes {
 	prepareMs: number;
@@ -203,7 +194,7 @@ async function benchApp() {
 		await observeLongTasks(context);
 		const page = await context.newPage();
 
-		const js = await initialJs(page, relay.url);
+		const js = (await initialJs(page, relay.url)).bytes;
 		record('Initial JavaScript (gzip)', `${(js / 1024).toFixed(1)} KB`, '< 200 KB');
 
 		// The demo data goes in as a store list first, so the CSV's store names resolve.
@@ -290,7 +281,7 @@ async function benchFloor() {
 	}
 }
 
-const PARTS = ['app', 'floor', 'sync', 'sales', 'pricing', 'report'];
+const PARTS = ['app', 'floor', 'sync', 'sales', 'pricing', 'report', 'scan'];
 
 async function main() {
 	const only = process.env.BENCH_ONLY;
@@ -306,6 +297,7 @@ async function main() {
 	if (!only || only === 'report') {
 		await benchReport(record, { customers: COUNT, salesPerCustomer: Number(process.env.BENCH_SALES_PER_CUSTOMER ?? 5) });
 	}
+	if (!only || only === 'scan') await benchScan(record);
 
 	const table = [
 		'| figure | value | aim | load |',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Browser tests run on Debian's Chromium rather than Playwright's downloaded browsers:
-// those downloads are not reachable from every build machine, apt is.
+// those downloads are not reachable from every build machine, apt is. The scanning tests also
+// need ffmpeg, to turn a barcode picture into the fake camera's video; it comes from apt too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -28,7 +29,10 @@ function run(command, args) {
 	}
 }
 
-if (existsSync(CHROMIUM)) {
+const FFMPEG = '/usr/bin/ffmpeg';
+const missing = [existsSync(CHROMIUM) ? null : 'chromium', existsSync(FFMPEG) ? null : 'ffmpeg'].filter(Boolean);
+
+if (missing.length === 0) {
 	printVersion();
 	process.exit(0);
 }
@@ -37,11 +41,11 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot) {
 	console.error(
 		[
-			`ensure-chromium: ${CHROMIUM} not found.`,
-			'The browser tests use Debian\'s Chromium package (not "npx playwright install").',
-			'Install it as root, then run the tests again:',
+			`ensure-chromium: ${missing.join(' and ')} not found.`,
+			'The browser tests use Debian\'s Chromium package (not "npx playwright install"), and ffmpeg for the fake camera.',
+			'Install them as root, then run the tests again:',
 			'',
-			'    sudo apt-get update && sudo apt-get install -y chromium',
+			`    sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`,
 			''
 		].join('\n')
 	);
@@ -49,10 +53,12 @@ if (!isRoot) {
 }
 
 run('apt-get', ['update']);
-run('apt-get', ['install', '-y', 'chromium']);
+run('apt-get', ['install', '-y', ...missing]);
 
-if (!existsSync(CHROMIUM)) {
-	console.error(`ensure-chromium: apt-get finished but ${CHROMIUM} is still missing.`);
-	process.exit(1);
+for (const [name, path] of [['chromium', CHROMIUM], ['ffmpeg', FFMPEG]]) {
+	if (!existsSync(path)) {
+		console.error(`ensure-chromium: apt-get installed ${name} but ${path} is still missing.`);
+		process.exit(1);
+	}
 }
 printVersion();

@@ -333,7 +333,7 @@ function owner(c: Customer): { ownerId: string; ownerName: string } {
 	return { ownerId: c.id, ownerName: fullName(c) || c.email || c.phone };
 }
 
-function stripDerived(rec: CustomerRecord): Customer {
+export function stripDerived(rec: CustomerRecord): Customer {
 	const { k: _k, sortName: _s, ...c } = rec;
 	return c;
 }

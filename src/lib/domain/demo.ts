@@ -7,6 +7,7 @@ import type { Store } from './settings';
 import { Rng } from './random';
 import { seededIds } from './ids';
 import { fold } from './text';
+import { ean13CheckDigit } from './cards';
 
 export interface DemoOptions {
 	seed: number;
@@ -24,12 +25,8 @@ export const DEMO_STORES: Store[] = [
 	{ id: 'leeds', name: 'Leeds' }
 ];
 
-/** EAN-13 check digit for the first 12 digits (weights 1,3,1,3,... from the left). */
-export function ean13CheckDigit(digits12: string): number {
-	let sum = 0;
-	for (let i = 0; i < 12; i++) sum += (digits12.charCodeAt(i) - 48) * (i % 2 === 0 ? 1 : 3);
-	return (10 - (sum % 10)) % 10;
-}
+// The check digit lives with the card numbers; re-exported for the demo data that uses it.
+export { ean13CheckDigit };
 
 // ---- Weighted tables: cumulative weights built once, so a pick is one random number -----------
 

@@ -11,6 +11,9 @@ export type ErrorCode =
 	| 'card-duplicate-in-customer'
 	| 'card-already-assigned'
 	| 'card-duplicate-in-file'
+	| 'card-range-prefix-invalid'
+	| 'card-range-invalid'
+	| 'card-range-full'
 	| 'default-address-missing'
 	| 'postcode-invalid'
 	| 'country-invalid'
@@ -191,6 +194,11 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'card-already-assigned': (p) => `${card(p)} already belongs to ${p.ownerName || 'another customer'}`,
 	'card-duplicate-in-file': (p) =>
 		p.row ? `${card(p)} is also on row ${p.row}` : `${card(p)} appears more than once in this file`,
+	'card-range-prefix-invalid': () => 'The prefix must be 1 to 10 digits, e.g. 29 (GS1 keeps 20 to 29 for numbers used in one shop)',
+	'card-range-invalid': (p) =>
+		`Use whole numbers from 0 to ${p.max ?? 'the largest that fits'}, with the first no higher than the last`,
+	'card-range-full': (p) =>
+		`Every card number from ${p.first ?? 'the first'} to ${p.last ?? 'the last'} is in use or kept by another tablet. Widen the range in Settings → Customer cards`,
 	'default-address-missing': () => 'Choose one of this customer’s addresses as the default delivery address',
 	'postcode-invalid': (p) =>
 		p.postcode ? `${p.postcode} is not a postcode we recognise` : 'This is not a postcode we recognise',

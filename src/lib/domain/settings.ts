@@ -1,6 +1,7 @@
 // Shop-wide settings, replicated to every tablet (one Yjs map, last writer wins per key).
 import { DEFAULT_LOYALTY, type LoyaltySettings } from './sales/types';
 import type { FieldError } from './errors';
+import { DEFAULT_CARD_RANGE, validateCardRange, type CardRange } from './cards';
 
 export interface Store {
 	id: string;
@@ -18,6 +19,8 @@ export interface ShopSettings {
 	stores: Store[];
 	/** How customers earn and redeem points (one setting: the rules change together). */
 	loyalty: LoyaltySettings;
+	/** The in-store range new customer cards are numbered from (EAN-13). */
+	cardRange: CardRange;
 }
 
 export const DEFAULT_SETTINGS: ShopSettings = {
@@ -26,7 +29,8 @@ export const DEFAULT_SETTINGS: ShopSettings = {
 	timeZone: 'Europe/London',
 	currency: 'GBP',
 	stores: [{ id: 'main', name: 'Main store' }],
-	loyalty: DEFAULT_LOYALTY
+	loyalty: DEFAULT_LOYALTY,
+	cardRange: DEFAULT_CARD_RANGE
 };
 
 /** Points per currency unit: 0 (no points) up to 100; a point's value: 0 to 10,000 minor units. */
@@ -61,6 +65,9 @@ export function validateSettings(patch: Partial<ShopSettings>): FieldError[] {
 	}
 	if (patch.loyalty !== undefined) {
 		errors.push(...validateLoyalty(patch.loyalty).map((e) => ({ ...e, field: `loyalty.${e.field}` })));
+	}
+	if (patch.cardRange !== undefined) {
+		errors.push(...validateCardRange(patch.cardRange).map((e) => ({ ...e, field: `cardRange.${e.field}` })));
 	}
 	return errors;
 }

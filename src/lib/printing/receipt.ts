@@ -5,6 +5,7 @@ import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import { formatMoney } from '$lib/domain/sales/items';
 import { receiptDateTime, type ReceiptCustomer, type ReceiptShop } from '$lib/domain/sales/receipt';
 import type { Sale } from '$lib/domain/sales/types';
+import { isEan13 } from '$lib/domain/cards';
 import { COLUMNS, type CodepageMapping, type PaperWidth, type PrinterCodepage, type PrinterLanguage } from './settings';
 
 /** What the receipt needs to know of the printer it goes to. */
@@ -181,6 +182,23 @@ export function encodeTestPage(ctx: { shopName: string; printerName: string; lay
 	e.rule().newline().align('center').barcode(code128Data('TEST-0001'), 'code128', { height: 60, width: target.paper === 58 ? 1 : 2, text: 'below' });
 	for (const f of ctx.layout.footer) e.line(printable(f));
 	return e.align('left').cut().encode();
+}
+
+/**
+ * A customer's card label on the receipt printer: the shop, their name, the card's barcode (EAN-13
+ * for numbers from the shop's range, CODE128 for other cards) with its digits, then a cut. Stuck on
+ * a blank card or handed over as it is.
+ */
+export function encodeCardLabel(ctx: { shopName: string; name: string; card: string; target: PrintTarget }): Uint8Array {
+	const { target } = ctx;
+	const e = createEncoder(target);
+	e.initialize().codepage(target.codepage).align('center');
+	e.bold(true).line(printable(ctx.shopName)).bold(false);
+	e.size(1, 2).line(printable(ctx.name || 'Customer')).size(1, 1).newline();
+	const width = target.paper === 58 ? 2 : 3;
+	if (isEan13(ctx.card)) e.barcode(ctx.card, 'ean13', { height: 80, width, text: 'below' });
+	else e.barcode(code128Data(ctx.card), 'code128', { height: 80, width: target.paper === 58 ? 1 : 2, text: 'below' });
+	return e.newline().align('left').cut().encode();
 }
 
 function groupsOf(winners: Sale['lines'][number]['winners']): string {

@@ -104,6 +104,14 @@ export class PrinterState {
 		return this.#send(bytes, null, undefined);
 	}
 
+	/** A customer's card label (name and barcode) on the receipt printer. */
+	async printCardLabel(name: string, card: string): Promise<{ ok: true } | { ok: false; message: string }> {
+		const target = this.target();
+		if (!target) return { ok: false, message: messageFor({ field: 'printer', code: 'printer-not-paired' }) };
+		const { encodeCardLabel } = await loadReceipts();
+		return this.#send(encodeCardLabel({ shopName: shop.settings.shopName, name, card, target }), null, undefined);
+	}
+
 	/** Prints a recorded sale in the background; a failure becomes `fault` with a one-tap reprint. */
 	printSale(saleId: string): void {
 		void this.#printSale(saleId);

@@ -13,6 +13,7 @@ import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
+import type { CardService } from '$lib/cards/service';
 import { DexieReportService } from '$lib/reports/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
@@ -52,6 +53,8 @@ export class ShopState {
 	#items: DexieItemService | null = null;
 	#groups: DexieGroupService | null = null;
 	#benefits: DexieBenefitService | null = null;
+	#cards: CardService | null = null;
+	#installId = '';
 	#reports: DexieReportService | null = null;
 	#derive: DeriveClient | null = null;
 	#timers: ReturnType<typeof setInterval>[] = [];
@@ -100,6 +103,18 @@ export class ShopState {
 		return this.#benefits;
 	}
 
+	/**
+	 * Customer cards: new numbers from the shop's in-store range, and who holds a card. Loaded on
+	 * first use, like the imports: only a profile and the scan dialogs need it.
+	 */
+	async loadCards(): Promise<CardService> {
+		const { CardService } = await import('$lib/cards/service');
+		return (this.#cards ??= new CardService(this.store, this.customers, {
+			range: () => this.settings.cardRange,
+			install: () => this.#installId
+		}));
+	}
+
 	/** Group reports (computed by the derive worker) and campaign exports (recorded in a replicated log). */
 	get reports(): DexieReportService {
 		if (!this.#reports) throw new Error('The shop database is not open yet');
@@ -130,6 +145,7 @@ export class ShopState {
 			// A random id of this installation: receipt numbers carry it, so two tablets never issue the same one.
 			const installId = ((await db.kv.get(INSTALL_KEY))?.value as string | undefined) ?? newId();
 			await db.kv.put({ key: INSTALL_KEY, value: installId });
+			this.#installId = installId;
 			this.#store = new DocStore(db, {
 				projections: allProjections,
 				deriveKinds: DERIVE_KINDS,
@@ -313,6 +329,7 @@ export class ShopState {
 		this.#customers = null;
 		this.#groups = null;
 		this.#benefits = null;
+		this.#cards = null;
 		this.#reports = null;
 		this.#starting = null;
 		this.ready = false;

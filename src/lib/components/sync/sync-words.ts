@@ -3,7 +3,7 @@
 import type { SyncStatus } from '$lib/sync/engine';
 import { RelayError } from '$lib/state/sync.svelte';
 import { describeError } from '$lib/state/errors';
-import type { CameraProblem } from '$lib/devices/qr-scan';
+import type { CameraProblem } from '$lib/devices/camera';
 
 const RELAY_MESSAGES: Record<string, string> = {
 	'pairing-code-invalid': 'That pairing code is not right. Check it against the owner’s tablet, or ask for a new one.',
