@@ -3,7 +3,6 @@
 // membership keys: 100,000 customers share a handful of key combinations). Same data and rules
 // as the till, read through the same feed.
 import { untrack } from 'svelte';
-import { SvelteMap } from 'svelte/reactivity';
 import { allowances } from '$lib/domain/benefits/allowance';
 import { benefitsGlance, glanceSummary, type BenefitsGlance } from '$lib/domain/benefits/glance';
 import { lazySources, TillFeed, type TillParts, type TillSources } from './till-feed';
@@ -18,7 +17,7 @@ export class BenefitsGlanceState {
 	#sources: TillSources;
 	#memo = new Map<string, BenefitsGlance>();
 	/** The list's rows: customer id → what is left of their tightest redemption limit ('380 left this week'). */
-	#left = new SvelteMap<string, string>();
+	#left = $state.raw(new Map<string, string>());
 	#asked = new Set<string>();
 	#generation = 0;
 
@@ -109,7 +108,7 @@ export class BenefitsGlanceState {
 				if (generation !== this.#generation) return;
 				const a = allowances(glance.perks, member.history, Date.now(), shop.settings.timeZone).tightest;
 				const period = { day: 'today', week: 'this week', month: 'this month' }[a?.limit.period ?? 'day'];
-				this.#left.set(customerId, a ? `${a.remaining.toLocaleString()} left ${period}` : '');
+				this.#left = new Map(this.#left).set(customerId, a ? `${a.remaining.toLocaleString()} left ${period}` : '');
 			},
 			() => this.#asked.delete(customerId)
 		);
@@ -118,6 +117,6 @@ export class BenefitsGlanceState {
 	#forgetAllowances(): void {
 		this.#generation++;
 		this.#asked.clear();
-		this.#left.clear();
+		if (this.#left.size) this.#left = new Map();
 	}
 }

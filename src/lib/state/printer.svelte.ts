@@ -17,8 +17,8 @@ import {
 import { webSerial, webUsb } from '$lib/printing/web-devices';
 import { shop } from './shop.svelte';
 import { describeError } from './errors';
+import { PRINTER_KEY, printerHost } from './printer-host.svelte';
 
-const PRINTER_KEY = 'printer';
 
 /** The encoder (200 kB with its code pages) loads with the first print, not with the app. */
 const loadReceipts = () => import('$lib/printing/receipt');
@@ -187,3 +187,9 @@ export class PrinterState {
 }
 
 export const printer = new PrinterState();
+
+// Loaded by a page that prints, or by the layout when a printer is paired (printer-host): the
+// layout's banner follows it from now on, and it starts once the shop is open (startPrinter starts
+// it if this module loaded before that).
+printerHost.current = printer;
+if (shop.ready) void printer.start();
