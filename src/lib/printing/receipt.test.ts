@@ -96,10 +96,16 @@ describe('receipt options', () => {
 		const events = decodeEscPos(bytes);
 		// Every letter in CP858; the encoder's rules (box drawing ─) alone go through CP437.
 		let table = -1;
+		const nonAscii: [string, number][] = [];
 		for (const e of events) {
 			if (e.kind === 'codepage') table = e.table;
-			if (e.kind === 'text' && /[^\x20-\x7e]/.test(e.text)) expect([e.text, table]).toEqual([e.text, /^─+$/.test(e.text) ? 0 : 19]);
+			if (e.kind === 'text' && /[^\x20-\x7e]/.test(e.text)) nonAscii.push([e.text, table]);
 		}
+		// The accented name, the euro signs and the rules are all there to be checked.
+		expect(nonAscii.some(([t]) => t.includes('€'))).toBe(true);
+		expect(nonAscii.some(([t]) => /[éü]/.test(t))).toBe(true);
+		expect(nonAscii.some(([t]) => /^─+$/.test(t))).toBe(true);
+		expect(nonAscii).toEqual(nonAscii.map(([t]) => [t, /^─+$/.test(t) ? 0 : 19]));
 		const text = printedLines(events).join('\n');
 		// fr-FR writes "17,00 €" with a narrow no-break space, printed as a plain space.
 		expect(text).toMatch(/2 x 8,50 € +17,00 €/);
