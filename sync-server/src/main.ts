@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { consoleLog } from './log.js';
 import { createRelay, defaultLimits } from './server.js';
 import { LevelStorage } from './storage/level.js';
+import { PostgresStorage } from './storage/postgres.js';
+import type { RelayStorage } from './storage/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -24,10 +26,26 @@ const host = env.HOST || '0.0.0.0';
 const dataDir = resolve(env.DATA_DIR || resolve(here, '../../data'));
 const staticDir = resolve(env.STATIC_DIR || resolve(here, '../../build'));
 
-mkdirSync(dataDir, { recursive: true });
-const storage = await LevelStorage.open(resolve(dataDir, 'relay.leveldb'), {
-	syncWrites: env.LEVEL_SYNC_WRITES === '1'
-});
+// DATABASE_URL: PostgreSQL, which several instances can share (see README, "Running a cluster").
+// Without it, one process on embedded LevelDB.
+const databaseUrl = env.DATABASE_URL || undefined;
+let storage: RelayStorage;
+if (databaseUrl) {
+	try {
+		storage = await PostgresStorage.open(databaseUrl, {
+			poolSize: intEnv('PG_POOL_SIZE', 10),
+			log: consoleLog
+		});
+	} catch (error) {
+		console.error(`Cannot use the PostgreSQL database in DATABASE_URL: ${String(error)}`);
+		process.exit(1);
+	}
+} else {
+	mkdirSync(dataDir, { recursive: true });
+	storage = await LevelStorage.open(resolve(dataDir, 'relay.leveldb'), {
+		syncWrites: env.LEVEL_SYNC_WRITES === '1'
+	});
+}
 const relay = createRelay({
 	storage,
 	staticDir,
@@ -45,7 +63,8 @@ if (!existsSync(resolve(staticDir, 'index.html'))) {
 }
 const address = await relay.listen(port, host);
 const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-console.log(`Shop CRM listening on http://${shownHost}:${address.port} (data in ${dataDir})`);
+const dataIn = databaseUrl ? `PostgreSQL ${new URL(databaseUrl).host}` : dataDir;
+console.log(`Shop CRM listening on http://${shownHost}:${address.port} (data in ${dataIn})`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -8,7 +8,7 @@ import { createStaticHandler } from './http-static.js';
 import { clientIp, RateLimiter, sendError, sendJson } from './http-util.js';
 import { silentLog, type Log } from './log.js';
 import { ShopRegistry } from './shops.js';
-import type { RelayStorage } from './storage/types.js';
+import { isShared, type RelayStorage } from './storage/types.js';
 import { DOC_NAME, SyncHub } from './ws-sync.js';
 
 export interface RelayLimits {
@@ -77,13 +77,28 @@ export function createRelay(options: RelayOptions): Relay {
 	const api = createApi({
 		registry,
 		authenticate,
-		onDeviceRevoked: (shopId, deviceId) => hub.closeDevice(shopId, deviceId),
+		onDeviceRevoked: (shopId, deviceId) => {
+			hub.closeDevice(shopId, deviceId);
+			if (isShared(options.storage)) {
+				options.storage.announceRevoked(shopId, deviceId).catch((error: unknown) =>
+					log('revoke-announce-failed', { error: String(error).slice(0, 200) })
+				);
+			}
+		},
 		stateVector: (shopId, docName) => hub.storedStateVector(`${shopId}/${docName}`),
 		setupSecret: options.setupSecret,
 		pairLimiter: new RateLimiter(limits.pairAttemptsPerMinute, now),
 		clientIp: ipOf,
 		log
 	});
+	// Several instances on one store: what another instance stores or revokes reaches our clients.
+	if (isShared(options.storage)) {
+		options.storage.listen({
+			onAppended: (docKey, seq) => hub.remoteAppended(docKey, seq),
+			onRevoked: (shopId, deviceId) => hub.closeDevice(shopId, deviceId),
+			onResync: () => hub.resyncAll()
+		});
+	}
 	const serveStatic = createStaticHandler(options.staticDir);
 	// ws enforces maxPayload itself and closes the socket with 1009.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });

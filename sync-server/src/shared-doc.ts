@@ -4,11 +4,14 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Log } from './log.js';
-import type { RelayStorage } from './storage/types.js';
+import { isShared, type RelayStorage } from './storage/types.js';
 
 export const messageSync = 0;
 export const messageAwareness = 1;
 export const messageQueryAwareness = 3;
+
+// Origin of updates read back from a store shared with other relay instances: already stored.
+const fromStore = Symbol('stored by another instance');
 
 /** One socket on one doc. */
 export interface Peer {
@@ -37,6 +40,11 @@ export class SharedDoc {
 	#chain: Promise<void> = Promise.resolve();
 	#stored: number;
 	#failed = false;
+	// Shared store only: every entry with seq <= #seq is in `doc`; own entries appended past it
+	// (another instance's entry in between not read yet) wait in #ownSeqs.
+	#seq = 0;
+	#ownSeqs = new Set<number>();
+	#catchUpQueued = false;
 
 	private constructor(
 		readonly key: string,
@@ -59,8 +67,12 @@ export class SharedDoc {
 		compactAfter: number,
 		onStorageFailure: (doc: SharedDoc) => void
 	): Promise<SharedDoc> {
-		const updates = await storage.readUpdates(key);
+		const entries = isShared(storage)
+			? await storage.readUpdatesAfter(key, 0)
+			: (await storage.readUpdates(key)).map((update) => ({ seq: 0, update }));
+		const updates = entries.map((entry) => entry.update);
 		const shared = new SharedDoc(key, storage, log, compactAfter, onStorageFailure, updates.length);
+		shared.#seq = entries.at(-1)?.seq ?? 0;
 		let skipped = 0;
 		for (const update of updates) {
 			// One bad entry must not make the whole document unreadable.
@@ -98,8 +110,10 @@ export class SharedDoc {
 		encoding.writeVarUint(encoder, messageSync);
 		syncProtocol.writeUpdate(encoder, update);
 		const message = encoding.toUint8Array(encoder);
+		// Read from the shared store, so stored already: straight to this instance's clients.
+		if (origin === fromStore) return this.broadcast(message);
 		void this.#enqueue(async () => {
-			await this.storage.appendUpdate(this.key, update);
+			await this.#append(update);
 			this.#stored++;
 			this.broadcast(message, origin);
 			if (this.#stored > this.compactAfter) await this.#compact();
@@ -143,10 +157,53 @@ export class SharedDoc {
 		void this.#enqueue(() => send(ws, message));
 	}
 
+	async #append(update: Uint8Array): Promise<void> {
+		if (!isShared(this.storage)) return this.storage.appendUpdate(this.key, update);
+		const seq = await this.storage.appendUpdateSeq(this.key, update);
+		if (seq === this.#seq + 1) this.#seq = seq;
+		else this.#ownSeqs.add(seq);
+		while (this.#ownSeqs.delete(this.#seq + 1)) this.#seq++;
+	}
+
+	/**
+	 * Another instance stored entry `seq` of this doc: read what we have not applied yet and pass
+	 * it on to our clients. Coalesced: a burst of notices costs one read.
+	 */
+	remoteAppended(seq: number): void {
+		if (seq <= this.#seq || this.#catchUpQueued || !isShared(this.storage)) return;
+		this.#catchUpQueued = true;
+		void this.#enqueue(() => this.#catchUp());
+	}
+
+	async #catchUp(): Promise<void> {
+		this.#catchUpQueued = false;
+		if (!isShared(this.storage)) return;
+		for (const { seq, update } of await this.storage.readUpdatesAfter(this.key, this.#seq)) {
+			this.#seq = seq;
+			if (this.#ownSeqs.delete(seq)) continue;
+			this.#stored++;
+			// Structs this relay held back for a missing dependency were never stored; if this
+			// entry completes them, the resulting update goes through the normal append path.
+			const store = this.doc.store;
+			const origin = store.pendingStructs || store.pendingDs ? null : fromStore;
+			try {
+				Y.applyUpdate(this.doc, update, origin);
+			} catch {
+				this.log('doc-remote-update-skipped', { doc: this.key, seq });
+			}
+		}
+		if (this.#stored > this.compactAfter) await this.#compact();
+	}
+
 	async #compact(): Promise<void> {
 		// Runs inside the chain, so no append is in flight and #stored is exactly the log length.
 		const merged = Y.encodeStateAsUpdate(this.doc);
-		await this.storage.replaceUpdates(this.key, merged, this.#stored);
+		if (isShared(this.storage)) {
+			// Other instances append too: replace what this doc is known to hold, by position.
+			if (this.#seq > 0) await this.storage.replaceUpdatesThrough(this.key, merged, this.#seq);
+		} else {
+			await this.storage.replaceUpdates(this.key, merged, this.#stored);
+		}
 		this.log('doc-compacted', { doc: this.key, replaced: this.#stored });
 		this.#stored = 1;
 	}
@@ -154,6 +211,7 @@ export class SharedDoc {
 	/** Waits for pending appends, compacts the log into one entry, frees the doc. */
 	async unload(): Promise<void> {
 		await this.#enqueue(async () => {
+			await this.#catchUp();
 			if (this.#stored > 1) await this.#compact();
 		});
 		this.destroy();

@@ -234,6 +234,17 @@ export class SyncHub {
 		setTimeout(() => client.ws.terminate(), CLOSE_GRACE_MS).unref();
 	}
 
+	/** Another relay instance stored entry `seq` of a doc (shared store): pass it on if loaded here. */
+	remoteAppended(docKey: string, seq: number): void {
+		// A doc still loading may have read the store before this entry: catch up once it is ready.
+		void this.#docs.get(docKey)?.then((shared) => shared.remoteAppended(seq), () => {});
+	}
+
+	/** Notices from the other instances may have been missed: every loaded doc reads the store again. */
+	resyncAll(): void {
+		for (const shared of this.#live.values()) shared.remoteAppended(Number.MAX_SAFE_INTEGER);
+	}
+
 	/** Closes every socket of a revoked device at once (4401: y-websocket will not reconnect). */
 	closeDevice(shopId: string, deviceId: string): number {
 		let closed = 0;

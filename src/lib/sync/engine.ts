@@ -324,7 +324,8 @@ export class SyncEngine {
 				const unpin = await this.#store.pin(doc);
 				const ydoc = await this.#store.open(doc);
 				const provider = new WebsocketProvider(wsUrl(this.#creds.relayUrl), doc, ydoc, {
-					params: { token: this.#creds.token },
+					// `shop` is no secret: it lets a proxy in front of several relays keep a shop on one.
+					params: { token: this.#creds.token, shop: this.#creds.shopId },
 					disableBc: true,
 					maxBackoffTime: 5000,
 					...(this.#opts.WebSocketImpl ? { WebSocketPolyfill: this.#opts.WebSocketImpl } : {})
