@@ -107,6 +107,47 @@ describe('relay: sync between tablets', () => {
 		await waitFor('edit on b and c', () => customers(b.doc).size === 1 && customers(c.doc).size === 1);
 		expect(storedWhenReceived).toEqual([1]);
 	});
+
+	it('stores the updates that arrive during one append together in the next (group commit)', async () => {
+		// The first append is held; the 40 edits made meanwhile must not need 40 more round trips.
+		class SlowStorage extends MemoryStorage {
+			appends = 0;
+			#gate: Promise<void> | null = null;
+			#open: () => void = () => {};
+			hold() {
+				this.#gate = new Promise<void>((resolve) => (this.#open = resolve));
+			}
+			release() {
+				this.#open();
+				this.#gate = null;
+			}
+			override async appendUpdate(docKey: string, update: Uint8Array) {
+				this.appends++;
+				if (this.#gate) await this.#gate;
+				await super.appendUpdate(docKey, update);
+			}
+		}
+		const storage = new SlowStorage();
+		const h = await startRelay({ storage });
+		const owner = await createShop(h);
+		const a = connect(h, 'doc', owner.token);
+		const b = connect(h, 'doc', owner.token);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		const before = storage.appends;
+		storage.hold();
+		customers(a.doc).set('c0', 'first');
+		await waitFor('first append held', () => storage.appends === before + 1);
+		for (let i = 1; i <= 40; i++) customers(a.doc).set(`c${i}`, `edit ${i}`);
+		await sleep(100);
+		expect(customers(b.doc).size).toBe(0);
+		storage.release();
+		await waitFor('every edit on b', () => customers(b.doc).size === 41);
+		expect(storage.appends - before).toBe(2);
+		// And the stored log holds all of them: a fresh relay over the same storage serves them.
+		const stored = new Y.Doc();
+		for (const u of await storage.readUpdates(`${owner.shopId}/doc`)) Y.applyUpdate(stored, u);
+		expect(customers(stored).size).toBe(41);
+	});
 });
 
 describe('relay: who may connect', () => {

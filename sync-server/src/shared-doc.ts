@@ -45,6 +45,8 @@ export class SharedDoc {
 	#seq = 0;
 	#ownSeqs = new Set<number>();
 	#catchUpQueued = false;
+	/** Applied here, not stored yet: the next append takes them all. */
+	#pending: { update: Uint8Array; message: Uint8Array; origin: unknown }[] = [];
 
 	private constructor(
 		readonly key: string,
@@ -112,10 +114,17 @@ export class SharedDoc {
 		const message = encoding.toUint8Array(encoder);
 		// Read from the shared store, so stored already: straight to this instance's clients.
 		if (origin === fromStore) return this.broadcast(message);
+		this.#pending.push({ update, message, origin });
+		if (this.#pending.length > 1) return;
+		// Group commit: updates arriving while an append is in flight wait for the next one and are
+		// stored together as one entry (one write, one fsync or commit), then each goes out to every
+		// socket but its sender. Per-doc throughput no longer ends at one update per storage round trip.
 		void this.#enqueue(async () => {
-			await this.#append(update);
+			const batch = this.#pending;
+			this.#pending = [];
+			await this.#append(batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((p) => p.update)));
 			this.#stored++;
-			this.broadcast(message, origin);
+			for (const p of batch) this.broadcast(p.message, p.origin);
 			if (this.#stored > this.compactAfter) await this.#compact();
 		});
 	};
