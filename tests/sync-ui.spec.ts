@@ -38,7 +38,8 @@ async function cuttableSockets(context: BrowserContext): Promise<(offline: boole
 	let reconnect = () => {};
 	let back = Promise.resolve();
 	const open = new Set<WebSocketRoute>();
-	await context.routeWebSocket(/\/sync\//, async (ws) => {
+	// The tablet's one multiplexed socket (/sync), and any per-doc one (/sync/<doc>).
+	await context.routeWebSocket(/\/sync(?:\/|$|\?)/, async (ws) => {
 		while (offline) await back;
 		ws.connectToServer();
 		open.add(ws);
@@ -49,7 +50,7 @@ async function cuttableSockets(context: BrowserContext): Promise<(offline: boole
 		if (next && !offline) {
 			offline = true;
 			back = new Promise((done) => (reconnect = done));
-			// 4000: a private code y-websocket reconnects after (44xx would stop it for good).
+			// 4000: a private code the sync socket reconnects after (4401-4403 would stop it for good).
 			await Promise.all([...open].map((ws) => ws.close({ code: 4000, reason: 'test: network down' })));
 			open.clear();
 		} else if (!next && offline) {
@@ -206,7 +207,7 @@ test('edits made on two offline tablets converge when they reconnect', async ({ 
 	await newCustomer(b.page, 'Ben', 'Offline');
 	for (const t of [a, b]) {
 		await showDevices(t.page);
-		// Not 'Online': y-websocket reports each retry as connecting, so both words are right here.
+		// Not 'Online': the socket reports each retry as connecting, so both words are right here.
 		await expect(t.page.getByTestId('sync-state')).toHaveText(/^(Offline|Connecting…)$/);
 		await expect(t.page.getByTestId('sync-pending')).toHaveText(/^\d+ changes? not sent$/);
 	}
