@@ -268,6 +268,35 @@ test('a revoked tablet is told so and receives nothing afterwards', async ({ bro
 	await b.context.close();
 });
 
+test('rotating tokens: this tablet carries on with its new one, another tablet is signed out', async ({ browser, baseURL }) => {
+	const { a, b } = await pairedTablets(browser, baseURL, 'Rotate Shop');
+	await showDevices(a.page);
+	await a.page.getByRole('button', { name: 'Rotate token of Till 1' }).click();
+	const dialog = a.page.getByRole('dialog');
+	await expect(dialog).toContainText('Syncing carries on by itself.');
+	await dialog.getByRole('button', { name: 'Rotate token' }).click();
+	await expect(dialog).toBeHidden();
+	await expect(a.page.getByText('This tablet has a new token')).toBeVisible();
+	await expectOnline(a.page);
+	// The new token syncs: B hears of a customer made after the rotation.
+	await newCustomer(a.page, 'After', 'Rotation');
+	await openCustomer(b.page, 'After Rotation');
+	await showDevices(b.page);
+
+	await showDevices(a.page);
+	await a.page.getByRole('button', { name: 'Rotate token of Till 2' }).click();
+	await expect(dialog).toContainText('Till 2 is signed out and must be paired again.');
+	await dialog.getByRole('button', { name: 'Rotate token' }).click();
+	await expect(dialog).toBeHidden();
+	await expect(b.page.getByTestId('sync-state')).toHaveText('Removed from shop', { timeout: 30_000 });
+	await expect(b.page.getByRole('alert')).toContainText(
+		'This tablet’s access token was changed on another tablet, so it was signed out. Pair it again.'
+	);
+	await expectAllSent(a.page);
+	await a.context.close();
+	await b.context.close();
+});
+
 test('a tablet joins by scanning the owner’s QR code with its camera', async ({ browser, baseURL }) => {
 	const a = await openTablet(browser, baseURL);
 	await createShop(a.page, 'Camera Shop');

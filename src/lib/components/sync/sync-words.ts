@@ -25,7 +25,7 @@ export function signedOutLabel(status: SyncStatus): string {
 		return `This tablet was signed out after ${days} without use. Pair it again.`;
 	}
 	if (status.signedOut === 'token-rotated') {
-		return 'This tablet’s access key was changed on another tablet, so it was signed out. Pair it again.';
+		return 'This tablet’s access token was changed on another tablet, so it was signed out. Pair it again.';
 	}
 	return 'This tablet was removed from the shop or its access is no longer valid. Ask the owner to pair it again.';
 }
