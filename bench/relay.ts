@@ -20,6 +20,7 @@ import { CUSTOMER_BUCKETS } from '../src/lib/store/docnames';
 import { startLocalCluster, startRelayProcess, stopRelayProcess, type RelayProcess } from '../sync-server/src/testing/cluster';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../sync-server/src/testing/postgres';
 import { PostgresStorage } from '../sync-server/src/storage/postgres';
+import { tokenSubprotocols } from '../sync-server/src/auth';
 
 const TABLETS = Number(process.env.BENCH_RELAY_TABLETS ?? 100);
 const TABLETS_PER_SHOP = 5;
@@ -115,8 +116,9 @@ function onMessage(socket: Socket, data: Buffer): void {
 
 function connect(socket: Socket, wsBase: string): Promise<void> {
 	return new Promise((resolve) => {
-		const url = `${wsBase}/${socket.docName}?token=${socket.shop.token}&shop=${socket.shop.shopId}`;
-		const ws = new WebSocket(url);
+		// Token in the subprotocol header (never in the URL); `shop` lets the proxy pick the instance.
+		const url = `${wsBase}/${socket.docName}?shop=${socket.shop.shopId}`;
+		const ws = new WebSocket(url, tokenSubprotocols(socket.shop.token));
 		socket.ws = ws;
 		socket.open = false;
 		ws.binaryType = 'nodebuffer';

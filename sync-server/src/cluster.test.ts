@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { tokenSubprotocols } from './auth.js';
 import { startLocalCluster, type LocalCluster } from './testing/cluster.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from './testing/postgres.js';
 import { backendOrder } from './testing/shop-proxy.js';
@@ -26,7 +27,9 @@ const direct = (port: number) => `ws://127.0.0.1:${port}/sync`;
 function open(wsBase: string, shop: Shop, docName: string, token = shop.token) {
 	const doc = new Y.Doc();
 	const provider = new WebsocketProvider(wsBase, docName, doc, {
-		params: { token, shop: shop.shopId },
+		// The token travels in the subprotocol header; `shop` (no secret) lets the proxy pick the instance.
+		protocols: tokenSubprotocols(token),
+		params: { shop: shop.shopId },
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
 		maxBackoffTime: 200

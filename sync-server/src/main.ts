@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLog } from './log.js';
 import { createRelay, defaultLimits } from './server.js';
+import { DEFAULT_TOKEN_IDLE_DAYS } from './shops.js';
 import { LevelStorage } from './storage/level.js';
 import { PostgresStorage } from './storage/postgres.js';
 import type { RelayStorage } from './storage/types.js';
@@ -52,6 +53,7 @@ const relay = createRelay({
 	setupSecret: env.SETUP_SECRET || undefined,
 	trustProxy: env.TRUST_PROXY === '1',
 	log: consoleLog,
+	tokenIdleDays: intEnv('TOKEN_IDLE_DAYS', DEFAULT_TOKEN_IDLE_DAYS),
 	limits: {
 		maxMessageBytes: intEnv('MAX_MESSAGE_BYTES', defaultLimits.maxMessageBytes),
 		maxConnectionsPerIp: intEnv('MAX_CONNECTIONS_PER_IP', defaultLimits.maxConnectionsPerIp)

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createApi } from './api.js';
-import type { Authenticate } from './auth.js';
+import { SYNC_SUBPROTOCOL, urlCarriesToken, type Authenticate, type AuthOutcome } from './auth.js';
 import { createStaticHandler } from './http-static.js';
 import { clientIp, RateLimiter, sendError, sendJson } from './http-util.js';
 import { silentLog, type Log } from './log.js';
 import { ShopRegistry } from './shops.js';
 import { isShared, type RelayStorage } from './storage/types.js';
-import { DOC_NAME, SyncHub } from './ws-sync.js';
+import { attachMux } from './mux.js';
+import { CLOSE_TOKEN_ROTATED, DOC_NAME, SyncHub } from './ws-sync.js';
 
 export interface RelayLimits {
 	maxMessageBytes: number;
@@ -18,6 +19,10 @@ export interface RelayLimits {
 	compactAfter: number;
 	unloadDelayMs: number;
 	pingIntervalMs: number;
+	/** Multiplexed sockets: time to send the auth frame, docs held at once, unsent bytes before 4409. */
+	muxAuthTimeoutMs: number;
+	muxMaxDocs: number;
+	muxMaxBufferedBytes: number;
 }
 
 export const defaultLimits: RelayLimits = {
@@ -26,7 +31,12 @@ export const defaultLimits: RelayLimits = {
 	pairAttemptsPerMinute: 10,
 	compactAfter: 500,
 	unloadDelayMs: 30_000,
-	pingIntervalMs: 30_000
+	pingIntervalMs: 30_000,
+	muxAuthTimeoutMs: 10_000,
+	// A tablet holds ~20; catching up after days offline, its linger window can hold more.
+	muxMaxDocs: 256,
+	// Above the largest frame, so a tablet catching up over a slow link is not cut off.
+	muxMaxBufferedBytes: 64 * 1024 * 1024
 };
 
 export interface RelayOptions {
@@ -39,8 +49,10 @@ export interface RelayOptions {
 	setupSecret?: string;
 	/** Count limits against X-Forwarded-For (only behind a reverse proxy you run). */
 	trustProxy?: boolean;
-	/** A fake clock for tests (pairing expiry, rate-limit windows). */
+	/** A fake clock for tests (pairing expiry, rate-limit windows, token idle expiry). */
 	now?: () => number;
+	/** Device tokens unused this many days are refused ('token-expired'); 0 = never. Default 90. */
+	tokenIdleDays?: number;
 }
 
 export interface Relay {
@@ -64,8 +76,20 @@ export function createRelay(options: RelayOptions): Relay {
 	const log = options.log ?? silentLog;
 	const now = options.now ?? Date.now;
 	const startedAt = now();
-	const registry = new ShopRegistry(options.storage, now);
+	const registry = new ShopRegistry(options.storage, now, { tokenIdleDays: options.tokenIdleDays });
 	const authenticate = options.authenticate ?? registry.authenticate;
+	const injected = options.authenticate;
+	const asOutcome = (principal: Awaited<ReturnType<Authenticate>>): AuthOutcome =>
+		principal ? { ok: true, principal } : { ok: false, error: 'unauthorized' };
+	const authorize = injected
+		? async (req: IncomingMessage) => asOutcome(await injected(req))
+		: (req: IncomingMessage) => registry.authorize(req);
+	// The multiplexed socket's token arrives in its first frame; an injected authenticate sees it
+	// as the Authorization header it would get over HTTP.
+	const checkToken = injected
+		? async (token: string) =>
+				asOutcome(await injected({ headers: { authorization: `Bearer ${token}` }, url: '/sync' } as IncomingMessage))
+		: (token: string) => registry.checkToken(token);
 	const ipOf = (req: IncomingMessage) => clientIp(req, options.trustProxy ?? false);
 	const hub = new SyncHub({
 		storage: options.storage,
@@ -74,16 +98,23 @@ export function createRelay(options: RelayOptions): Relay {
 		unloadDelayMs: limits.unloadDelayMs,
 		pingIntervalMs: limits.pingIntervalMs
 	});
+	/** Several instances on one store: the device's sockets on the others close too. */
+	function announceCut(shopId: string, deviceId: string, rotated: boolean): void {
+		if (!isShared(options.storage)) return;
+		options.storage.announceRevoked(shopId, deviceId, rotated).catch((error: unknown) =>
+			log('revoke-announce-failed', { error: String(error).slice(0, 200) })
+		);
+	}
 	const api = createApi({
 		registry,
-		authenticate,
+		authorize,
 		onDeviceRevoked: (shopId, deviceId) => {
 			hub.closeDevice(shopId, deviceId);
-			if (isShared(options.storage)) {
-				options.storage.announceRevoked(shopId, deviceId).catch((error: unknown) =>
-					log('revoke-announce-failed', { error: String(error).slice(0, 200) })
-				);
-			}
+			announceCut(shopId, deviceId, false);
+		},
+		onTokenRotated: (shopId, deviceId) => {
+			hub.closeDevice(shopId, deviceId, CLOSE_TOKEN_ROTATED, 'token rotated');
+			announceCut(shopId, deviceId, true);
 		},
 		stateVector: (shopId, docName) => hub.storedStateVector(`${shopId}/${docName}`),
 		setupSecret: options.setupSecret,
@@ -95,13 +126,27 @@ export function createRelay(options: RelayOptions): Relay {
 	if (isShared(options.storage)) {
 		options.storage.listen({
 			onAppended: (docKey, seq) => hub.remoteAppended(docKey, seq),
-			onRevoked: (shopId, deviceId) => hub.closeDevice(shopId, deviceId),
+			onRevoked: (shopId, deviceId, rotated) =>
+				rotated ? hub.closeDevice(shopId, deviceId, CLOSE_TOKEN_ROTATED, 'token rotated') : hub.closeDevice(shopId, deviceId),
 			onResync: () => hub.resyncAll()
 		});
 	}
 	const serveStatic = createStaticHandler(options.staticDir);
 	// ws enforces maxPayload itself and closes the socket with 1009.
-	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+	// The per-doc path's token subprotocol is never echoed: the relay answers SYNC_SUBPROTOCOL.
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: limits.maxMessageBytes,
+		handleProtocols: (protocols) => (protocols.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false)
+	});
+	const muxOptions = {
+		hub,
+		log,
+		checkToken,
+		authTimeoutMs: limits.muxAuthTimeoutMs,
+		maxDocsPerSocket: limits.muxMaxDocs,
+		maxBufferedBytes: limits.muxMaxBufferedBytes
+	};
 	const connectionsPerIp = new Map<string, number>();
 	let closing = false;
 	let address: AddressInfo | null = null;
@@ -135,10 +180,17 @@ export function createRelay(options: RelayOptions): Relay {
 
 	async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		if (closing) return reject(socket, 503);
-		const match = /^\/sync\/([^/?]+)(?:\?|$)/.exec(req.url ?? '');
-		if (!match) return reject(socket, 404);
-		const docName = match[1];
-		if (!DOC_NAME.test(docName)) return reject(socket, 400);
+		const url = req.url ?? '';
+		const mux = /^\/sync\/?(?:\?|$)/.test(url);
+		const match = mux ? null : /^\/sync\/([^/?]+)(?:\?|$)/.exec(url);
+		if (!mux && !match) return reject(socket, 404);
+		// Tokens in URLs end up in access logs: refused outright, never looked up.
+		if (urlCarriesToken(url)) {
+			log('ws-refused', { reason: 'token-in-url' });
+			return reject(socket, 400);
+		}
+		const docName = match?.[1] ?? '';
+		if (!mux && !DOC_NAME.test(docName)) return reject(socket, 400);
 		const ip = ipOf(req);
 		const current = connectionsPerIp.get(ip) ?? 0;
 		if (current >= limits.maxConnectionsPerIp) {
@@ -149,6 +201,8 @@ export function createRelay(options: RelayOptions): Relay {
 		// when the TCP socket closes, whichever way (refused, failed handshake, websocket closed).
 		connectionsPerIp.set(ip, current + 1);
 		socket.once('close', () => release(ip));
+		// One socket for all of a tablet's docs; it authenticates with its first frame.
+		if (mux) return wss.handleUpgrade(req, socket, head, (ws) => attachMux(ws, muxOptions));
 		let principal = null;
 		try {
 			principal = await authenticate(req);

@@ -13,11 +13,24 @@ export const messageQueryAwareness = 3;
 // Origin of updates read back from a store shared with other relay instances: already stored.
 const fromStore = Symbol('stored by another instance');
 
-/** One socket on one doc. */
+/** One socket on one doc (a multiplexed socket is one peer in each doc it subscribed to). */
 export interface Peer {
 	ws: WebSocket;
 	/** Awareness client ids this socket announced, removed for everyone when it leaves. */
 	awarenessIds: Set<number>;
+	/** Sends one y-websocket message to this peer; absent: the message is the whole frame. */
+	deliver?: (message: Uint8Array) => void;
+	/**
+	 * Which awareness updates reach this peer. 'all' (default, the stock per-doc path): every
+	 * one, its own echoed back as a keepalive. 'others': those of other peers only. 'none': nothing
+	 * (a multiplexed subscriber that never showed interest in awareness).
+	 */
+	awareness?: 'all' | 'others' | 'none';
+}
+
+export function deliver(peer: Peer, message: Uint8Array): void {
+	if (peer.deliver) peer.deliver(message);
+	else send(peer.ws, message);
 }
 
 export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
@@ -138,15 +151,21 @@ export class SharedDoc {
 			for (const id of [...added, ...updated]) peer.awarenessIds.add(id);
 			for (const id of removed) peer.awarenessIds.delete(id);
 		}
-		// To everyone, sender included: a lone tablet's only traffic is its own awareness renewal
-		// (every 15 s), and y-websocket drops a socket that received nothing for 30 s.
-		this.broadcast(encodeAwareness(this.awareness, [...added, ...updated, ...removed]));
+		// Stock per-doc peers get it all, sender included: a lone tablet's only traffic is its own
+		// awareness renewal (every 15 s), and y-websocket drops a socket that received nothing for
+		// 30 s. Multiplexed peers have ping/pong for that, so they get only what they asked for.
+		const message = encodeAwareness(this.awareness, [...added, ...updated, ...removed]);
+		for (const target of this.peers.values()) {
+			const wants = target.awareness ?? 'all';
+			if (wants === 'none' || (wants === 'others' && target === peer)) continue;
+			deliver(target, message);
+		}
 	};
 
 	/** Sends to every open socket but the one the change came from. */
 	broadcast(message: Uint8Array, origin?: unknown): void {
 		for (const peer of this.peers.values()) {
-			if (peer !== origin) send(peer.ws, message);
+			if (peer !== origin) deliver(peer, message);
 		}
 	}
 
@@ -202,6 +221,11 @@ export class SharedDoc {
 			}
 		}
 		if (this.#stored > this.compactAfter) await this.#compact();
+	}
+
+	/** As sendWhenStored, for a peer that frames its messages (multiplexed sockets). */
+	deliverWhenStored(peer: Peer, message: Uint8Array): void {
+		void this.#enqueue(() => deliver(peer, message));
 	}
 
 	async #compact(): Promise<void> {

@@ -117,4 +117,48 @@ describe('sync engine against the relay', () => {
 		expect(res.status).toBe(200);
 		await eventually(() => expect(b.engine!.status.state).toBe('unauthorized'));
 	});
+
+	it('a tablet holds one socket for all its documents', async () => {
+		const [a, b] = await shopWithTablets(2);
+		await a.connect();
+		await b.connect();
+		const ids: string[] = [];
+		for (let i = 0; i < 24; i++) ids.push(await created(a, draft({ firstName: `Many${i}` })));
+		await a.engine!.idle(20_000);
+		await eventually(async () => expect(await b.customers.get(ids[23])).toBeDefined(), 20_000);
+		for (const id of ids) expect(await b.customers.get(id)).toBeDefined();
+		const health = (await (await fetch(`${relay!.url}/healthz`)).json()) as { connections: number; docs: number };
+		expect(health.docs).toBeGreaterThan(4);
+		expect(health.connections).toBe(2);
+	});
+
+	it('a tablet whose token the owner rotated is signed out and says why', async () => {
+		relay = await startTestRelay();
+		const owner = await createShop(relay);
+		const staff = await pairDevice(relay, owner, 'Till 2');
+		const b = makeTablet('B', staff);
+		tablets.push(b);
+		await b.connect();
+		await eventually(() => expect(b.engine!.status.state).toBe('online'));
+		const res = await fetch(`${relay.url}/api/devices/${staff.deviceId}/rotate`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${owner.token}` }
+		});
+		expect(res.status).toBe(200);
+		await eventually(() => expect(b.engine!.status).toMatchObject({ state: 'unauthorized', signedOut: 'token-rotated' }));
+	});
+
+	it('a tablet unused for longer than the idle limit is signed out with the number of days', async () => {
+		let clock = Date.parse(NOW);
+		relay = await startTestRelay(undefined, 0, { now: () => clock, tokenIdleDays: 30 });
+		const owner = await createShop(relay);
+		const staff = await pairDevice(relay, owner, 'Till 2');
+		clock += 31 * 86_400_000;
+		const b = makeTablet('B', staff);
+		tablets.push(b);
+		await b.connect();
+		await eventually(() =>
+			expect(b.engine!.status).toMatchObject({ state: 'unauthorized', signedOut: 'token-expired', idleDays: 30 })
+		);
+	});
 });

@@ -53,7 +53,7 @@ export interface PostgresStorageOptions {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const RECONNECT_MS = 1000;
 
-type Notice = { t: 'u'; d: string; s: number; i: string } | { t: 'r'; s: string; d: string; i: string };
+type Notice = { t: 'u'; d: string; s: number; i: string } | { t: 'r'; s: string; d: string; i: string; k?: 'rotated' };
 
 export class PostgresStorage implements SharedRelayStorage {
 	readonly shared = true as const;
@@ -208,10 +208,11 @@ export class PostgresStorage implements SharedRelayStorage {
 		return rows.map((row) => [row.key, row.value]);
 	}
 
-	async announceRevoked(shopId: string, deviceId: string): Promise<void> {
+	async announceRevoked(shopId: string, deviceId: string, rotated = false): Promise<void> {
+		const notice: Notice = { t: 'r', s: shopId, d: deviceId, i: this.instanceId, ...(rotated ? { k: 'rotated' as const } : {}) };
 		await this.#pool.query('SELECT pg_notify($1, $2)', [
 			this.#channel,
-			JSON.stringify({ t: 'r', s: shopId, d: deviceId, i: this.instanceId } satisfies Notice)
+			JSON.stringify(notice)
 		]);
 	}
 
@@ -259,7 +260,7 @@ export class PostgresStorage implements SharedRelayStorage {
 		}
 		if (notice.i === this.instanceId) return;
 		if (notice.t === 'u') this.#listener.onAppended(notice.d, notice.s);
-		else if (notice.t === 'r') this.#listener.onRevoked(notice.s, notice.d);
+		else if (notice.t === 'r') this.#listener.onRevoked(notice.s, notice.d, notice.k === 'rotated');
 	}
 
 	async close(): Promise<void> {

@@ -30,8 +30,8 @@ export function assertDocKey(docKey: string): void {
 export interface ClusterListener {
 	/** Another instance appended entry `seq` to `docKey` (already durable). */
 	onAppended(docKey: string, seq: number): void;
-	/** A device was revoked through another instance. */
-	onRevoked(shopId: string, deviceId: string): void;
+	/** A device was revoked, or its token rotated (`rotated`), through another instance. */
+	onRevoked(shopId: string, deviceId: string, rotated: boolean): void;
 	/** The notification channel was re-established: anything may have been missed meanwhile. */
 	onResync(): void;
 }
@@ -51,8 +51,8 @@ export interface SharedRelayStorage extends RelayStorage {
 	 * later ones. Safe while other instances append or compact the same doc.
 	 */
 	replaceUpdatesThrough(docKey: string, merged: Uint8Array, throughSeq: number): Promise<void>;
-	/** Tells the other instances (onRevoked). */
-	announceRevoked(shopId: string, deviceId: string): Promise<void>;
+	/** Tells the other instances (onRevoked): their sockets of that device close too. */
+	announceRevoked(shopId: string, deviceId: string, rotated?: boolean): Promise<void>;
 	listen(listener: ClusterListener): void;
 }
 

@@ -7,7 +7,7 @@ import { allProjections, DERIVE_KINDS } from '$lib/projections';
 import { DexieCustomerService } from '$lib/customers/service';
 import { SyncEngine, type SyncCredentials, type SyncEngineOptions } from '$lib/sync/engine';
 import { seededIds } from '$lib/domain/ids';
-import { createRelay, type Relay } from '../../../sync-server/src/server';
+import { createRelay, type Relay, type RelayOptions } from '../../../sync-server/src/server';
 import { MemoryStorage } from '../../../sync-server/src/storage/memory';
 import type { RelayStorage } from '../../../sync-server/src/storage/types';
 
@@ -34,9 +34,20 @@ export interface TestRelay {
 	start(): Promise<void>;
 }
 
-export async function startTestRelay(storage: RelayStorage = new MemoryStorage(), port = 0): Promise<TestRelay> {
+export async function startTestRelay(
+	storage: RelayStorage = new MemoryStorage(),
+	port = 0,
+	/** E.g. a fake clock and an idle limit for token expiry. */
+	extra: Pick<RelayOptions, 'now' | 'tokenIdleDays'> = {}
+): Promise<TestRelay> {
 	const make = () =>
-		createRelay({ storage, staticDir: '/nonexistent', limits: { unloadDelayMs: 50, pingIntervalMs: 60_000 }, log: () => {} });
+		createRelay({
+			storage,
+			staticDir: '/nonexistent',
+			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000 },
+			log: () => {},
+			...extra
+		});
 	let relay = make();
 	const addr = await relay.listen(port, '127.0.0.1');
 	let running = true;
