@@ -35,14 +35,14 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		expect(scan.ok).toBe(true);
 		if (!scan.ok) return;
 		expect(scan.info.rowCount).toBe(301);
-		const check = await api.checkCustomers(file, scan.info, autoMap(scan.info.headers), ctx, onProgress);
+		const check = await api.checkCustomers(file, scan.info, autoMap(scan.info.headers), ctx, { dbName }, onProgress);
 		expect(check.ready).toBe(300);
 		expect(check.preview).toHaveLength(50);
 		expect(check.invalidRowCount).toBe(1);
 		expect(check.problems[0]).toMatchObject({ rowNumber: 302, code: 'email-invalid' });
 
 		const outcome = await api.writeCustomers(dbName, onProgress);
-		expect(outcome).toEqual({ imported: 300, refused: [], cancelled: false });
+		expect(outcome).toEqual({ imported: 300, updated: 0, unchanged: 0, refused: [], cancelled: false });
 		expect([...phases]).toEqual(['reading', 'checking', 'writing']);
 		const db = new ShopDB(dbName);
 		expect(await db.customers.count()).toBe(300);
@@ -57,7 +57,7 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		const dbName = `imports-cancel-${Math.random()}`;
 		const file = customersFile(3 * CHUNK + 50);
 		const info = await scanned(api, file);
-		await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		await api.checkCustomers(file, info, autoMap(info.headers), ctx, { dbName });
 		const outcome = await api.writeCustomers(dbName, (p) => {
 			if (p.done > 0) api.cancel();
 		});
@@ -75,7 +75,7 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		await expect(api.writeCustomers(`imports-none-${Math.random()}`)).rejects.toThrow(/check the file first/);
 		const file = customersFile(50);
 		const info = await scanned(api, file);
-		const checking = api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		const checking = api.checkCustomers(file, info, autoMap(info.headers), ctx, { dbName: `imports-check-${Math.random()}` });
 		api.cancel();
 		await expect(checking).rejects.toMatchObject({ name: 'AbortError' });
 		await expect(api.writeCustomers(`imports-none-${Math.random()}`)).rejects.toThrow(/check the file first/);
@@ -88,7 +88,7 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		for (let i = 0; i < PROBLEMS_SHOWN + 200; i++) lines.push(`Ann${i},not-an-email-${i}`);
 		const file = new Blob([lines.join('\n')]);
 		const info = await scanned(api, file);
-		const check = await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		const check = await api.checkCustomers(file, info, autoMap(info.headers), ctx, { dbName: `imports-check-${Math.random()}` });
 		expect(check.ready).toBe(0);
 		expect(check.problems).toHaveLength(PROBLEMS_SHOWN);
 		expect(check.problemCount).toBe(PROBLEMS_SHOWN + 200);
@@ -112,7 +112,7 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		const api = createImportApi({ channel });
 		const file = customersFile(300);
 		const info = await scanned(api, file);
-		await api.checkCustomers(file, info, autoMap(info.headers), ctx);
+		await api.checkCustomers(file, info, autoMap(info.headers), ctx, { dbName });
 		expect((await api.writeCustomers(dbName)).imported).toBe(300);
 
 		const announced = () => changes.flatMap((c) => c.customers ?? []);
