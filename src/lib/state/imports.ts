@@ -152,7 +152,8 @@ export class ShopImports {
 			today,
 			now: new Date().toISOString(),
 			stores: settings.stores,
-			recordedBy: device.name
+			recordedBy: device.name,
+			currency: settings.currency
 		});
 	}
 
@@ -202,7 +203,7 @@ export class ShopImports {
 
 /** What ShopImports reads of the shop (ShopState; a type of its own to keep the import one way). */
 export interface ShopLike {
-	settings: { defaultCountry: string; stores: { id: string; name: string }[] };
+	settings: { defaultCountry: string; currency: string; stores: { id: string; name: string }[] };
 	today: string;
 	device: { name: string };
 	db: { name: string };
