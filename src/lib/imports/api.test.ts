@@ -125,4 +125,46 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		await api.close();
 		await page.close();
 	});
+
+	it('matches before it creates: the same Shopify file twice gives no new customer and changes nothing the second time', async () => {
+		const dbName = `imports-match-${Math.random()}`;
+		const header = 'First Name,Last Name,Email,Accepts Email Marketing,Address1,City,Zip,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Tags,Note';
+		const lines = [header];
+		for (let i = 0; i < 60; i++) {
+			lines.push(`Ann${i},Archer,ann${i}@example.com,yes,${i} High St,Leeds,LS1 1AA,07700 900${String(i).padStart(3, '0')},no,"${i},234.50",${i},vip,Note ${i}`);
+		}
+		const file = new File([lines.join('\n')], 'shopify.csv');
+		const run = async (f: Blob, match?: { order: ('card' | 'email' | 'phone')[]; mode: 'empty' | 'overwrite' | 'skip' }) => {
+			const api = createImportApi({ channel: null, chunk: 25 });
+			const info = await scanned(api, f);
+			const check = await api.checkCustomers(f, info, autoMap(info.headers), ctx, { dbName, match });
+			const outcome = await api.writeCustomers(dbName);
+			await api.close();
+			return { check, outcome };
+		};
+		const first = await run(file);
+		expect(first.check.counts).toEqual({ new: 60, update: 0, unchanged: 0, problems: 0 });
+		expect(first.outcome).toMatchObject({ imported: 60, updated: 0 });
+		const db = new ShopDB(dbName);
+		expect(await db.openingBalances.count()).toBe(60);
+		const o = (await db.openingBalances.toArray()).find((x) => x.spend === 123_450)!;
+		expect(o).toMatchObject({ orders: 1, points: 0, lastOrderDate: '', source: 'import shopify.csv' });
+
+		const second = await run(file);
+		expect(second.check.counts).toEqual({ new: 0, update: 0, unchanged: 60, problems: 0 });
+		expect(second.check.ready).toBe(0);
+		expect(second.outcome).toMatchObject({ imported: 0, updated: 0 });
+		expect(await db.customers.count()).toBe(60);
+
+		// One row changed in the shop's spreadsheet: overwrite updates that customer alone, per field.
+		const edited = new File([lines.join('\n').replace('Note 7', 'Now prefers green')], 'shopify.csv');
+		const third = await run(edited, { order: ['email', 'phone', 'card'], mode: 'overwrite' });
+		expect(third.check.counts).toEqual({ new: 0, update: 1, unchanged: 59, problems: 0 });
+		expect(third.check.preview).toEqual([expect.objectContaining({ rowNumber: 9, status: 'update', match: expect.objectContaining({ by: 'email', name: 'Ann7 Archer' }), changes: ['Notes'] })]);
+		expect(third.outcome).toMatchObject({ imported: 0, updated: 1, unchanged: 0, refused: [] });
+		const ann7 = (await db.customers.where('k').equals('e:ann7@example.com').toArray())[0];
+		expect(ann7.notes).toBe('Now prefers green');
+		expect(await db.customers.count()).toBe(60);
+		db.close();
+	});
 });
