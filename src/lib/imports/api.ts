@@ -29,7 +29,8 @@ import {
 	type RowPlan
 } from '$lib/domain/customer-match';
 import type { CustomerField } from '$lib/domain/customer';
-import { importSource } from '$lib/domain/opening';
+import { importSource, openingDay } from '$lib/domain/opening';
+import { saleDay } from '$lib/domain/sales/stats';
 import { itemImport, type ItemColumnMapping, type ItemImportContext, type PreparedItemImport } from '$lib/domain/sales/items-csv';
 import {
 	salesImport,
@@ -105,7 +106,7 @@ export interface SalesCheck extends PreparedSalesImport, ShownProblems {
 }
 
 /** Everything the sales check needs but the customer matcher, which the worker reads itself. */
-export type SalesCheckContext = Omit<SalesImportContext, 'findCustomer' | 'newId'>;
+export type SalesCheckContext = Omit<SalesImportContext, 'findCustomer' | 'newId' | 'coveredUntil'>;
 
 export interface ImportApi {
 	/** Is it a CSV file we can import? Encoding, format, headers, row count, examples. */
@@ -411,7 +412,14 @@ export function createImportApi(opts: { channel?: string | null; chunk?: number 
 				now: () => new Date().toISOString()
 			});
 			const findCustomer = await customers.matcher();
-			const { result, rows } = await check(file, info, salesImport(info.headers, mapping, { ...ctx, findCustomer }), onProgress);
+			// Customers whose history up to a day an opening balance already counts (read here, off the page).
+			const until = new Map<string, string>();
+			for (const o of await storeFor(dbName).db.openingBalances.toArray()) {
+				const importDay = saleDay(o.at, ctx.timeZone);
+				if (importDay) until.set(o.customerId, openingDay(o, importDay));
+			}
+			const coveredUntil = (id: string) => until.get(id) ?? null;
+			const { result, rows } = await check(file, info, salesImport(info.headers, mapping, { ...ctx, findCustomer, coveredUntil }), onProgress);
 			return { ...result, ...shown(result.problems), rows };
 		},
 
