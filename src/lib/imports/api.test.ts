@@ -8,6 +8,7 @@ import { customersMap, readCustomer } from '$lib/customers/yjs';
 import { customersToCsv, autoMap } from '$lib/domain/customer-csv';
 import { generateCustomers, DEMO_STORES } from '$lib/domain/demo';
 import type { Customer } from '$lib/domain/customer';
+import { DexieCustomerService } from '$lib/customers/service';
 
 const NOW = '2026-11-23T10:00:00.000Z';
 const ctx = { defaultCountry: 'GB', today: '2026-11-23', now: NOW, stores: DEMO_STORES, recordedBy: 'Test' };
@@ -166,5 +167,46 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		expect(ann7.notes).toBe('Now prefers green');
 		expect(await db.customers.count()).toBe(60);
 		db.close();
+	});
+
+	it('updates write per field in whole chunks: a customer deleted since the preview is refused, a cancel stops between chunks', async () => {
+		const dbName = `imports-update-${Math.random()}`;
+		const lines = ['First name,Email,Note'];
+		for (let i = 0; i < 60; i++) lines.push(`Bo${i},bo${i}@example.com,Note one ${i}`);
+		const first = new File([lines.join('\n')], 'a.csv');
+		const second = new File([lines.join('\n').replace(/Note one /g, 'Note two ')], 'a.csv');
+		const api = createImportApi({ channel: null, chunk: 25 });
+		const overwrite = { order: ['email' as const], mode: 'overwrite' as const };
+		let info = await scanned(api, first);
+		await api.checkCustomers(first, info, autoMap(info.headers), ctx, { dbName });
+		expect((await api.writeCustomers(dbName)).imported).toBe(60);
+
+		info = await scanned(api, second);
+		expect((await api.checkCustomers(second, info, autoMap(info.headers), ctx, { dbName, match: overwrite })).counts).toEqual({ new: 0, update: 60, unchanged: 0, problems: 0 });
+		// Another tab deletes one of them before the owner presses Import.
+		const page = new DocStore(new ShopDB(dbName), { projections: [customersProjection], channel: null });
+		const db = page.db;
+		const bo3 = (await db.customers.where('k').equals('e:bo3@example.com').first())!;
+		const service = new DexieCustomerService(page, { validation: () => ({ defaultCountry: 'GB', today: '2026-11-23' }), now: () => NOW });
+		await service.remove(bo3.id);
+		const outcome = await api.writeCustomers(dbName);
+		expect(outcome).toMatchObject({ imported: 0, updated: 59, cancelled: false });
+		expect(outcome.refused).toEqual([{ rowNumber: 5, errors: [expect.objectContaining({ code: 'import-match-gone' })] }]);
+		expect((await db.customers.toArray()).filter((c) => c.notes.startsWith('Note two')).length).toBe(59);
+
+		// A third version, cancelled once the first chunk is on disk: whole chunks only.
+		const third = new File([lines.join('\n').replace(/Note one /g, 'Note three ')], 'a.csv');
+		info = await scanned(api, third);
+		// The deleted customer's row is a new customer now; the other 59 are updates.
+		expect((await api.checkCustomers(third, info, autoMap(info.headers), ctx, { dbName, match: overwrite })).counts).toMatchObject({ new: 1, update: 59 });
+		const cancelled = await api.writeCustomers(dbName, (p) => {
+			if (p.done > 1) api.cancel();
+		});
+		expect(cancelled).toMatchObject({ cancelled: true, imported: 1, updated: 25 });
+		// The new one and the first chunk of updates; nothing of the chunks after the cancel.
+		expect((await db.customers.toArray()).filter((c) => c.notes.startsWith('Note three')).length).toBe(26);
+		await page.close();
+		db.close();
+		await api.close();
 	});
 });
