@@ -198,7 +198,11 @@ export class Deriver implements DeriveApi {
 				seqs.push(row.seq!);
 				row.changes.sales?.forEach((id) => saleIds.add(id));
 				row.changes.points?.forEach((id) => adjustmentIds.add(id));
-				row.changes.openings?.forEach((id) => openingIds.add(id));
+				// An opening balance comes with a customer import: memberships it moves say "profile", not "sale".
+				row.changes.openings?.forEach((id) => {
+					openingIds.add(id);
+					touched.customers.add(id);
+				});
 				row.changes.customers?.forEach((id) => touched.customers.add(id));
 				row.changes.manualMembers?.forEach((pair) => touched.manual.add(splitPair(pair).customerId));
 				if (row.changes.groups?.length) touched.groups = true;
