@@ -6,6 +6,7 @@ import { customersProjection } from '$lib/customers/projection';
 import { allCustomerDocNames, customerDocName } from '$lib/store/docnames';
 import { customersMap, readCustomer } from '$lib/customers/yjs';
 import { customersToCsv, autoMap } from '$lib/domain/customer-csv';
+import { autoMapSales } from '$lib/domain/sales/sales-csv';
 import { generateCustomers, DEMO_STORES } from '$lib/domain/demo';
 import type { Customer } from '$lib/domain/customer';
 import { DexieCustomerService } from '$lib/customers/service';
@@ -207,6 +208,24 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		expect((await db.customers.toArray()).filter((c) => c.notes.startsWith('Note three')).length).toBe(26);
 		await page.close();
 		db.close();
+		await api.close();
+	});
+
+	it('the sales import leaves out the sales an opening balance already counts', async () => {
+		const dbName = `imports-covered-${Math.random()}`;
+		const api = createImportApi({ channel: null });
+		const customers = new File(['First name,Email,Total Spent,Total Orders,Last order date\nAnn,ann@example.com,100.00,3,2026-06-30\nBen,ben@example.com,,,\n'], 'old-shop.csv');
+		let info = await scanned(api, customers);
+		await api.checkCustomers(customers, info, autoMap(info.headers), ctx, { dbName });
+		expect(await api.writeCustomers(dbName)).toMatchObject({ imported: 2 });
+
+		const sales = new Blob(['Receipt,Date,Email,Item,Qty,Price\n1,2026-06-30,ann@example.com,Mug,1,5.00\n2,2026-07-01,ann@example.com,Mug,1,5.00\n3,2026-06-01,ben@example.com,Mug,1,5.00\n']);
+		const scan = await api.scan(sales, 'sale lines');
+		if (!scan.ok) throw new Error(scan.message);
+		const salesCtx = { existingReceiptNos: new Set<string>(), itemsBySku: new Map(), defaultCountry: 'GB', timeZone: 'Europe/London', stores: DEMO_STORES, currency: 'GBP' };
+		const check = await api.checkSales(sales, scan.info, autoMapSales(scan.info.headers), salesCtx, dbName);
+		expect(check.covered.map((c) => [c.receiptNo, c.until])).toEqual([['1', '2026-06-30']]);
+		expect(check.sales.map((x) => x.receiptNo).sort()).toEqual(['2', '3']);
 		await api.close();
 	});
 });
