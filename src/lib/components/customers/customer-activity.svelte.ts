@@ -6,11 +6,12 @@ import type { CustomerStats } from '$lib/domain/sales/stats';
 import { shop } from '$lib/state/shop.svelte';
 import { describeError } from '$lib/state/errors';
 import { formatDateTime } from '$lib/domain/dates';
+import type { OpeningBalance } from '$lib/domain/opening';
 
 export interface LedgerEntry {
 	id: string;
 	at: string;
-	kind: 'sale' | 'refund' | 'adjustment';
+	kind: 'sale' | 'refund' | 'adjustment' | 'opening';
 	/** Receipt number, or the adjustment's reason. */
 	label: string;
 	by: string;
@@ -22,8 +23,12 @@ export interface LedgerEntry {
 }
 
 /** Every movement of points, newest first: earned and redeemed per sale, adjustments with reasons. */
-export function ledgerOf(sales: readonly Sale[], adjustments: readonly PointAdjustment[]): LedgerEntry[] {
+export function ledgerOf(sales: readonly Sale[], adjustments: readonly PointAdjustment[], opening: OpeningBalance | null = null): LedgerEntry[] {
 	const out: LedgerEntry[] = [];
+	// The points the previous system held, as one opening entry dated at the import (never as sales).
+	if (opening && opening.points !== 0) {
+		out.push({ id: opening.customerId, at: opening.at, kind: 'opening', label: `From ${opening.source}`, by: '', earned: 0, redeemed: 0, change: opening.points });
+	}
 	for (const s of sales) {
 		if (s.pointsEarned === 0 && s.pointsRedeemed === 0) continue;
 		out.push({
@@ -49,8 +54,10 @@ export class CustomerActivity {
 	sales = $state.raw<Sale[]>([]);
 	adjustments = $state.raw<PointAdjustment[]>([]);
 	stats = $state.raw<CustomerStats | null>(null);
+	/** What an import brought from the previous system (spend, orders, points), if anything. */
+	opening = $state.raw<OpeningBalance | null>(null);
 
-	readonly ledger: LedgerEntry[] = $derived(ledgerOf(this.sales, this.adjustments));
+	readonly ledger: LedgerEntry[] = $derived(ledgerOf(this.sales, this.adjustments, this.opening));
 	readonly balance: number = $derived(this.stats?.pointsBalance ?? 0);
 
 	/** Follows customer `id`; returns the unsubscribe. */
@@ -80,9 +87,14 @@ export class CustomerActivity {
 			},
 			error
 		});
+		const openingSub = liveQuery(() => shop.db.openingBalances.get(id)).subscribe({
+			next: (o) => (this.opening = o ?? null),
+			error
+		});
 		return () => {
 			historySub.unsubscribe();
 			statsSub.unsubscribe();
+			openingSub.unsubscribe();
 		};
 	}
 }
