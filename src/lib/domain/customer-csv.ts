@@ -263,7 +263,9 @@ export const autoMap: (headers: string[]) => ColumnMapping = columnMapper(IMPORT
 
 type DateResult = { ok: true; ymd: string } | { ok: false };
 
-const ISO_DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]*Z?)?$/;
+// A time after the date is allowed and ignored, with or without a zone ('2024-03-05 10:22:11 +0000'
+// in Shopify's exports): the date is read as written, in the zone the exporting system wrote it in.
+const ISO_DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]*(?:Z| ?[+-]\d{2}:?\d{2})?)?$/;
 const LOCAL_DATE_RE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2,4})$/;
 
 /**
