@@ -26,6 +26,10 @@ export type ErrorCode =
 	| 'tag-invalid'
 	| 'field-too-long'
 	| 'customer-gone'
+	// Personal data (issue 11: src/lib/domain/privacy/)
+	| 'erase-owner-only'
+	| 'erase-confirmation-mismatch'
+	| 'retention-years-invalid'
 	// Items, sales and loyalty (src/lib/domain/sales/)
 	| 'item-name-required'
 	| 'sku-required'
@@ -182,6 +186,10 @@ type Params = Record<string, string>;
 
 const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'name-required': () => 'Enter a first or last name',
+	'erase-owner-only': () => 'Only the owner’s tablet can erase personal data',
+	'erase-confirmation-mismatch': (p) =>
+		`Type the customer’s name${p.name ? ` (${p.name})` : ''} or ERASE to confirm`,
+	'retention-years-invalid': () => 'Enter a whole number of years from 1 to 50',
 	'customer-gone': () => 'This customer was deleted on another tablet, so the changes could not be saved',
 	'email-invalid': () => 'This does not look like an email address, e.g. jane@example.com',
 	'phone-invalid': () =>

@@ -1,0 +1,109 @@
+// "Erase personal data": the one write path of an erasure, and its cleanup, resumable.
+//
+// 1. One Yjs transaction deletes every key of the customer and records the erasure (who, when): the
+//    flush projects both at once, so staff never see a half-erased profile.
+// 2. This tablet's stored log of the bucket is rewritten from the garbage-collected doc
+//    (DocStore.compactNow): the deleted content leaves IndexedDB.
+// 3. The relay is asked to rewrite its log of the bucket once it holds the deletion (kv request,
+//    carried out by the sync engine, also after a restart or while the relay was down).
+// An erased customer's row in `erasures` stays pending until 2 is done, and turns pending again
+// when an offline tablet later sends something for them: resume() (at start and on every such
+// announcement) deletes it again and repeats 2 and 3.
+import { fullName } from '$lib/domain/customer';
+import type { FieldError } from '$lib/domain/errors';
+import type { DeviceRole } from '$lib/domain/privacy/consent';
+import { confirmationMatches } from '$lib/domain/privacy/erasure';
+import type { DocStore } from '$lib/store/docstore';
+import { customerDocName } from '$lib/store/docnames';
+import { requestRelayCompaction } from '$lib/store/relay-compaction';
+import type { ErasureRow } from '$lib/store/schema';
+import { eraseInDoc, erasedLeftovers, readErasure, type ErasureRecord } from '$lib/customers/erasure';
+
+export interface Actor {
+	by: string;
+	role: DeviceRole;
+}
+
+export type EraseResult = { ok: true; erasure: ErasureRecord } | { ok: false; errors: FieldError[] };
+
+export class ErasureService {
+	#store: DocStore;
+	#now: () => string;
+	#resuming: Promise<number> | null = null;
+
+	constructor(store: DocStore, ctx: { now: () => string }) {
+		this.#store = store;
+		this.#now = ctx.now;
+	}
+
+	/** Owner only; `confirmation` must be the customer's full name or ERASE. */
+	async erase(id: string, confirmation: string, actor: Actor): Promise<EraseResult> {
+		if (actor.role !== 'owner') return { ok: false, errors: [{ field: 'confirmation', code: 'erase-owner-only' }] };
+		const rec = await this.#store.db.customers.get(id);
+		if (!rec) return { ok: false, errors: [{ field: 'confirmation', code: 'customer-gone' }] };
+		if (!confirmationMatches(confirmation, fullName(rec))) {
+			return { ok: false, errors: [{ field: 'confirmation', code: 'erase-confirmation-mismatch', params: { name: fullName(rec) } }] };
+		}
+		const name = customerDocName(id);
+		const at = this.#now();
+		const record: ErasureRecord = { at, by: actor.by, role: actor.role };
+		await this.#store.transact([name], (docs) => {
+			eraseInDoc(docs.get(name)!, id, record, at);
+		});
+		await this.#clean([name]);
+		return { ok: true, erasure: record };
+	}
+
+	/** The erasure of a customer, if they were erased (for the profile). */
+	erasureOf(id: string): Promise<ErasureRow | undefined> {
+		return this.#store.db.erasures.get(id);
+	}
+
+	/** Every erasure, newest first: the erasure log (no personal data in it). */
+	async log(): Promise<ErasureRow[]> {
+		return (await this.#store.db.erasures.toArray()).sort((a, b) => (a.at < b.at ? 1 : -1));
+	}
+
+	/**
+	 * Finishes every pending cleanup: leftovers deleted again, local log rewritten, relay asked.
+	 * Returns how many erased customers were cleaned. Runs one at a time.
+	 */
+	resume(): Promise<number> {
+		const run = (this.#resuming ?? Promise.resolve(0)).then(() => this.#resumeOnce());
+		this.#resuming = run.catch(() => 0);
+		return run;
+	}
+
+	async #resumeOnce(): Promise<number> {
+		const pending = await this.#store.db.erasures.where('pending').equals(1).toArray();
+		if (pending.length === 0) return 0;
+		const docs = new Set<string>();
+		for (const row of pending) {
+			const doc = await this.#store.open(row.doc);
+			const record = readErasure(doc, row.id);
+			if (record && erasedLeftovers(doc, row.id) > 0) {
+				await this.#store.transact([row.doc], (d) => {
+					eraseInDoc(d.get(row.doc)!, row.id, record, this.#now());
+				});
+			}
+			docs.add(row.doc);
+		}
+		await this.#clean([...docs]);
+		return pending.length;
+	}
+
+	async #clean(docs: string[]): Promise<void> {
+		for (const name of docs) await this.#store.compactNow(name);
+		await requestRelayCompaction(this.#store.db, docs);
+		const db = this.#store.db;
+		const done: string[] = [];
+		for (const name of docs) {
+			const doc = await this.#store.open(name);
+			const rows = await db.erasures.where('pending').equals(1).filter((r) => r.doc === name).toArray();
+			// A row whose customer got a leftover during the compaction stays for the next resume.
+			for (const r of rows) if (erasedLeftovers(doc, r.id) === 0) done.push(r.id);
+		}
+		// modify(): only the flag changes.
+		if (done.length) await db.erasures.where('id').anyOf(done).modify({ pending: 0 });
+	}
+}
