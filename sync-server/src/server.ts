@@ -79,6 +79,7 @@ export function createRelay(options: RelayOptions): Relay {
 		authenticate,
 		onDeviceRevoked: (shopId, deviceId) => hub.closeDevice(shopId, deviceId),
 		stateVector: (shopId, docName) => hub.storedStateVector(`${shopId}/${docName}`),
+		compact: (shopId, docName) => hub.compact(`${shopId}/${docName}`),
 		setupSecret: options.setupSecret,
 		pairLimiter: new RateLimiter(limits.pairAttemptsPerMinute, now),
 		clientIp: ipOf,

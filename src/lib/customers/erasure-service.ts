@@ -15,7 +15,7 @@ import type { DeviceRole } from '$lib/domain/privacy/consent';
 import { confirmationMatches } from '$lib/domain/privacy/erasure';
 import type { DocStore } from '$lib/store/docstore';
 import { customerDocName } from '$lib/store/docnames';
-import { requestRelayCompaction } from '$lib/store/relay-compaction';
+import { RELAY_COMPACTION_KIND, requestRelayCompaction } from '$lib/store/relay-compaction';
 import type { ErasureRow } from '$lib/store/schema';
 import { eraseInDoc, erasedLeftovers, readErasure, type ErasureRecord } from '$lib/customers/erasure';
 
@@ -95,6 +95,7 @@ export class ErasureService {
 	async #clean(docs: string[]): Promise<void> {
 		for (const name of docs) await this.#store.compactNow(name);
 		await requestRelayCompaction(this.#store.db, docs);
+		this.#store.announce({ [RELAY_COMPACTION_KIND]: docs });
 		const db = this.#store.db;
 		const done: string[] = [];
 		for (const name of docs) {

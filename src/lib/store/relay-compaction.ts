@@ -5,6 +5,8 @@
 import type { ShopDB } from '$lib/store/schema';
 
 export const RELAY_COMPACTION_KEY = 'sync.compactRelay';
+/** Change kind announced (DocStore.announce) after a request, so a running sync engine acts on it at once. */
+export const RELAY_COMPACTION_KIND = 'relay:compact';
 
 export async function requestRelayCompaction(db: ShopDB, docs: string[]): Promise<void> {
 	if (docs.length === 0) return;
