@@ -56,6 +56,11 @@ export class DexieCustomerService implements CustomerService {
 		return rec && stripDerived(rec);
 	}
 
+	/** Every recorded consent change of the customer, newest first. */
+	async consentHistory(id: string): Promise<ConsentEvent[]> {
+		return (await this.#db.customers.get(id))?.consentHistory ?? [];
+	}
+
 	async search(query: string, limit = 50): Promise<Customer[]> {
 		const prefixes = searchPrefixes(query, this.#ctx.validation().defaultCountry);
 		// One range query per prefix, in parallel: Dexie's startsWithAnyOf walks the index between
