@@ -22,19 +22,11 @@ export function parseRetentionYears(text: string): { ok: true; years: number } |
 	return years >= RETENTION_MIN_YEARS && years <= RETENTION_MAX_YEARS ? { ok: true, years } : { ok: false };
 }
 
-/** The ISO instant N years before `now` (same calendar day and time; 29 Feb → 28 Feb). */
-export function yearsBefore(now: string, years: number): string {
-	const d = new Date(now);
-	const month = d.getUTCMonth();
-	d.setUTCFullYear(d.getUTCFullYear() - years);
-	if (d.getUTCMonth() !== month) d.setUTCDate(0);
-	return d.toISOString();
-}
-
 /**
  * Flagged by retention: no sale since the cutoff and no change to the profile since it either (a
  * customer never logs in, so a profile edit is the only other sign of life). `lastSale`: ISO
- * instant of their latest sale or refund, null without any.
+ * instant of their latest sale or refund, null without any. `cutoff`: the first day still counted
+ * as recent ('YYYY-MM-DD', dates.yearsBefore of today); an instant of that day sorts after it.
  */
 export function isDormant(c: { updatedAt: string; registeredAt: string }, lastSale: string | null, cutoff: string): boolean {
 	const lastChange = c.updatedAt > c.registeredAt ? c.updatedAt : c.registeredAt;
