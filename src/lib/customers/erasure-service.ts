@@ -12,7 +12,7 @@
 import { fullName } from '$lib/domain/customer';
 import type { FieldError } from '$lib/domain/errors';
 import type { DeviceRole } from '$lib/domain/privacy/consent';
-import { confirmationMatches } from '$lib/domain/privacy/erasure';
+import { confirmationMatches, isDormant } from '$lib/domain/privacy/erasure';
 import type { DocStore } from '$lib/store/docstore';
 import { customerDocName } from '$lib/store/docnames';
 import { RELAY_COMPACTION_KIND, requestRelayCompaction } from '$lib/store/relay-compaction';
@@ -22,6 +22,13 @@ import { eraseInDoc, erasedLeftovers, readErasure, type ErasureRecord } from '$l
 export interface Actor {
 	by: string;
 	role: DeviceRole;
+}
+
+export interface DormantCustomer {
+	id: string;
+	name: string;
+	lastSale: string | null;
+	lastChange: string;
 }
 
 export type EraseResult = { ok: true; erasure: ErasureRecord } | { ok: false; errors: FieldError[] };
@@ -52,6 +59,65 @@ export class ErasureService {
 		});
 		await this.#clean([name]);
 		return { ok: true, erasure: record };
+	}
+
+	/**
+	 * Erases many customers (retention), one transaction each, so a cancel (signal) stops between
+	 * two customers and never halfway through one. Each bucket's log is rewritten once at the end,
+	 * also after a cancel; until then the erased rows stay pending, so a closed tab resumes it.
+	 */
+	async eraseMany(
+		ids: string[],
+		actor: Actor,
+		opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
+	): Promise<{ erased: number; cancelled: boolean }> {
+		if (actor.role !== 'owner') return { erased: 0, cancelled: false };
+		const docs = new Set<string>();
+		let erased = 0;
+		let cancelled = false;
+		opts.onProgress?.({ done: 0, total: ids.length });
+		for (const id of ids) {
+			if (opts.signal?.aborted) {
+				cancelled = true;
+				break;
+			}
+			const name = customerDocName(id);
+			const at = this.#now();
+			let done = false;
+			await this.#store.transact([name], (d) => {
+				const doc = d.get(name)!;
+				// Someone else may have erased or deleted them meanwhile: nothing to do then.
+				if (readErasure(doc, id)) return;
+				eraseInDoc(doc, id, { at, by: actor.by, role: actor.role }, at);
+				done = true;
+			});
+			if (done) erased++;
+			docs.add(name);
+			opts.onProgress?.({ done: erased, total: ids.length });
+			// Let the page paint the progress and take a click on Cancel.
+			await new Promise((r) => setTimeout(r, 0));
+		}
+		await this.#clean([...docs]);
+		return { erased, cancelled };
+	}
+
+	/**
+	 * Customers with no sale and no profile change since `cutoff` ('YYYY-MM-DD'), oldest activity
+	 * first. One pass over the customers and one over the statistics (key-ordered walks).
+	 */
+	async dormant(cutoff: string): Promise<DormantCustomer[]> {
+		const db = this.#store.db;
+		const lastSale = new Map<string, string | null>();
+		await db.customerStats.each((s) => lastSale.set(s.customerId, s.lastVisit));
+		const out: DormantCustomer[] = [];
+		await db.customers.each((c) => {
+			const sale = lastSale.get(c.id) ?? null;
+			if (!isDormant(c, sale, cutoff)) return;
+			const lastChange = c.updatedAt > c.registeredAt ? c.updatedAt : c.registeredAt;
+			out.push({ id: c.id, name: fullName(c) || c.email || c.phone || 'No name', lastSale: sale, lastChange });
+		});
+		const activity = (d: DormantCustomer) => (d.lastSale && d.lastSale > d.lastChange ? d.lastSale : d.lastChange);
+		return out.sort((a, b) => (activity(a) < activity(b) ? -1 : activity(a) > activity(b) ? 1 : 0));
 	}
 
 	/** The erasure of a customer, if they were erased (for the profile). */

@@ -169,3 +169,43 @@ describe('consent history across tablets', () => {
 		}
 	});
 });
+
+describe('retention', () => {
+	it('lists customers with no sale and no change since the cutoff, and erases them in bulk with a cancel between customers', async () => {
+		const a = tablet('Owner tablet');
+		const ids: string[] = [];
+		for (const [i, registeredAt] of ['2019-01-01', '2019-06-01', '2020-01-01', '2026-06-01'].entries()) {
+			const r = await a.customers.create(draft({ firstName: `Old${i}`, email: `old${i}@example.org`, phone: '', registeredAt: `${registeredAt}T00:00:00.000Z` }));
+			assert(r.ok, 'create failed');
+			ids.push(r.id);
+		}
+		// created (updatedAt) is the test clock's now (Dec 2026): make the first three look untouched since.
+		for (const [i, id] of ids.slice(0, 3).entries()) {
+			await a.db.customers.update(id, { updatedAt: `2020-0${i + 2}-01T00:00:00.000Z` });
+		}
+		const flagged = await a.erasure.dormant('2023-12-01');
+		expect(flagged.map((d) => d.name)).toEqual(['Old0 Zwartkop', 'Old1 Zwartkop', 'Old2 Zwartkop']);
+
+		const staff = await a.erasure.eraseMany(ids.slice(0, 3), { by: 'Till', role: 'staff' });
+		expect(staff.erased).toBe(0);
+		const ctrl = new AbortController();
+		const progress: number[] = [];
+		const result = await a.erasure.eraseMany(ids.slice(0, 3), a.actor, {
+			signal: ctrl.signal,
+			onProgress: (p) => {
+				progress.push(p.done);
+				if (p.done === 2) ctrl.abort();
+			}
+		});
+		expect(result).toEqual({ erased: 2, cancelled: true });
+		expect(progress).toEqual([0, 1, 2]);
+		expect(await a.customers.get(ids[0])).toBeUndefined();
+		expect(await a.customers.get(ids[1])).toBeUndefined();
+		expect((await a.customers.get(ids[2]))?.firstName).toBe('Old2');
+		const all = await everything(a);
+		expect(all).not.toContain('old0@example.org');
+		expect(all).not.toContain('old1@example.org');
+		expect(all).toContain('old2@example.org');
+		expect((await a.db.erasures.where('pending').equals(1).count())).toBe(0);
+	});
+});
