@@ -28,6 +28,12 @@ export class CustomerPrivacy {
 	}
 }
 
+/** Calls back with the erasure log (newest first) now and after every change; returns the unsubscribe. */
+export function followErasureLog(cb: (rows: ErasureRow[]) => void): () => void {
+	const sub = liveQuery(() => shop.erasures.log()).subscribe({ next: cb, error: (err) => (shop.error = describeError(err)) });
+	return () => sub.unsubscribe();
+}
+
 /** Gathers everything held about the customer and downloads it as one JSON file. */
 export async function exportPersonalData(id: string): Promise<void> {
 	const customer = await shop.customers.get(id);
