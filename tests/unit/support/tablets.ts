@@ -34,9 +34,14 @@ export interface TestRelay {
 	start(): Promise<void>;
 }
 
-export async function startTestRelay(storage: RelayStorage = new MemoryStorage(), port = 0): Promise<TestRelay> {
+export async function startTestRelay(
+	storage: RelayStorage = new MemoryStorage(),
+	port = 0,
+	/** e.g. a long unloadDelayMs, so docs stay loaded (and are not compacted by their unload). */
+	limits: { unloadDelayMs?: number } = {}
+): Promise<TestRelay> {
 	const make = () =>
-		createRelay({ storage, staticDir: '/nonexistent', limits: { unloadDelayMs: 50, pingIntervalMs: 60_000 }, log: () => {} });
+		createRelay({ storage, staticDir: '/nonexistent', limits: { unloadDelayMs: 50, pingIntervalMs: 60_000, ...limits }, log: () => {} });
 	let relay = make();
 	const addr = await relay.listen(port, '127.0.0.1');
 	let running = true;
