@@ -6,6 +6,7 @@ import { allProjections } from '$lib/projections';
 import { DexieCustomerService } from './service';
 import { ErasureService } from './erasure-service';
 import { ERASED_KIND } from './projection';
+import { eraseInDoc } from './erasure';
 import { emptyDraft, type CustomerDraft } from '$lib/domain/customer';
 import { seededIds } from '$lib/domain/ids';
 import { customerDocName } from '$lib/store/docnames';
@@ -15,7 +16,7 @@ let counter = 0;
 let clock = Date.parse('2026-12-01T10:00:00.000Z');
 const now = () => new Date((clock += 1000)).toISOString();
 
-function tablet(name: string, role: 'owner' | 'staff' = 'owner') {
+function tablet(name: string, role: 'owner' | 'staff' = 'owner', opts: { autoResume?: boolean } = {}) {
 	const db = new ShopDB(`erasure-${++counter}-${Math.random()}`);
 	const store = new DocStore(db, { projections: allProjections, channel: null });
 	const ids = seededIds(counter * 7919);
@@ -28,7 +29,7 @@ function tablet(name: string, role: 'owner' | 'staff' = 'owner') {
 	const erasure = new ErasureService(store, { now });
 	// As the app does (shop.svelte.ts): clean up whatever the projection reports for erased customers.
 	store.subscribe((changes) => {
-		if (changes[ERASED_KIND]?.length) void erasure.resume();
+		if (opts.autoResume !== false && changes[ERASED_KIND]?.length) void erasure.resume();
 	});
 	return { db, store, customers, erasure, actor: { by: name, role } };
 }
@@ -105,6 +106,28 @@ describe('erasure', () => {
 		const reloaded = new DocStore(a.db, { projections: allProjections, channel: null });
 		const doc = await reloaded.open(customerDocName(r.id));
 		expect(Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1')).not.toContain('Zwartkop');
+	});
+
+	it('an erasure cut short after its transaction (tab closed) is finished by the next start', async () => {
+		const a = tablet('Owner tablet', 'owner', { autoResume: false });
+		const r = await a.customers.create(draft());
+		assert(r.ok, 'create failed');
+		const doc = customerDocName(r.id);
+		// The erasure's one transaction lands, then the tab goes: no compaction, no relay request.
+		await a.store.transact([doc], (docs) => {
+			eraseInDoc(docs.get(doc)!, r.id, { at: now(), by: 'Owner tablet', role: 'owner' }, now());
+		});
+		// Staff already see it erased, never half of it.
+		expect(await a.customers.get(r.id)).toBeUndefined();
+		expect(await a.db.erasures.get(r.id)).toMatchObject({ pending: 1, by: 'Owner tablet' });
+		expect(await everything(a)).toContain('Zwartkop');
+		// Next start: a new store and service on the same database.
+		const store = new DocStore(a.db, { projections: allProjections, channel: null });
+		const resumed = new ErasureService(store, { now });
+		expect(await resumed.resume()).toBe(1);
+		for (const s of SECRETS) expect(await everything(a)).not.toContain(s);
+		expect(await a.db.erasures.get(r.id)).toMatchObject({ pending: 0 });
+		expect(await pendingRelayCompactions(a.db)).toEqual([doc]);
 	});
 
 	it('an offline tablet’s old and late writes for the erased customer are removed on arrival, on both tablets', async () => {
