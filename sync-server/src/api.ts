@@ -12,6 +12,8 @@ export interface ApiOptions {
 	authorize: (req: IncomingMessage) => Promise<AuthOutcome>;
 	/** The stored state vector of one of a shop's docs. */
 	stateVector: (shopId: string, docName: string) => Promise<Uint8Array>;
+	/** Rewrites one of a shop's docs from its garbage-collected state (after an erasure). */
+	compact: (shopId: string, docName: string) => Promise<void>;
 	/** Called after a device is revoked, to close its open sockets. */
 	onDeviceRevoked: (shopId: string, deviceId: string) => void;
 	/** Called after a device's token was replaced, to close the sockets opened with the old one. */
@@ -144,6 +146,13 @@ export function createApi(options: ApiOptions) {
 			return { status: 200, body: { stateVector: Buffer.from(sv).toString('base64') } };
 		});
 
+	const compact = (req: IncomingMessage, docName: string) =>
+		withPrincipal(req, async (principal): Promise<Reply> => {
+			if (!DOC_NAME.test(docName)) return { error: 'bad-path' };
+			await options.compact(principal.shopId, docName);
+			return { status: 200, body: { ok: true } };
+		});
+
 	function route(req: IncomingMessage, pathname: string): Promise<Reply> | Reply {
 		const method = req.method ?? 'GET';
 		const only = (allowed: string, handler: () => Promise<Reply>) =>
@@ -159,6 +168,8 @@ export function createApi(options: ApiOptions) {
 		if (rotate) return only('POST', () => rotateToken(req, rotate[1]));
 		const doc = /^\/api\/docs\/([^/]{1,64})\/state-vector$/.exec(pathname);
 		if (doc) return only('GET', () => stateVector(req, decodeURIComponent(doc[1])));
+		const compacting = /^\/api\/docs\/([^/]{1,64})\/compact$/.exec(pathname);
+		if (compacting) return only('POST', () => compact(req, decodeURIComponent(compacting[1])));
 		return { error: 'not-found' };
 	}
 

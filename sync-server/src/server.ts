@@ -117,6 +117,7 @@ export function createRelay(options: RelayOptions): Relay {
 			announceCut(shopId, deviceId, true);
 		},
 		stateVector: (shopId, docName) => hub.storedStateVector(`${shopId}/${docName}`),
+		compact: (shopId, docName) => hub.compact(`${shopId}/${docName}`),
 		setupSecret: options.setupSecret,
 		pairLimiter: new RateLimiter(limits.pairAttemptsPerMinute, now),
 		clientIp: ipOf,

@@ -241,6 +241,17 @@ export class SharedDoc {
 		this.#stored = 1;
 	}
 
+	/**
+	 * Rewrites the stored log as one update encoded from this (garbage-collected) doc, whatever its
+	 * length: content deleted by a client leaves storage. Asked for by a tablet after an erasure.
+	 */
+	async compactNow(): Promise<void> {
+		await this.#enqueue(async () => {
+			if (this.#stored > 0) await this.#compact();
+		});
+		if (this.#failed) throw new Error('document storage failed');
+	}
+
 	/** Waits for pending appends, compacts the log into one entry, frees the doc. */
 	async unload(): Promise<void> {
 		await this.#enqueue(async () => {

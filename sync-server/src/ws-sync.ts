@@ -147,6 +147,17 @@ export class SyncHub {
 
 	/** Loads (or finds) the doc `key` and adds `peer` to it. */
 	async acquire(key: string, peer: Peer): Promise<SharedDoc> {
+		const shared = await this.#loaded(key);
+		clearTimeout(shared.unloadTimer);
+		shared.unloadTimer = undefined;
+		// Added even if the socket already closed: its close handler's #leave then removes it
+		// and schedules the unload, so a vanished client cannot pin the doc in memory.
+		shared.peers.set(peer.ws, peer);
+		return shared;
+	}
+
+	/** The doc in memory (loaded if needed), never one being unloaded or failed. */
+	async #loaded(key: string): Promise<SharedDoc> {
 		// Bounded: each pass waits for an unload or a load that raced with us.
 		for (let attempt = 0; attempt < 20; attempt++) {
 			const unloading = this.#unloading.get(key);
@@ -170,14 +181,28 @@ export class SyncHub {
 			}
 			const shared = await loading;
 			if (this.#docs.get(key) !== loading || shared.failed) continue;
-			clearTimeout(shared.unloadTimer);
-			shared.unloadTimer = undefined;
-			// Added even if the socket already closed: its close handler's #leave then removes it
-			// and schedules the unload, so a vanished client cannot pin the doc in memory.
-			shared.peers.set(peer.ws, peer);
 			return shared;
 		}
 		throw new Error('document kept unloading');
+	}
+
+	/**
+	 * Rewrites a doc's stored log from its garbage-collected state and reclaims the space, so
+	 * content its clients deleted is gone from disk (a tablet asks after erasing personal data).
+	 * Content-agnostic: any doc, any deletion.
+	 */
+	async compact(docKey: string): Promise<void> {
+		const shared = await this.#loaded(docKey);
+		try {
+			await shared.compactNow();
+		} finally {
+			if (shared.peers.size === 0 && !shared.failed) {
+				clearTimeout(shared.unloadTimer);
+				shared.unloadTimer = setTimeout(() => void this.#unload(shared), this.options.unloadDelayMs);
+			}
+		}
+		await this.options.storage.reclaim?.(docKey);
+		this.options.log('doc-compacted-on-request', { doc: docKey });
 	}
 
 	/** Removes `client` from the doc; the doc unloads a while after its last peer left. */

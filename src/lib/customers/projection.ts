@@ -1,34 +1,71 @@
-// The customers projection: Yjs state → the customers table. Called by the DocStore inside its flush transaction for
-// every change, local or remote, so both take exactly the same path.
+// The customers projection: Yjs state → the customers table (and the erasures table). Called by
+// the DocStore inside its flush transaction for every change, local or remote, so both take exactly
+// the same path.
 import * as Y from 'yjs';
 import type { Projection } from '$lib/store/docstore';
-import type { ShopDB, CustomerRecord } from '$lib/store/schema';
+import type { ShopDB, CustomerRecord, ErasureRow } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
-import { customersMap, idOfKey, openingsMap, orphanedFieldKeys, readCustomer } from '$lib/customers/yjs';
 import type { OpeningBalance } from '$lib/domain/opening';
+import type { ConsentEvent } from '$lib/domain/privacy/consent';
+import { currentConsents, historyNewestFirst } from '$lib/domain/privacy/consent';
+import {
+	consentEventsByCustomer,
+	consentEventsMap,
+	customersMap,
+	idOfKey,
+	openingsMap,
+	orphanedFieldKeys,
+	readCustomer
+} from '$lib/customers/yjs';
+import { erasedLeftovers, erasuresMap, readErasure } from '$lib/customers/erasure';
+import { customerDocName } from '$lib/store/docnames';
 import { searchKeys, sortName } from '$lib/domain/search';
 
-export function toRecord(c: Customer): CustomerRecord {
-	return { ...c, k: searchKeys(c), sortName: sortName(c) };
+export function toRecord(c: Customer, history?: ConsentEvent[]): CustomerRecord {
+	const rec: CustomerRecord = { ...c, k: searchKeys(c), sortName: sortName(c) };
+	if (history?.length) {
+		rec.consents = currentConsents(c.consents, history);
+		rec.consentHistory = historyNewestFirst(history);
+	}
+	return rec;
 }
+
+/** Change kind announced for erased customers whose local copies still need cleaning (customers/erasure-service.ts). */
+export const ERASED_KIND = 'customers:erased';
 
 export const customersProjection: Projection = {
 	kind: 'customers',
-	tables: ['customers'],
+	tables: ['customers', 'erasures'],
 	matches: (name) => name.startsWith('customers-'),
 	observe(doc, dirty) {
 		customersMap(doc).observe((event) => {
 			for (const key of event.keysChanged) dirty(idOfKey(key), event.transaction.origin);
 		});
+		// Consent events and erasures change what the customer's row shows (or whether it exists).
+		for (const map of [consentEventsMap(doc), erasuresMap(doc)] as Y.Map<unknown>[]) {
+			map.observe((event) => {
+				for (const key of event.keysChanged) dirty(idOfKey(key), event.transaction.origin);
+			});
+		}
 	},
 	async apply(db: ShopDB, doc: Y.Doc, ids: Set<string>) {
 		const map = customersMap(doc);
 		const puts: CustomerRecord[] = [];
 		const deletes: string[] = [];
 		const orphaned: string[] = [];
+		const erased: ErasureRow[] = [];
+		const events = consentEventsByCustomer(doc, ids);
 		for (const id of ids) {
+			const erasure = readErasure(doc, id);
+			if (erasure) {
+				// Never projected again, whatever arrives for it; leftovers are removed by the app.
+				deletes.push(id);
+				const leftovers = erasedLeftovers(doc, id) > 0;
+				erased.push({ id, ...erasure, doc: customerDocName(id), pending: leftovers ? 1 : 0 });
+				continue;
+			}
 			const state = readCustomer(map, id);
-			if (state.kind === 'live') puts.push(toRecord(state.customer));
+			if (state.kind === 'live') puts.push(toRecord(state.customer, events.get(id)));
 			else deletes.push(id);
 			// Late field edits of a deleted customer: the app removes them from Yjs (removeOrphans).
 			if (state.kind === 'deleted' && orphanedFieldKeys(map, id).length > 0) orphaned.push(id);
@@ -36,7 +73,20 @@ export const customersProjection: Projection = {
 		// put(): the projection is the whole derived record, replaced wholesale from the Yjs state.
 		if (puts.length) await db.customers.bulkPut(puts);
 		if (deletes.length) await db.customers.bulkDelete(deletes);
-		return orphaned.length ? { 'customers:orphaned': orphaned } : undefined;
+		const toClean: string[] = [];
+		if (erased.length) {
+			const known = await db.erasures.bulkGet(erased.map((e) => e.id));
+			// A newly seen erasure must be cleaned from this tablet's stored log (pending), as must one
+			// with leftovers; a row already cleaned stays cleaned while nothing new arrives.
+			const rows = erased.map((e, i) => ({ ...e, pending: !known[i] || e.pending ? 1 : known[i]!.pending }));
+			// put(): one row per erased customer, replaced whole (its pending flag is recomputed here).
+			await db.erasures.bulkPut(rows);
+			for (const r of rows) if (r.pending) toClean.push(r.id);
+		}
+		const more: Record<string, string[]> = {};
+		if (orphaned.length) more['customers:orphaned'] = orphaned;
+		if (toClean.length) more[ERASED_KIND] = toClean;
+		return Object.keys(more).length ? more : undefined;
 	}
 };
 

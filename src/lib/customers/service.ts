@@ -11,7 +11,9 @@ import { normalizeEmail } from '$lib/domain/email';
 import { newId } from '$lib/domain/ids';
 import type { DocStore } from '$lib/store/docstore';
 import { customerDocName } from '$lib/store/docnames';
+import { consentChanges, type ConsentEvent, type DeviceRole } from '$lib/domain/privacy/consent';
 import {
+	appendConsentEvents,
 	changedFields,
 	customersMap,
 	deleteCustomer,
@@ -32,6 +34,8 @@ export interface ServiceContext {
 	validation(): ValidationContext;
 	now(): string;
 	newId?: () => string;
+	/** This device (name and role): stamped on the consent history. */
+	actor?: () => { by: string; role?: DeviceRole };
 }
 
 /** Rows written per transaction during an import: a cancel stops between two of them. */
@@ -55,6 +59,11 @@ export class DexieCustomerService implements CustomerService {
 	async get(id: string): Promise<Customer | undefined> {
 		const rec = await this.#db.customers.get(id);
 		return rec && stripDerived(rec);
+	}
+
+	/** Every recorded consent change of the customer, newest first. */
+	async consentHistory(id: string): Promise<ConsentEvent[]> {
+		return (await this.#db.customers.get(id))?.consentHistory ?? [];
 	}
 
 	async search(query: string, limit = 50): Promise<Customer[]> {
@@ -117,8 +126,11 @@ export class DexieCustomerService implements CustomerService {
 		if (!checked.ok) return checked;
 		const id = this.#newId();
 		const now = this.#ctx.now();
+		const events = this.#consentEvents({}, checked.draft.consents, now);
 		await this.#store.transact([customerDocName(id)], (docs) => {
-			writeNewCustomer(customersMap(docs.get(customerDocName(id))!), id, checked.draft, now);
+			const doc = docs.get(customerDocName(id))!;
+			writeNewCustomer(customersMap(doc), id, checked.draft, now);
+			appendConsentEvents(doc, id, events);
 		});
 		return { ok: true, id };
 	}
@@ -133,8 +145,12 @@ export class DexieCustomerService implements CustomerService {
 		const changes = changedFields(base ?? current.customer, checked.draft);
 		if (Object.keys(changes).length === 0) return { ok: true, id };
 		const now = this.#ctx.now();
+		// Consents as the form saw them (or as shown now, resolved from the history).
+		const shown = base?.consents ?? (await this.#db.customers.get(id))?.consents ?? current.customer.consents;
+		const events = 'consents' in changes ? this.#consentEvents(shown, checked.draft.consents, now) : [];
 		await this.#store.transact([name], (docs) => {
 			writeCustomerFields(customersMap(docs.get(name)!), id, changes, now);
+			appendConsentEvents(docs.get(name)!, id, events);
 		});
 		return { ok: true, id };
 	}
@@ -359,6 +375,11 @@ export class DexieCustomerService implements CustomerService {
 		return this.#db.customers.count();
 	}
 
+	#consentEvents(before: Customer['consents'], after: Customer['consents'], now: string): ConsentEvent[] {
+		const actor = this.#ctx.actor?.() ?? { by: '' };
+		return consentChanges(before, after, { now, by: actor.by, role: actor.role, newId: this.#newId });
+	}
+
 	/** Domain validation plus what only the database knows: a card belongs to one customer only. */
 	async #validate(
 		draft: CustomerDraft,
@@ -425,6 +446,6 @@ function owner(c: Customer): { ownerId: string; ownerName: string } {
 }
 
 export function stripDerived(rec: CustomerRecord): Customer {
-	const { k: _k, sortName: _s, ...c } = rec;
+	const { k: _k, sortName: _s, consentHistory: _h, ...c } = rec;
 	return c;
 }

@@ -11,6 +11,7 @@
 import * as Y from 'yjs';
 import type { Customer, CustomerDraft, CustomerField } from '$lib/domain/customer';
 import type { OpeningBalance } from '$lib/domain/opening';
+import type { ConsentEvent } from '$lib/domain/privacy/consent';
 import { CUSTOMER_FIELDS } from '$lib/domain/customer';
 import {
 	applyEdits,
@@ -49,6 +50,18 @@ export function writeOpening(doc: Y.Doc, value: OpeningBalance): void {
 export function readOpening(doc: Y.Doc, id: string): OpeningBalance | null {
 	return openingsMap(doc).get(id) ?? null;
 }
+
+/**
+ * Consent history, append-only: '<customerId>/<eventId>' → ConsentEvent (domain/privacy/consent.ts).
+ * Keys are random ids only; the events go with the customer when they are deleted or erased.
+ */
+export const CONSENT_EVENTS_MAP = 'consentEvents';
+/**
+ * Erasures: '<customerId>' → ErasureRecord (when, by which device; no personal data). Once there,
+ * every key of that customer in this document is personal data to remove on sight, whenever and
+ * from whichever tablet it arrives (customers/erasure.ts).
+ */
+export const ERASURES_MAP = 'erasures';
 
 interface BaseValue extends CustomerDraft {
 	createdAt: string;
@@ -91,6 +104,45 @@ export function deleteCustomer(map: Y.Map<unknown>, id: string, now: string): vo
 	const members = membersOf(map);
 	if (members) for (const key of memberKeysOf(members, id)) members.delete(key);
 	if (map.doc && openingsMap(map.doc).has(id)) openingsMap(map.doc).delete(id);
+	const events = consentEventsOf(map);
+	if (events) for (const key of prefixedKeys(events, id)) events.delete(key);
+}
+
+export function consentEventsMap(doc: Y.Doc): Y.Map<ConsentEvent> {
+	return doc.getMap(CONSENT_EVENTS_MAP);
+}
+
+function consentEventsOf(map: Y.Map<unknown>): Y.Map<ConsentEvent> | null {
+	return map.doc ? consentEventsMap(map.doc) : null;
+}
+
+/** Appends consent events (their ids are fresh: an event is never rewritten). */
+export function appendConsentEvents(doc: Y.Doc, customerId: string, events: readonly ConsentEvent[]): void {
+	const map = consentEventsMap(doc);
+	for (const e of events) map.set(`${customerId}/${e.id}`, e);
+}
+
+/**
+ * The consent events of the wanted customers, from one pass over the map (a Y.Map has no prefix
+ * lookup): once per flush, not once per customer.
+ */
+export function consentEventsByCustomer(doc: Y.Doc, wanted: Set<string>): Map<string, ConsentEvent[]> {
+	const out = new Map<string, ConsentEvent[]>();
+	const map = consentEventsMap(doc);
+	if (map.size === 0) return out;
+	for (const [key, event] of map.entries()) {
+		const id = entityOfKey(key);
+		if (!wanted.has(id)) continue;
+		const list = out.get(id);
+		if (list) list.push(event);
+		else out.set(id, [event]);
+	}
+	return out;
+}
+
+function prefixedKeys(map: { keys(): IterableIterator<string> }, id: string): string[] {
+	const prefix = `${id}/`;
+	return [...map.keys()].filter((k) => k.startsWith(prefix));
 }
 
 function membersOf(map: Y.Map<unknown>): Y.Map<unknown> | null {
@@ -99,8 +151,23 @@ function membersOf(map: Y.Map<unknown>): Y.Map<unknown> | null {
 
 /** Keys of the customer's manual memberships and levels ('<id>/<groupId>/+', '/-', '/level'). */
 function memberKeysOf(members: Y.Map<unknown>, id: string): string[] {
-	const prefix = `${id}/`;
-	return [...members.keys()].filter((k) => k.startsWith(prefix));
+	return prefixedKeys(members, id);
+}
+
+/**
+ * Every key of one customer in the bucket document, in which map: what an erasure removes. The
+ * customers map's own '<id>' key is included only while it holds the record (not a tombstone).
+ */
+export function personalKeysOf(doc: Y.Doc, id: string): { map: Y.Map<unknown>; key: string }[] {
+	const customers = customersMap(doc);
+	const out: { map: Y.Map<unknown>; key: string }[] = [];
+	if (readBase(customers, id).kind === 'live') out.push({ map: customers, key: id });
+	for (const key of prefixedKeys(customers, id)) out.push({ map: customers, key });
+	for (const name of [MEMBERS_MAP, CONSENT_EVENTS_MAP]) {
+		const map = doc.getMap<unknown>(name);
+		for (const key of prefixedKeys(map, id)) out.push({ map, key });
+	}
+	return out;
 }
 
 /**

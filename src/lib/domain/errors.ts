@@ -35,6 +35,10 @@ export type ErrorCode =
 	| 'opening-points-invalid'
 	| 'opening-date-invalid'
 	| 'opening-date-future'
+	// Personal data (issue 11: src/lib/domain/privacy/)
+	| 'erase-owner-only'
+	| 'erase-confirmation-mismatch'
+	| 'retention-years-invalid'
 	// Items, sales and loyalty (src/lib/domain/sales/)
 	| 'item-name-required'
 	| 'sku-required'
@@ -191,6 +195,10 @@ type Params = Record<string, string>;
 
 const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'name-required': () => 'Enter a first or last name',
+	'erase-owner-only': () => 'Only the owner’s tablet can erase personal data',
+	'erase-confirmation-mismatch': (p) =>
+		`Type the customer’s name${p.name ? ` (${p.name})` : ''} or ERASE to confirm`,
+	'retention-years-invalid': () => 'Enter a whole number of years from 1 to 50',
 	'customer-gone': () => 'This customer was deleted on another tablet, so the changes could not be saved',
 	'import-match-ambiguous': (p) =>
 		`This row matches two different customers (${p.first ?? 'one'} by ${p.firstBy ?? 'one key'}, ${p.second ?? 'another'} by ${p.secondBy ?? 'another'}): nothing was guessed. Correct the row, or merge the two customers first`,

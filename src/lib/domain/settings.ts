@@ -8,6 +8,8 @@ export interface Store {
 	name: string;
 }
 
+import { RETENTION_MAX_YEARS, RETENTION_MIN_YEARS } from '$lib/domain/privacy/erasure';
+
 export interface ShopSettings {
 	shopName: string;
 	/** ISO 3166-1 alpha-2 used to read phone numbers typed without a country code. */
@@ -21,6 +23,8 @@ export interface ShopSettings {
 	loyalty: LoyaltySettings;
 	/** The in-store range new customer cards are numbered from (EAN-13). */
 	cardRange: CardRange;
+	/** Retention: customers with no sale and no profile change for this many years are flagged (1–50). */
+	retentionYears: number;
 }
 
 export const DEFAULT_SETTINGS: ShopSettings = {
@@ -30,7 +34,8 @@ export const DEFAULT_SETTINGS: ShopSettings = {
 	currency: 'GBP',
 	stores: [{ id: 'main', name: 'Main store' }],
 	loyalty: DEFAULT_LOYALTY,
-	cardRange: DEFAULT_CARD_RANGE
+	cardRange: DEFAULT_CARD_RANGE,
+	retentionYears: 3
 };
 
 /** Points per currency unit: 0 (no points) up to 100; a point's value: 0 to 10,000 minor units. */
@@ -68,6 +73,10 @@ export function validateSettings(patch: Partial<ShopSettings>): FieldError[] {
 	}
 	if (patch.cardRange !== undefined) {
 		errors.push(...validateCardRange(patch.cardRange).map((e) => ({ ...e, field: `cardRange.${e.field}` })));
+	}
+	if (patch.retentionYears !== undefined) {
+		const y = patch.retentionYears;
+		if (!Number.isInteger(y) || y < RETENTION_MIN_YEARS || y > RETENTION_MAX_YEARS) errors.push({ field: 'retentionYears', code: 'retention-years-invalid' });
 	}
 	return errors;
 }

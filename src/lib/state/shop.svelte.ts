@@ -11,6 +11,8 @@ import { DexieItemService, DexieSalesService } from '$lib/sales/service';
 import { SETTINGS_DOC } from '$lib/store/docnames';
 import { writeSettings } from '$lib/settings/yjs';
 import { DexieCustomerService } from '$lib/customers/service';
+import { ErasureService } from '$lib/customers/erasure-service';
+import { ERASED_KIND } from '$lib/customers/projection';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
 import type { CardService } from '$lib/cards/service';
@@ -49,6 +51,12 @@ export class ShopState {
 	#db: ShopDB | null = null;
 	#store: DocStore | null = null;
 	#customers: DexieCustomerService | null = null;
+	#erasures: ErasureService | null = null;
+	/**
+	 * This tablet's role in its shop: set by the sync state from the pairing credentials. A tablet
+	 * that belongs to no shop is its own owner.
+	 */
+	roleOf: () => 'owner' | 'staff' = () => 'owner';
 	#sales: DexieSalesService | null = null;
 	#items: DexieItemService | null = null;
 	#groups: DexieGroupService | null = null;
@@ -79,6 +87,11 @@ export class ShopState {
 	get store(): DocStore {
 		if (!this.#store) throw new Error('The shop database is not open yet');
 		return this.#store;
+	}
+
+	get erasures(): ErasureService {
+		if (!this.#erasures) throw new Error('The shop database is not open yet');
+		return this.#erasures;
 	}
 
 	get customers(): DexieCustomerService {
@@ -177,8 +190,10 @@ export class ShopState {
 					today: this.today,
 					storeIds: this.settings.stores.map((s) => s.id)
 				}),
-				now: () => new Date().toISOString()
+				now: () => new Date().toISOString(),
+				actor: () => ({ by: this.device.name, role: this.roleOf() })
 			});
+			this.#erasures = new ErasureService(this.#store, { now: () => new Date().toISOString() });
 			this.#groups = new DexieGroupService(this.#store, {
 				now: () => new Date().toISOString(),
 				today: () => this.today,
@@ -206,7 +221,11 @@ export class ShopState {
 				if (orphaned?.length) {
 					void this.customers.removeOrphans(orphaned).catch((err) => (this.error = describeError(err)));
 				}
+				// An erasure arrived, or a write for an erased customer from an offline tablet: clean it away.
+				if (changes[ERASED_KIND]?.length) void this.erasures.resume().catch((err) => (this.error = describeError(err)));
 			});
+			// An erasure cut short (tab closed, crash) finishes now.
+			void this.erasures.resume().catch((err) => (this.error = describeError(err)));
 			this.#timers.push(
 				// The date decides ages and birthday months: follow midnight in the shop's zone.
 				setInterval(() => this.#tick(), 30_000),
@@ -327,6 +346,7 @@ export class ShopState {
 		this.#db = null;
 		this.#store = null;
 		this.#customers = null;
+		this.#erasures = null;
 		this.#groups = null;
 		this.#benefits = null;
 		this.#cards = null;

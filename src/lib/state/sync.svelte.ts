@@ -43,6 +43,16 @@ export class SyncState {
 	readonly isOwner = $derived(this.credentials?.role === 'owner');
 
 	#engine: SyncEngine | null = null;
+
+	constructor() {
+		// The customer service stamps consent changes and the erasure checks ownership with it.
+		shop.roleOf = () => (this.credentials === null || this.credentials.role === 'owner' ? 'owner' : 'staff');
+	}
+
+	/** Owner-only actions (erasure): the owner's tablet, or a tablet that belongs to no shop yet. */
+	get actsAsOwner(): boolean {
+		return shop.roleOf() === 'owner';
+	}
 	#unsubscribe: (() => void) | null = null;
 	#starting: Promise<void> | null = null;
 

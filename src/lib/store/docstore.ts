@@ -302,6 +302,35 @@ export class DocStore {
 		}, TAB_ORIGIN);
 	}
 
+	/**
+	 * Rewrites the stored state of a doc as one update encoded from the garbage-collected doc, and
+	 * drops every stored update of it: content deleted in the doc (an erasure) is then gone from
+	 * IndexedDB too, not just from memory. Unlike the routine compaction, the stored snapshot is
+	 * not merged in (merging keeps deleted content); it is applied to the doc first, so nothing
+	 * another tab stored is lost.
+	 */
+	async compactNow(name: string): Promise<void> {
+		await this.flush();
+		const entry = await this.#entry(name);
+		entry.pins++;
+		try {
+			await this.db.transaction('rw', this.db.ydocs, this.db.yupdates, async () => {
+				const [snapshot, rows] = await Promise.all([this.db.ydocs.get(name), this.db.yupdates.where('doc').equals(name).toArray()]);
+				// What another tab stored and this doc lacks (Yjs skips what it has; deleted content
+				// it already collected stays collected).
+				entry.doc.transact(() => {
+					if (snapshot) Y.applyUpdate(entry.doc, snapshot.state);
+					for (const r of rows) Y.applyUpdate(entry.doc, r.update);
+				}, TAB_ORIGIN);
+				// put(): the snapshot is one value per doc, replaced whole.
+				await this.db.ydocs.put({ name, state: Y.encodeStateAsUpdate(entry.doc) });
+				await this.db.yupdates.bulkDelete(rows.map((r) => r.seq!));
+			});
+		} finally {
+			entry.pins--;
+		}
+	}
+
 	async #compact(entry: Entry, seqs: number[]): Promise<void> {
 		const state = Y.encodeStateAsUpdate(entry.doc);
 		await this.db.transaction('rw', this.db.ydocs, this.db.yupdates, async () => {

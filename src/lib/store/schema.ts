@@ -2,6 +2,7 @@
 // tables below except `ydocs`/`yupdates`/`kv`-device entries is a projection of it, rebuildable at any time.
 import Dexie, { type Table } from 'dexie';
 import type { Customer } from '$lib/domain/customer';
+import type { ConsentEvent } from '$lib/domain/privacy/consent';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import { searchKeys } from '$lib/domain/search';
@@ -17,6 +18,24 @@ export interface CustomerRecord extends Customer {
 	k: string[];
 	/** Folded 'last first' for sorting by name with the index. */
 	sortName: string;
+	/** Every recorded consent change, newest first (absent when none was recorded). */
+	consentHistory?: ConsentEvent[];
+}
+
+/**
+ * A customer whose personal data was erased (projected from the bucket's erasures map): what the
+ * profile shows instead of them, and the erasure log. No personal data.
+ */
+export interface ErasureRow {
+	/** The customer's random id. */
+	id: string;
+	at: string;
+	by: string;
+	role?: 'owner' | 'staff';
+	/** The bucket document that held them. */
+	doc: string;
+	/** 1 while this tablet's stored Yjs log may still hold erased content (cleanup pending). */
+	pending: 0 | 1;
 }
 
 /** Yjs state of one replicated document, compacted: all updates merged into one. */
@@ -121,6 +140,7 @@ export class ShopDB extends Dexie {
 	shopDays!: Table<ShopDay, string>;
 	campaigns!: Table<CampaignRecord, string>;
 	openingBalances!: Table<OpeningBalance, string>;
+	erasures!: Table<ErasureRow, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -200,6 +220,11 @@ export class ShopDB extends Dexie {
 		// per customer, read by the statistics (all of them on a rebuild). A new table only.
 		this.version(8).stores({
 			openingBalances: 'customerId'
+		});
+		// Erasures (issue 11), projected from each customer bucket's erasures map; pending: cleanups
+		// to resume after a closed tab. A new table only; it fills as the buckets load.
+		this.version(9).stores({
+			erasures: 'id, pending'
 		});
 	}
 }

@@ -29,6 +29,7 @@ import { muxClose } from './mux-protocol';
 import type { DocStore } from '$lib/store/docstore';
 import { covers } from '$lib/store/docstore';
 import { SETTINGS_DOC } from '$lib/store/docnames';
+import { pendingRelayCompactions, RELAY_COMPACTION_KIND, relayCompactionDone } from '$lib/store/relay-compaction';
 
 export const INDEX_DOC = 'index';
 const HEADS = 'heads';
@@ -129,6 +130,11 @@ export class SyncEngine {
 		this.#set({ lastSyncedAt: (last?.value as number) ?? null });
 		await this.#refreshPending();
 		this.#cleanups.push(this.#store.onOutbox(() => void this.#refreshPending().then(() => this.pump())));
+		this.#cleanups.push(
+			this.#store.subscribe((changes) => {
+				if (changes[RELAY_COMPACTION_KIND]?.length) void this.pump();
+			})
+		);
 
 		const mux = new MuxClient({
 			// `shop` is no secret: it lets a proxy in front of several relays keep a shop on one.
@@ -230,7 +236,30 @@ export class SyncEngine {
 			if (confirmed && doc !== INDEX_DOC) await this.#announce(doc);
 		});
 		await this.#refreshPending();
+		await this.#compactOnRelay();
 		if (this.#status.pending === 0 && this.#pulls.size === 0) await this.#markSynced();
+	}
+
+	/**
+	 * Asks the relay to rewrite the logs of documents from which personal data was erased (see
+	 * store/relay-compaction.ts), once the relay holds every local change of that doc: compacting
+	 * earlier would keep the erased content. A failed request stays for the next pass.
+	 */
+	async #compactOnRelay(): Promise<void> {
+		const docs = await pendingRelayCompactions(this.#store.db);
+		for (const doc of docs) {
+			if (this.#stopped || this.#status.state !== 'online') return;
+			if ((await this.#store.db.outbox.where('doc').equals(doc).count()) > 0) continue;
+			try {
+				const res = await this.#opts.fetch(`${this.#creds.relayUrl}/api/docs/${encodeURIComponent(doc)}/compact`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${this.#creds.token}` }
+				});
+				if (res.ok) await relayCompactionDone(this.#store.db, doc);
+			} catch {
+				// Unreachable relay: the request stays, the next pass tries again.
+			}
+		}
 	}
 
 	/** Syncs one doc and waits for the relay to confirm our changes. True when all are confirmed. */

@@ -81,6 +81,24 @@ export class LevelStorage implements RelayStorage {
 		);
 	}
 
+	async reclaim(docKey: string): Promise<void> {
+		assertDocKey(docKey);
+		const range = updateRange(docKey);
+		// LevelDB drops a deleted or overwritten value only when a compaction rewrites its file into
+		// the bottom level. compactRange flushes the write-ahead log into a table, but LevelDB may
+		// place that table below level 0 and the same call then compacts nothing. So: flush, write
+		// and delete two markers at the ends of the range (the next flush lands above the range's
+		// tables), and compact again, which now rewrites every table holding the range down to the
+		// bottom level. The markers are deleted at once and never read (deleted keys are not).
+		await this.#db.compactRange(range.gte, range.lt);
+		const markers = [range.gte, `${range.gte}~`];
+		await this.#db.batch([
+			...markers.map((key) => ({ type: 'put' as const, key, value: new Uint8Array(0) })),
+			...markers.map((key) => ({ type: 'del' as const, key }))
+		]);
+		await this.#db.compactRange(range.gte, range.lt);
+	}
+
 	async getMeta<T>(key: string): Promise<T | undefined> {
 		const raw = await this.#db.get(metaKey(key));
 		return raw === undefined ? undefined : (JSON.parse(Buffer.from(raw).toString('utf8')) as T);

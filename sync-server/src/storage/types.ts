@@ -13,6 +13,12 @@ export interface RelayStorage {
 	 * after them, so compaction can run while clients keep writing.
 	 */
 	replaceUpdates(docKey: string, merged: Uint8Array, countReplaced: number): Promise<void>;
+	/**
+	 * Makes replaced entries of a doc physically gone from disk (LevelDB keeps overwritten and
+	 * deleted values in its files until it compacts them). Optional: a store without such leftovers
+	 * need not implement it.
+	 */
+	reclaim?(docKey: string): Promise<void>;
 	getMeta<T>(key: string): Promise<T | undefined>;
 	putMeta(key: string, value: unknown): Promise<void>;
 	deleteMeta(key: string): Promise<void>;

@@ -37,16 +37,17 @@ export interface TestRelay {
 export async function startTestRelay(
 	storage: RelayStorage = new MemoryStorage(),
 	port = 0,
-	/** E.g. a fake clock and an idle limit for token expiry. */
-	extra: Pick<RelayOptions, 'now' | 'tokenIdleDays'> = {}
+	/** E.g. a fake clock and an idle limit for token expiry, or a long unloadDelayMs so docs stay loaded. */
+	extra: Pick<RelayOptions, 'now' | 'tokenIdleDays'> & { limits?: { unloadDelayMs?: number } } = {}
 ): Promise<TestRelay> {
+	const { limits, ...rest } = extra;
 	const make = () =>
 		createRelay({
 			storage,
 			staticDir: '/nonexistent',
-			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000 },
+			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000, ...limits },
 			log: () => {},
-			...extra
+			...rest
 		});
 	let relay = make();
 	const addr = await relay.listen(port, '127.0.0.1');

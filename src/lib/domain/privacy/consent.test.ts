@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { consentChanges, currentConsents, historyNewestFirst, resolveConsents, type ConsentEvent } from './consent';
+
+const ev = (over: Partial<ConsentEvent>): ConsentEvent => ({
+	id: 'e1',
+	channel: 'email',
+	status: 'granted',
+	date: '2026-11-01T10:00:00.000Z',
+	recordedAt: '2026-11-01T10:00:00.000Z',
+	source: 'till',
+	by: 'Till 1',
+	...over
+});
+
+describe('consent history resolution', () => {
+	it('the latest event of each channel is the current consent', () => {
+		const events = [
+			ev({ id: 'a', status: 'granted', date: '2026-10-01T09:00:00.000Z' }),
+			ev({ id: 'b', status: 'withdrawn', date: '2026-11-01T09:00:00.000Z', by: 'Back office' }),
+			ev({ id: 'c', channel: 'sms', status: 'granted', date: '2026-09-01T09:00:00.000Z' })
+		];
+		expect(resolveConsents(events)).toEqual({
+			email: { status: 'withdrawn', date: '2026-11-01T09:00:00.000Z', source: 'till', recordedBy: 'Back office' },
+			sms: { status: 'granted', date: '2026-09-01T09:00:00.000Z', source: 'till', recordedBy: 'Till 1' }
+		});
+	});
+
+	it('a withdrawal wins over an older grant that arrives later from another tablet, in either order', () => {
+		const withdrawal = ev({ id: 'w', status: 'withdrawn', date: '2026-11-02T10:00:00.000Z', by: 'Tablet A' });
+		const olderGrant = ev({ id: 'g', status: 'granted', date: '2026-11-02T09:59:00.000Z', recordedAt: '2026-11-03T08:00:00.000Z', by: 'Tablet B' });
+		expect(resolveConsents([withdrawal, olderGrant]).email?.status).toBe('withdrawn');
+		expect(resolveConsents([olderGrant, withdrawal]).email?.status).toBe('withdrawn');
+	});
+
+	it('a grant and a withdrawal made at the same moment on two tablets resolve to the withdrawal everywhere', () => {
+		const at = '2026-11-02T10:00:00.000Z';
+		const grant = ev({ id: 'zz-grant', status: 'granted', date: at, recordedAt: at });
+		const withdrawal = ev({ id: 'aa-withdraw', status: 'withdrawn', date: at, recordedAt: at });
+		expect(resolveConsents([grant, withdrawal]).email?.status).toBe('withdrawn');
+		expect(resolveConsents([withdrawal, grant]).email?.status).toBe('withdrawn');
+	});
+
+	it('a later grant after a withdrawal is honoured (the customer changed their mind)', () => {
+		const events = [ev({ id: 'w', status: 'withdrawn', date: '2026-11-01T10:00:00.000Z' }), ev({ id: 'g', date: '2026-11-05T10:00:00.000Z' })];
+		expect(resolveConsents(events).email?.status).toBe('granted');
+	});
+
+	it('channels without events keep the stored consent; history is newest first', () => {
+		const stored = { post: { status: 'granted' as const, date: '2020-01-01T00:00:00.000Z', source: 'import' as const, recordedBy: 'Import' } };
+		const events = [ev({ id: 'a', date: '2026-10-01T09:00:00.000Z' }), ev({ id: 'b', status: 'withdrawn', date: '2026-11-01T09:00:00.000Z' })];
+		const now = currentConsents(stored, events);
+		expect(now.post?.status).toBe('granted');
+		expect(now.email?.status).toBe('withdrawn');
+		expect(historyNewestFirst(events).map((e) => e.id)).toEqual(['b', 'a']);
+	});
+
+	it('a save records one event per changed channel, none for unchanged ones', () => {
+		let n = 0;
+		const ctx = { now: '2026-11-03T12:00:00.000Z', by: 'Till 2', role: 'staff' as const, newId: () => `id${++n}` };
+		const granted = { status: 'granted' as const, date: '2026-11-01T09:00:00.000Z', source: 'till' as const, recordedBy: 'Till 1' };
+		const withdrawn = { status: 'withdrawn' as const, date: '2026-11-03T11:59:00.000Z', source: 'back-office' as const, recordedBy: 'Till 2' };
+		expect(consentChanges({ email: granted, sms: granted }, { email: withdrawn, sms: granted }, ctx)).toEqual([
+			{ id: 'id1', channel: 'email', status: 'withdrawn', date: withdrawn.date, recordedAt: ctx.now, source: 'back-office', by: 'Till 2', role: 'staff' }
+		]);
+		expect(consentChanges({ email: granted }, { email: granted }, ctx)).toEqual([]);
+	});
+});

@@ -1,0 +1,97 @@
+// Consent history: every change of a marketing consent is one event, kept for good (replicated
+// append-only, customers/yjs.ts). The current consent of a channel is resolved from the events,
+// not from whichever tablet's write of the consents field won: a withdrawal recorded on one tablet
+// is never lost to an older grant from another tablet that synced later.
+import type { Consent, ConsentChannel, ConsentSource } from '$lib/domain/customer';
+import { CONSENT_CHANNELS } from '$lib/domain/customer';
+
+export type ConsentStatus = Consent['status'];
+export type DeviceRole = 'owner' | 'staff';
+
+export interface ConsentEvent {
+	/** Random id: the event's key in the replicated map, so re-sending it never doubles it. */
+	id: string;
+	channel: ConsentChannel;
+	status: ConsentStatus;
+	/** ISO instant the customer gave or withdrew it (what the consent says): orders the events. */
+	date: string;
+	/** ISO instant it was recorded on the tablet. */
+	recordedAt: string;
+	source: ConsentSource;
+	/** The device (or staff member) that recorded it. */
+	by: string;
+	/** That device's role, when known. */
+	role?: DeviceRole;
+}
+
+/**
+ * Orders two events of one channel: later `date` wins; at the same moment a withdrawal wins over a
+ * grant (the customer's "no" is never overridden by a tie); then the later recording, then the
+ * larger id, so every tablet picks the same event whatever order they arrived in.
+ */
+export function compareConsentEvents(a: ConsentEvent, b: ConsentEvent): number {
+	if (a.date !== b.date) return a.date < b.date ? -1 : 1;
+	if (a.status !== b.status) return a.status === 'withdrawn' ? 1 : -1;
+	if (a.recordedAt !== b.recordedAt) return a.recordedAt < b.recordedAt ? -1 : 1;
+	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The current consent per channel: the latest event of each channel (ties go to the withdrawal). */
+export function resolveConsents(events: readonly ConsentEvent[]): Partial<Record<ConsentChannel, Consent>> {
+	const latest = new Map<ConsentChannel, ConsentEvent>();
+	for (const e of events) {
+		const best = latest.get(e.channel);
+		if (!best || compareConsentEvents(e, best) > 0) latest.set(e.channel, e);
+	}
+	const out: Partial<Record<ConsentChannel, Consent>> = {};
+	for (const channel of CONSENT_CHANNELS) {
+		const e = latest.get(channel);
+		if (e) out[channel] = { status: e.status, date: e.date, source: e.source, recordedBy: e.by };
+	}
+	return out;
+}
+
+/**
+ * The consents as shown: channels with events take the resolved event; channels without any (a
+ * customer imported or recorded before the history existed) keep the stored field's value.
+ */
+export function currentConsents(
+	stored: Partial<Record<ConsentChannel, Consent>>,
+	events: readonly ConsentEvent[]
+): Partial<Record<ConsentChannel, Consent>> {
+	return { ...stored, ...resolveConsents(events) };
+}
+
+/** Newest first, for the profile. */
+export function historyNewestFirst(events: readonly ConsentEvent[]): ConsentEvent[] {
+	return [...events].sort((a, b) => compareConsentEvents(b, a));
+}
+
+/**
+ * The events a save records: one per channel whose status (or date) the draft changes compared to
+ * what was current. A form that merely re-saves the same consents records nothing.
+ */
+export function consentChanges(
+	before: Partial<Record<ConsentChannel, Consent>>,
+	after: Partial<Record<ConsentChannel, Consent>>,
+	ctx: { now: string; by: string; role?: DeviceRole; newId: () => string }
+): ConsentEvent[] {
+	const out: ConsentEvent[] = [];
+	for (const channel of CONSENT_CHANNELS) {
+		const next = after[channel];
+		const prev = before[channel];
+		if (!next) continue;
+		if (prev && prev.status === next.status && prev.date === next.date) continue;
+		out.push({
+			id: ctx.newId(),
+			channel,
+			status: next.status,
+			date: next.date || ctx.now,
+			recordedAt: ctx.now,
+			source: next.source,
+			by: next.recordedBy || ctx.by,
+			...(ctx.role ? { role: ctx.role } : {})
+		});
+	}
+	return out;
+}
