@@ -7,6 +7,7 @@ import { itemsProjection, pointsProjection, salesProjection } from '$lib/sales/p
 import { groupsProjection, manualMembersProjection } from '$lib/groups/projection';
 import { benefitPolicyProjection, benefitsProjection, couponsProjection } from '$lib/benefits/projection';
 import { campaignsProjection } from '$lib/reports/projection';
+import { dismissalsProjection, MERGES_KIND } from '$lib/customers/merges';
 
 export const allProjections: Projection[] = [
 	customersProjection,
@@ -19,11 +20,12 @@ export const allProjections: Projection[] = [
 	benefitsProjection,
 	couponsProjection,
 	benefitPolicyProjection,
-	campaignsProjection
+	campaignsProjection,
+	dismissalsProjection
 ];
 
 /**
  * Kinds whose changes the derive stage consumes: statistics (sales, point adjustments) and group
  * memberships (those, plus customers' profiles, manual memberships and group definitions).
  */
-export const DERIVE_KINDS = ['sales', 'points', 'customers', 'manualMembers', 'groups'];
+export const DERIVE_KINDS = ['sales', 'points', 'customers', 'manualMembers', 'groups', MERGES_KIND];

@@ -4,7 +4,9 @@ import * as Y from 'yjs';
 import type { Projection } from '$lib/store/docstore';
 import type { ShopDB, CustomerRecord } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
-import { customersMap, idOfKey, orphanedFieldKeys, readCustomer } from '$lib/customers/yjs';
+import { customersMap, idOfKey, orphanedFieldKeys, readCustomer, readMerge } from '$lib/customers/yjs';
+import { applyMergeMarks, MERGE_TABLES } from '$lib/customers/merges';
+import type { MergeMark } from '$lib/domain/merge';
 import { searchKeys, sortName } from '$lib/domain/search';
 
 export function toRecord(c: Customer): CustomerRecord {
@@ -13,7 +15,7 @@ export function toRecord(c: Customer): CustomerRecord {
 
 export const customersProjection: Projection = {
 	kind: 'customers',
-	tables: ['customers'],
+	tables: ['customers', ...MERGE_TABLES],
 	matches: (name) => name.startsWith('customers-'),
 	observe(doc, dirty) {
 		customersMap(doc).observe((event) => {
@@ -25,9 +27,13 @@ export const customersProjection: Projection = {
 		const puts: CustomerRecord[] = [];
 		const deletes: string[] = [];
 		const orphaned: string[] = [];
+		const marked: { record: CustomerRecord; mark: MergeMark }[] = [];
 		for (const id of ids) {
 			const state = readCustomer(map, id);
-			if (state.kind === 'live') puts.push(toRecord(state.customer));
+			const mark = state.kind === 'live' ? readMerge(map, id) : null;
+			// A merged-away customer: where its record goes depends on every mark (applyMergeMarks).
+			if (state.kind === 'live' && mark) marked.push({ record: toRecord(state.customer), mark });
+			else if (state.kind === 'live') puts.push(toRecord(state.customer));
 			else deletes.push(id);
 			// Late field edits of a deleted customer: the app removes them from Yjs (removeOrphans).
 			if (state.kind === 'deleted' && orphanedFieldKeys(map, id).length > 0) orphaned.push(id);
@@ -35,6 +41,7 @@ export const customersProjection: Projection = {
 		// put(): the projection is the whole derived record, replaced wholesale from the Yjs state.
 		if (puts.length) await db.customers.bulkPut(puts);
 		if (deletes.length) await db.customers.bulkDelete(deletes);
-		return orphaned.length ? { 'customers:orphaned': orphaned } : undefined;
+		const merged = marked.length ? await applyMergeMarks(db, marked) : {};
+		return orphaned.length ? { ...merged, 'customers:orphaned': orphaned } : merged;
 	}
 };

@@ -14,6 +14,7 @@ import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
 import type { CardService } from '$lib/cards/service';
+import type { CustomerMergeService } from '$lib/customers/merge-service';
 import { DexieReportService } from '$lib/reports/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
@@ -54,6 +55,7 @@ export class ShopState {
 	#groups: DexieGroupService | null = null;
 	#benefits: DexieBenefitService | null = null;
 	#cards: CardService | null = null;
+	#merges: CustomerMergeService | null = null;
 	#installId = '';
 	#reports: DexieReportService | null = null;
 	#derive: DeriveClient | null = null;
@@ -112,6 +114,18 @@ export class ShopState {
 		return (this.#cards ??= new CardService(this.store, this.customers, {
 			range: () => this.settings.cardRange,
 			install: () => this.#installId
+		}));
+	}
+
+	/**
+	 * Duplicate merge and "Not a duplicate". Loaded on first use: only the duplicates view, the
+	 * merge screen and the profile of a merged-away customer need it.
+	 */
+	async loadMerges(): Promise<CustomerMergeService> {
+		const { CustomerMergeService } = await import('$lib/customers/merge-service');
+		return (this.#merges ??= new CustomerMergeService(this.store, {
+			now: () => new Date().toISOString(),
+			by: () => this.device.name
 		}));
 	}
 
@@ -330,6 +344,7 @@ export class ShopState {
 		this.#groups = null;
 		this.#benefits = null;
 		this.#cards = null;
+		this.#merges = null;
 		this.#reports = null;
 		this.#starting = null;
 		this.ready = false;

@@ -94,6 +94,27 @@ export interface CouponRow {
 	raw: Record<string, unknown>;
 }
 
+/**
+ * A customer carrying a "merged into" mark (issue 11), as projected: the mark, the survivor it
+ * resolves to now (itself when it survives a cycle of concurrent opposite merges) and the record,
+ * so it can be shown again without its document should it turn out to survive.
+ */
+export interface MergeRow {
+	id: string;
+	into: string;
+	at: string;
+	by: string;
+	survivor: string;
+	record: CustomerRecord;
+}
+
+/** A pair marked "Not a duplicate" (replicated; pair = pairKey(a, b)). */
+export interface DismissedPairRow {
+	pair: string;
+	at: string;
+	by: string;
+}
+
 export interface KvRow {
 	key: string;
 	value: unknown;
@@ -119,6 +140,8 @@ export class ShopDB extends Dexie {
 	coupons!: Table<CouponRow, string>;
 	shopDays!: Table<ShopDay, string>;
 	campaigns!: Table<CampaignRecord, string>;
+	merges!: Table<MergeRow, string>;
+	dismissedPairs!: Table<DismissedPairRow, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -193,6 +216,13 @@ export class ShopDB extends Dexie {
 			shopDays: 'day',
 			campaigns: 'id, groupId',
 			membershipEvents: '++seq, customerId, [key+at]'
+		});
+		// Duplicate merge (issue 11). Projected from the customer buckets: merged-away customers
+		// (by survivor: "who was merged into X") and "Not a duplicate" decisions. New tables only;
+		// they fill as the buckets are projected.
+		this.version(8).stores({
+			merges: 'id, survivor',
+			dismissedPairs: 'pair'
 		});
 	}
 }

@@ -1,0 +1,162 @@
+// Duplicate merge (issue 11): every merge and "Not a duplicate" of the app goes through here.
+// Checks (domain/merge.ts) → one Yjs transaction over both customers' bucket documents → projected
+// in one IndexedDB transaction (customers/merges.ts re-points sales and points to the survivor).
+//
+// What a merge writes: the kept customer's fields (the owner's choices, both customers' cards and
+// tags, the most recent consent per channel, both notes), the other customer's manual group
+// memberships and levels copied to the kept one, and a "merged into" mark on the other customer.
+// The other customer's record is left as it was: its sales, points and edits made offline by a
+// tablet that had not heard of the merge stay readable, and everything that counts per customer
+// follows the mark to the survivor.
+import type { Customer, CustomerDraft } from '$lib/domain/customer';
+import { fullName } from '$lib/domain/customer';
+import type { FieldError } from '$lib/domain/errors';
+import { checkMerge, mergedDraft, type MergeCandidate, type MergeChoices } from '$lib/domain/merge';
+import { pairKey, type DuplicatePair } from '$lib/domain/duplicates';
+import type { DocStore } from '$lib/store/docstore';
+import type { MergeRow } from '$lib/store/schema';
+import { customerDocName } from '$lib/store/docnames';
+import { changedFields, customersMap, notDuplicatesMap, readCustomer, readMerge, writeCustomerFields, writeMerge } from './yjs';
+import { memberKeys, membersMap, readMember, splitPair, writeLevel, writeMember } from '$lib/groups/yjs';
+import { stripDerived } from './service';
+
+export type MergeResult = { ok: true; keptId: string } | { ok: false; errors: FieldError[] };
+
+export interface MergeContext {
+	now(): string;
+	/** Who merges: this device's name (and staff member when there is one). */
+	by(): string;
+}
+
+export class CustomerMergeService {
+	#store: DocStore;
+	#ctx: MergeContext;
+
+	constructor(store: DocStore, ctx: MergeContext) {
+		this.#store = store;
+		this.#ctx = ctx;
+	}
+
+	get #db() {
+		return this.#store.db;
+	}
+
+	/** The merge row of a customer merged away (survivor !== id), for the profile's redirect. */
+	async mergedAway(id: string): Promise<MergeRow | undefined> {
+		const row = await this.#db.merges.get(id);
+		return row && row.survivor !== row.id ? row : undefined;
+	}
+
+	/** Customers merged into this one (directly or through a chain). */
+	mergedInto(survivorId: string): Promise<MergeRow[]> {
+		return this.#db.merges.where('survivor').equals(survivorId).filter((r) => r.id !== survivorId).toArray();
+	}
+
+	/** What the merge screen and the check need of one side. */
+	async candidate(id: string): Promise<MergeCandidate> {
+		const [rec, merged] = await Promise.all([this.#db.customers.get(id), this.mergedAway(id)]);
+		const customer = rec ? stripDerived(rec) : undefined;
+		const name = customer ? label(customer) : merged ? label(merged.record) : '';
+		if (!merged) return { id, customer, name, erased: isErased(customer) };
+		const into = await this.#db.customers.get(merged.survivor);
+		return { id, customer: undefined, name, mergedInto: { id: merged.survivor, name: into ? label(into) : '' } };
+	}
+
+	/** Refusals for a pair before the screen opens (self, merged away, deleted, erased). */
+	async check(keptId: string, otherId: string): Promise<FieldError[]> {
+		if (keptId === otherId) return checkMerge({ id: keptId, customer: undefined, name: '' }, { id: otherId, customer: undefined, name: '' });
+		return checkMerge(await this.candidate(keptId), await this.candidate(otherId));
+	}
+
+	/**
+	 * Merges `otherId` into `keptId` with the owner's field choices. Checked against the replicated
+	 * state itself (not the tables) inside the write, so nothing is written half-way.
+	 */
+	async merge(keptId: string, otherId: string, choices: MergeChoices): Promise<MergeResult> {
+		const first = await this.check(keptId, otherId);
+		if (first.length) return { ok: false, errors: first };
+		const keptDoc = customerDocName(keptId);
+		const otherDoc = customerDocName(otherId);
+		const names = [...new Set([keptDoc, otherDoc])];
+		const now = this.#ctx.now();
+		const by = this.#ctx.by();
+		let errors: FieldError[] = [];
+		await this.#store.transact(names, (docs) => {
+			const keptMap = customersMap(docs.get(keptDoc)!);
+			const otherMap = customersMap(docs.get(otherDoc)!);
+			const kept = readLive(keptMap, keptId);
+			const other = readLive(otherMap, otherId);
+			errors = checkMerge(side(keptId, kept), side(otherId, other), choices);
+			if (errors.length || !kept || !other) return;
+			const draft: CustomerDraft = mergedDraft(kept, other, choices);
+			const changes = changedFields(kept, draft);
+			if (Object.keys(changes).length) writeCustomerFields(keptMap, keptId, changes, now);
+			copyMemberships(docs.get(otherDoc)!, otherId, docs.get(keptDoc)!, keptId, now, by);
+			writeMerge(otherMap, otherId, { into: keptId, at: now, by });
+		});
+		return errors.length ? { ok: false, errors } : { ok: true, keptId };
+	}
+
+	/** "Not a duplicate": hidden on every tablet (replicated in the lower id's bucket). */
+	async dismiss(a: string, b: string): Promise<void> {
+		if (a === b) return;
+		const key = pairKey(a, b);
+		const name = customerDocName(a < b ? a : b);
+		const at = this.#ctx.now();
+		const by = this.#ctx.by();
+		await this.#store.transact([name], (docs) => {
+			const map = notDuplicatesMap(docs.get(name)!);
+			if (!map.has(key)) map.set(key, { at, by });
+		});
+	}
+
+	/** Pairs still worth showing: both customers still here, not dismissed meanwhile. */
+	async stillOpen(pairs: DuplicatePair[]): Promise<DuplicatePair[]> {
+		const ids = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+		const [present, dismissed] = await Promise.all([
+			this.#db.customers.bulkGet(ids),
+			this.#db.dismissedPairs.bulkGet(pairs.map((p) => pairKey(p.a, p.b)))
+		]);
+		const here = new Set(present.filter((c) => !!c).map((c) => c!.id));
+		return pairs.filter((p, i) => here.has(p.a) && here.has(p.b) && !dismissed[i]);
+	}
+}
+
+function readLive(map: ReturnType<typeof customersMap>, id: string): Customer | undefined {
+	const state = readCustomer(map, id);
+	return state.kind === 'live' && !readMerge(map, id) ? state.customer : undefined;
+}
+
+function side(id: string, c: Customer | undefined): MergeCandidate {
+	return { id, customer: c, name: c ? label(c) : '', erased: isErased(c) };
+}
+
+function label(c: Pick<Customer, 'firstName' | 'lastName' | 'email' | 'phone'>): string {
+	return fullName(c) || c.email || c.phone;
+}
+
+/** Erasure (issue 11, built beside this) marks the customer; a field this build may not have yet. */
+function isErased(c: Customer | undefined): boolean {
+	return !!(c as (Customer & { erasedAt?: string | null }) | undefined)?.erasedAt;
+}
+
+/**
+ * The other customer's manual memberships and levels, copied to the kept one where the kept one has
+ * none of its own for that group (a group both were in stays one membership).
+ */
+function copyMemberships(fromDoc: Parameters<typeof membersMap>[0], fromId: string, toDoc: Parameters<typeof membersMap>[0], toId: string, at: string, by: string): void {
+	const from = membersMap(fromDoc);
+	const to = membersMap(toDoc);
+	const mine = memberKeys(from, (pair) => splitPair(pair).customerId === fromId);
+	if (mine.size === 0) return;
+	const theirs = memberKeys(to, (pair) => splitPair(pair).customerId === toId);
+	for (const [pair, keys] of mine) {
+		const { groupId } = splitPair(pair);
+		const m = readMember(from, fromId, groupId, keys);
+		if (!m) continue;
+		const targetKeys = theirs.get(`${toId}/${groupId}`) ?? [];
+		const current = readMember(to, toId, groupId, targetKeys);
+		if (m.member && !current?.member) writeMember(to, toId, groupId, true, at, by, targetKeys);
+		if (m.level && !current?.level) writeLevel(to, toId, groupId, m.level);
+	}
+}

@@ -1,0 +1,185 @@
+// Possible duplicate customers: pairs sharing an email, a phone or a card, or with very similar
+// names and the same postcode or birth date. Pure and linear in the number of customers (plus the
+// pairs found): customers are grouped by key ("blocking") and names are compared only within a
+// block, so 100,000 customers take well under a second of comparisons. Runs in the derive worker.
+import type { Customer } from './customer';
+import { fold } from './text';
+
+export const DUPLICATE_REASONS = ['card', 'email', 'phone', 'name-postcode', 'name-birthdate'] as const;
+export type DuplicateReason = (typeof DUPLICATE_REASONS)[number];
+
+/** What the finder reads of a customer. */
+export type DuplicateInput = Pick<Customer, 'id' | 'firstName' | 'lastName' | 'email' | 'phone' | 'birthDate' | 'cards' | 'addresses'>;
+
+export interface DuplicatePair {
+	/** The two ids, a < b. */
+	a: string;
+	b: string;
+	/** Why they look like one person, strongest first. */
+	reasons: DuplicateReason[];
+	/** Name similarity 0–1 (Jaro–Winkler of the folded names), shown beside name reasons. */
+	similarity: number;
+}
+
+/** Jaro–Winkler at or above this counts as "very similar" ('Jon Smith' / 'John Smith' ≈ 0.97). */
+export const NAME_SIMILARITY = 0.9;
+/**
+ * Above this many customers (a busy postcode, a common date), a name block is not compared all
+ * against all but by sorted neighbourhood: each name against its WINDOW neighbours in two orders.
+ */
+const BIG_BLOCK = 200;
+const WINDOW = 24;
+
+/** The key of an unordered pair: the same on every tablet whichever way round it is named. */
+export function pairKey(a: string, b: string): string {
+	return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+export function splitPairKey(key: string): { a: string; b: string } {
+	const bar = key.indexOf('|');
+	return { a: key.slice(0, bar), b: key.slice(bar + 1) };
+}
+
+/** A name folded and with its words sorted: 'Smith, John' and 'john smith' meet. */
+export function nameKey(c: Pick<Customer, 'firstName' | 'lastName'>): string {
+	const lower = `${c.firstName} ${c.lastName}`.toLowerCase();
+	// Most names are plain letters: folding (Unicode normalisation) only for the rest.
+	const folded = PLAIN.test(lower) ? lower : fold(lower).replace(/[@._+]/g, ' ');
+	return folded.split(' ').filter(Boolean).sort().join(' ');
+}
+const PLAIN = /^[a-z ]*$/;
+
+function normalPostcode(p: string): string {
+	return p.replace(/\s+/g, '').toUpperCase();
+}
+
+/** Reused match marks: the finder calls jaroWinkler millions of times. */
+let marks = new Uint8Array(128);
+
+/** Jaro–Winkler similarity of two strings, 0 (nothing alike) to 1 (equal). */
+export function jaroWinkler(s: string, t: string): number {
+	if (s === t) return s.length ? 1 : 0;
+	const ls = s.length;
+	const lt = t.length;
+	if (!ls || !lt) return 0;
+	const range = Math.max(0, Math.floor(Math.max(ls, lt) / 2) - 1);
+	if (marks.length < ls + lt) marks = new Uint8Array(2 * (ls + lt));
+	marks.fill(0, 0, ls + lt);
+	const sMatch = marks;
+	const tMatch = marks.subarray(ls);
+	let matches = 0;
+	for (let i = 0; i < ls; i++) {
+		const lo = Math.max(0, i - range);
+		const hi = Math.min(i + range + 1, lt);
+		for (let j = lo; j < hi; j++) {
+			if (tMatch[j] || s.charCodeAt(i) !== t.charCodeAt(j)) continue;
+			sMatch[i] = 1;
+			tMatch[j] = 1;
+			matches++;
+			break;
+		}
+	}
+	if (!matches) return 0;
+	let k = 0;
+	let transpositions = 0;
+	for (let i = 0; i < ls; i++) {
+		if (!sMatch[i]) continue;
+		while (!tMatch[k]) k++;
+		if (s.charCodeAt(i) !== t.charCodeAt(k)) transpositions++;
+		k++;
+	}
+	const jaro = (matches / ls + matches / lt + (matches - transpositions / 2) / matches) / 3;
+	let prefix = 0;
+	while (prefix < Math.min(4, ls, lt) && s.charCodeAt(prefix) === t.charCodeAt(prefix)) prefix++;
+	return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+type Blocks = Map<string, number[]>;
+
+function add(blocks: Blocks, key: string, i: number): void {
+	const list = blocks.get(key);
+	if (!list) blocks.set(key, [i]);
+	else if (list[list.length - 1] !== i) list.push(i);
+}
+
+/**
+ * Every pair of customers that look like one person, each once with all its reasons, strongest
+ * first (cards, emails, phones, then names). `dismissed`: pair keys staff marked "Not a duplicate".
+ */
+export function findDuplicatePairs(customers: readonly DuplicateInput[], dismissed: ReadonlySet<string> = new Set()): DuplicatePair[] {
+	const exact: Blocks = new Map();
+	const named: Blocks = new Map();
+	const names: string[] = new Array(customers.length);
+	customers.forEach((c, i) => {
+		for (const card of c.cards) if (card) add(exact, `card:${card.toLowerCase()}`, i);
+		if (c.email) add(exact, `email:${c.email.toLowerCase()}`, i);
+		if (c.phone) add(exact, `phone:${c.phone}`, i);
+		names[i] = nameKey(c);
+		if (!names[i]) return;
+		for (const a of c.addresses) if (a.postcode) add(named, `name-postcode:${normalPostcode(a.postcode)}`, i);
+		if (c.birthDate) add(named, `name-birthdate:${c.birthDate}`, i);
+	});
+
+	const found = new Map<string, { reasons: Set<DuplicateReason>; similarity: number }>();
+	const note = (i: number, j: number, reason: DuplicateReason, similarity: number) => {
+		const a = customers[i].id;
+		const b = customers[j].id;
+		if (a === b) return;
+		const key = pairKey(a, b);
+		if (dismissed.has(key)) return;
+		const entry = found.get(key);
+		if (entry) {
+			entry.reasons.add(reason);
+			entry.similarity = Math.max(entry.similarity, similarity);
+		} else found.set(key, { reasons: new Set([reason]), similarity });
+	};
+
+	for (const [key, members] of exact) {
+		if (members.length < 2) continue;
+		const reason = key.slice(0, key.indexOf(':')) as DuplicateReason;
+		for (let x = 0; x < members.length; x++)
+			for (let y = x + 1; y < members.length; y++) {
+				const i = members[x];
+				const j = members[y];
+				note(i, j, reason, jaroWinkler(names[i], names[j]));
+			}
+	}
+	for (const [key, members] of named) {
+		if (members.length < 2) continue;
+		const reason = key.slice(0, key.indexOf(':')) as DuplicateReason;
+		const compare = (i: number, j: number) => {
+			const sim = jaroWinkler(names[i], names[j]);
+			if (sim >= NAME_SIMILARITY) note(i, j, reason, sim);
+		};
+		if (members.length > BIG_BLOCK) {
+			for (const order of neighbourhoods(members, names))
+				for (let x = 0; x < order.length; x++) for (let y = x + 1; y < Math.min(order.length, x + WINDOW); y++) compare(order[x], order[y]);
+			continue;
+		}
+		for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) compare(members[x], members[y]);
+	}
+
+	const out: DuplicatePair[] = [];
+	for (const [key, { reasons, similarity }] of found) {
+		const { a, b } = splitPairKey(key);
+		out.push({ a, b, reasons: DUPLICATE_REASONS.filter((r) => reasons.has(r)), similarity });
+	}
+	// Strongest first: the most and strongest reasons, then the most similar names.
+	const rank = (p: DuplicatePair) => DUPLICATE_REASONS.indexOf(p.reasons[0]);
+	return out.sort((p, q) => q.reasons.length - p.reasons.length || rank(p) - rank(q) || q.similarity - p.similarity || (p.a < q.a ? -1 : 1));
+}
+
+/**
+ * A big block in two orders: by the name key, and by the name key with its last word first (so a
+ * typo in the first word still leaves the pair neighbours in one of them).
+ */
+function neighbourhoods(members: number[], names: string[]): number[][] {
+	const rotated = (i: number) => {
+		const words = names[i].split(' ');
+		return [words[words.length - 1], ...words.slice(0, -1)].join(' ');
+	};
+	const byName = [...members].sort((i, j) => (names[i] < names[j] ? -1 : names[i] > names[j] ? 1 : 0));
+	const keys = new Map(members.map((i) => [i, rotated(i)]));
+	const byRotated = [...members].sort((i, j) => (keys.get(i)! < keys.get(j)! ? -1 : keys.get(i)! > keys.get(j)! ? 1 : 0));
+	return [byName, byRotated];
+}
