@@ -1,6 +1,6 @@
 // Merging two customers: which fields come from where, how the rest is combined, what is refused,
 // and how "A was merged into B" marks resolve to one surviving customer on every tablet.
-// Pure: the service (customers/merge-service.ts) writes what this decides.
+// Pure: the service (merge/service.ts) writes what this decides.
 import type { ConsentChannel, Consent, Customer, CustomerDraft } from './customer';
 import { CONSENT_CHANNELS } from './customer';
 import type { FieldError } from './errors';

@@ -14,7 +14,7 @@ import { DexieCustomerService } from '$lib/customers/service';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
 import type { CardService } from '$lib/cards/service';
-import type { CustomerMergeService } from '$lib/customers/merge-service';
+import type { CustomerMergeService } from '$lib/merge/service';
 import { DexieReportService } from '$lib/reports/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
@@ -122,7 +122,7 @@ export class ShopState {
 	 * merge screen and the profile of a merged-away customer need it.
 	 */
 	async loadMerges(): Promise<CustomerMergeService> {
-		const { CustomerMergeService } = await import('$lib/customers/merge-service');
+		const { CustomerMergeService } = await import('$lib/merge/service');
 		return (this.#merges ??= new CustomerMergeService(this.store, {
 			now: () => new Date().toISOString(),
 			by: () => this.device.name

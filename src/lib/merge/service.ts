@@ -16,9 +16,9 @@ import { pairKey, type DuplicatePair } from '$lib/domain/duplicates';
 import type { DocStore } from '$lib/store/docstore';
 import type { MergeRow } from '$lib/store/schema';
 import { customerDocName } from '$lib/store/docnames';
-import { changedFields, customersMap, notDuplicatesMap, readCustomer, readMerge, writeCustomerFields, writeMerge } from './yjs';
+import { changedFields, customersMap, notDuplicatesMap, readCustomer, readMerge, writeCustomerFields, writeMerge } from '$lib/customers/yjs';
 import { memberKeys, membersMap, readMember, splitPair, writeLevel, writeMember } from '$lib/groups/yjs';
-import { stripDerived } from './service';
+import { stripDerived } from '$lib/customers/service';
 
 export type MergeResult = { ok: true; keptId: string } | { ok: false; errors: FieldError[] };
 
