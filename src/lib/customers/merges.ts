@@ -10,7 +10,7 @@
 // them for the survivor; the merged-away ids as 'merges', whose statistics it drops.
 import * as Y from 'yjs';
 import type { Projection, ChangeSet } from '$lib/store/docstore';
-import type { CustomerRecord, MergeRow, ShopDB } from '$lib/store/schema';
+import { dupKeysRow, type CustomerRecord, type MergeRow, type ShopDB } from '$lib/store/schema';
 import type { MergeMark } from '$lib/domain/merge';
 import { resolveSurvivors } from '$lib/domain/merge';
 import { notDuplicatesMap } from './yjs';
@@ -18,7 +18,7 @@ import { notDuplicatesMap } from './yjs';
 /** ChangeSet kind: customers merged away by this flush (the derive stage drops their statistics). */
 export const MERGES_KIND = 'merges';
 /** Tables the customers projection writes for merges. */
-export const MERGE_TABLES = ['merges', 'sales', 'adjustments'];
+export const MERGE_TABLES = ['merges', 'dupKeys', 'sales', 'adjustments'];
 
 /**
  * Records the marks given (customers projected with a mark), resolves every survivor again and
@@ -45,7 +45,9 @@ export async function applyMergeMarks(db: ShopDB, marked: { record: CustomerReco
 	const away = changed.filter((r) => r.survivor !== r.id);
 	// put(): a customer surviving a cycle of merges is shown again as its record stands.
 	if (back.length) await db.customers.bulkPut(back.map((r) => r.record));
+	if (back.length) await db.dupKeys.bulkPut(back.map((r) => dupKeysRow(r.record)));
 	if (away.length) await db.customers.bulkDelete(away.map((r) => r.id));
+	if (away.length) await db.dupKeys.bulkDelete(away.map((r) => r.id));
 	const sales: string[] = [];
 	const points: string[] = [];
 	for (const r of away) {

@@ -2,7 +2,7 @@
 // every change, local or remote, so both take exactly the same path.
 import * as Y from 'yjs';
 import type { Projection } from '$lib/store/docstore';
-import type { ShopDB, CustomerRecord } from '$lib/store/schema';
+import { dupKeysRow, type ShopDB, type CustomerRecord } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
 import { customersMap, idOfKey, orphanedFieldKeys, readCustomer, readMerge } from '$lib/customers/yjs';
 import { applyMergeMarks, MERGE_TABLES } from '$lib/customers/merges';
@@ -15,7 +15,7 @@ export function toRecord(c: Customer): CustomerRecord {
 
 export const customersProjection: Projection = {
 	kind: 'customers',
-	tables: ['customers', ...MERGE_TABLES],
+	tables: ['customers', 'dupKeys', ...MERGE_TABLES],
 	matches: (name) => name.startsWith('customers-'),
 	observe(doc, dirty) {
 		customersMap(doc).observe((event) => {
@@ -41,6 +41,9 @@ export const customersProjection: Projection = {
 		// put(): the projection is the whole derived record, replaced wholesale from the Yjs state.
 		if (puts.length) await db.customers.bulkPut(puts);
 		if (deletes.length) await db.customers.bulkDelete(deletes);
+		// put(): a customer's finder keys are derived from the record alone, replaced with it.
+		if (puts.length) await db.dupKeys.bulkPut(puts.map(dupKeysRow));
+		if (deletes.length) await db.dupKeys.bulkDelete(deletes);
 		const merged = marked.length ? await applyMergeMarks(db, marked) : {};
 		return orphaned.length ? { ...merged, 'customers:orphaned': orphaned } : merged;
 	}

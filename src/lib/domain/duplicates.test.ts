@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDraft, type Customer } from './customer';
-import { findDuplicatePairs, jaroWinkler, nameKey, pairKey, splitPairKey } from './duplicates';
+import { decodeDupKeys, dupKeysOf, encodeDupKeys, findDuplicatePairs, jaroWinkler, nameKey, pairKey, splitPairKey } from './duplicates';
 
 function c(id: string, over: Partial<Customer> = {}): Customer {
 	return { ...emptyDraft('2026-01-01T00:00:00.000Z'), id, updatedAt: '2026-01-01T00:00:00.000Z', ...over };
@@ -76,5 +76,16 @@ describe('duplicate finder', () => {
 		expect(jaroWinkler('jane smith', 'peter jones')).toBeLessThan(0.7);
 		expect(jaroWinkler('abc', 'abc')).toBe(1);
 		expect(jaroWinkler('', 'abc')).toBe(0);
+	});
+
+	it('finds the same pairs from the compact keys the projection stores', () => {
+		const list = [
+			c('e1', { firstName: 'Zoë', lastName: 'Hart', email: 'ZH@example.com', cards: ['Ab12'], addresses: at('n1 9gu'), birthDate: '1990-01-02' }),
+			c('e2', { firstName: 'Zoe', lastName: 'Hart', email: 'zh@example.com', addresses: at('N1 9GU') })
+		];
+		const compact = list.map((x) => decodeDupKeys(x.id, encodeDupKeys(dupKeysOf(x))));
+		expect(compact[0]).toEqual({ id: 'e1', name: 'hart zoe', birthDate: '1990-01-02', email: 'zh@example.com', phone: '', cards: ['ab12'], postcodes: ['N19GU'] });
+		expect(findDuplicatePairs(compact)).toEqual(findDuplicatePairs(list));
+		expect(findDuplicatePairs(compact)[0].reasons).toEqual(['email', 'name-postcode']);
 	});
 });

@@ -5,6 +5,7 @@ import type { Customer } from '$lib/domain/customer';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import { searchKeys } from '$lib/domain/search';
+import { dupKeysOf, encodeDupKeys, type DuplicateInput } from '$lib/domain/duplicates';
 import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import type { Group, ManualMember, Membership, MembershipEvent, MembershipKey } from '$lib/domain/groups/types';
 import type { ShopDay } from '$lib/domain/reports/report';
@@ -108,11 +109,25 @@ export interface MergeRow {
 	record: CustomerRecord;
 }
 
+/**
+ * A customer's duplicate-finder keys (domain/duplicates.ts encodeDupKeys), projected with the
+ * customer: one short string per row, so the finder reads 100,000 in a fraction of what the
+ * customer records take.
+ */
+export interface DupKeysRow {
+	id: string;
+	d: string;
+}
+
 /** A pair marked "Not a duplicate" (replicated; pair = pairKey(a, b)). */
 export interface DismissedPairRow {
 	pair: string;
 	at: string;
 	by: string;
+}
+
+export function dupKeysRow(c: DuplicateInput): DupKeysRow {
+	return { id: c.id, d: encodeDupKeys(dupKeysOf(c)) };
 }
 
 export interface KvRow {
@@ -142,6 +157,7 @@ export class ShopDB extends Dexie {
 	campaigns!: Table<CampaignRecord, string>;
 	merges!: Table<MergeRow, string>;
 	dismissedPairs!: Table<DismissedPairRow, string>;
+	dupKeys!: Table<DupKeysRow, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -218,11 +234,24 @@ export class ShopDB extends Dexie {
 			membershipEvents: '++seq, customerId, [key+at]'
 		});
 		// Duplicate merge (issue 11). Projected from the customer buckets: merged-away customers
-		// (by survivor: "who was merged into X") and "Not a duplicate" decisions. New tables only;
-		// they fill as the buckets are projected.
-		this.version(8).stores({
-			merges: 'id, survivor',
-			dismissedPairs: 'pair'
-		});
+		// (by survivor: "who was merged into X"), "Not a duplicate" decisions, and each customer's
+		// duplicate-finder keys. New tables; the keys of the customers already here are computed
+		// once from their records (nothing is merged or dismissed before this version).
+		this.version(8)
+			.stores({
+				merges: 'id, survivor',
+				dismissedPairs: 'pair',
+				dupKeys: 'id'
+			})
+			.upgrade(async (tx) => {
+				const rows: DupKeysRow[] = [];
+				await tx
+					.table<CustomerRecord, string>('customers')
+					.toCollection()
+					.each((c) => {
+						rows.push(dupKeysRow(c));
+					});
+				await tx.table<DupKeysRow, string>('dupKeys').bulkPut(rows);
+			});
 	}
 }
