@@ -17,6 +17,8 @@ import { notDuplicatesMap } from './yjs';
 
 /** ChangeSet kind: customers merged away by this flush (the derive stage drops their statistics). */
 export const MERGES_KIND = 'merges';
+/** ChangeSet kind: merged-away customers edited after their merge (the app forwards the edits). */
+export const LATE_EDITS_KIND = 'customers:merge-late';
 /** Tables the customers projection writes for merges. */
 export const MERGE_TABLES = ['merges', 'dupKeys', 'sales', 'adjustments'];
 

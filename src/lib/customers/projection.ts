@@ -5,7 +5,7 @@ import type { Projection } from '$lib/store/docstore';
 import { dupKeysRow, type ShopDB, type CustomerRecord } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
 import { customersMap, idOfKey, orphanedFieldKeys, readCustomer, readMerge } from '$lib/customers/yjs';
-import { applyMergeMarks, MERGE_TABLES } from '$lib/customers/merges';
+import { applyMergeMarks, LATE_EDITS_KIND, MERGE_TABLES } from '$lib/customers/merges';
 import type { MergeMark } from '$lib/domain/merge';
 import { searchKeys, sortName } from '$lib/domain/search';
 
@@ -45,6 +45,10 @@ export const customersProjection: Projection = {
 		if (puts.length) await db.dupKeys.bulkPut(puts.map(dupKeysRow));
 		if (deletes.length) await db.dupKeys.bulkDelete(deletes);
 		const merged = marked.length ? await applyMergeMarks(db, marked) : {};
+		// Edited after their merge (by a tablet that had not heard of it): the app forwards what the
+		// survivor should take (MergeService.forwardLateEdits).
+		const late = marked.filter(({ record, mark }) => record.updatedAt > mark.at).map(({ record }) => record.id);
+		if (late.length) merged[LATE_EDITS_KIND] = late;
 		return orphaned.length ? { ...merged, 'customers:orphaned': orphaned } : merged;
 	}
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDraft, type Customer } from './customer';
-import { checkMerge, combinedNotes, defaultChoices, latestConsents, mergedDraft, resolveSurvivors } from './merge';
+import { checkMerge, combinedNotes, defaultChoices, lateEdits, latestConsents, mergedDraft, resolveSurvivors } from './merge';
 import { messageFor } from './errors';
 
 function c(id: string, over: Partial<Customer> = {}): Customer {
@@ -71,6 +71,31 @@ describe('merge of two customers', () => {
 		const bad = checkMerge(live('a'), live('b'), { firstName: 'kept' });
 		expect(bad.length).toBeGreaterThan(0);
 		expect(bad.every((e) => e.code === 'merge-choice-invalid')).toBe(true);
+	});
+});
+
+describe('edits of a merged-away customer made after the merge', () => {
+	const mark = { into: 'k', at: '2026-11-23T11:00:00.000Z', by: 'Till A', taken: ['email' as const] };
+	const survivor = c('k', { email: 'old@example.com', lastName: 'Smith' });
+	const late = (at: string, v: unknown) => ({ v, at });
+
+	it('forwards a later edit of a field taken from it, unless the survivor changed that field since', () => {
+		const edits = new Map([
+			['email', late('2026-11-23T11:05:00.000Z', 'new@example.com')],
+			['lastName', late('2026-11-23T11:05:00.000Z', 'Smyth')],
+			['phone', late('2026-11-23T10:00:00.000Z', '+447700900001')]
+		]);
+		expect(lateEdits(mark, edits, survivor, new Map())).toEqual([{ field: 'email', v: 'new@example.com', at: '2026-11-23T11:05:00.000Z' }]);
+		expect(lateEdits(mark, edits, survivor, new Map([['email', { at: '2026-11-23T11:06:00.000Z' }]]))).toEqual([]);
+		expect(lateEdits(mark, edits, { ...survivor, email: 'new@example.com' }, new Map())).toEqual([]);
+	});
+
+	it('forwards a consent when it is the most recent for its channel', () => {
+		const withdrawn = consent('withdrawn', '2026-11-23T11:05:00.000Z');
+		const r = lateEdits(mark, new Map([['consents', late('2026-11-23T11:05:00.000Z', { email: withdrawn })]]), { ...survivor, consents: { email: consent('granted', '2026-11-01T00:00:00.000Z') } }, new Map());
+		expect(r).toEqual([{ field: 'consents', v: { email: withdrawn }, at: '2026-11-23T11:05:00.000Z' }]);
+		const older = lateEdits(mark, new Map([['consents', late('2026-11-23T11:05:00.000Z', { email: consent('granted', '2026-10-01T00:00:00.000Z') })]]), { ...survivor, consents: { email: withdrawn } }, new Map());
+		expect(older).toEqual([]);
 	});
 });
 

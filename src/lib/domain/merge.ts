@@ -18,6 +18,43 @@ export interface MergeMark {
 	at: string;
 	/** Device or staff member that merged. */
 	by: string;
+	/** Fields the kept customer took from this one: a later edit of them here is forwarded (lateEdits). */
+	taken?: MergeChoiceField[];
+}
+
+/**
+ * Edits of a merged-away customer made after the merge (on a tablet that had not heard of it),
+ * as changes for the survivor: a field the merge took from this customer, edited later here and
+ * not edited since on the survivor, goes to the survivor; a consent goes there when it is the
+ * most recent for its channel. Anything else stays in the merged-away record, still readable.
+ * `survivorEdits`: when each field of the survivor was last written.
+ */
+export function lateEdits(
+	mark: MergeMark,
+	edits: ReadonlyMap<string, { v: unknown; at: string }>,
+	survivor: Customer,
+	survivorEdits: ReadonlyMap<string, { at: string }>
+): { field: string; v: unknown; at: string }[] {
+	const out: { field: string; v: unknown; at: string }[] = [];
+	for (const [field, edit] of edits) {
+		if (edit.at <= mark.at) continue;
+		if (field === 'consents') {
+			const next = latestConsents(survivor.consents, edit.v as Customer['consents']);
+			if (JSON.stringify(next) !== JSON.stringify(survivor.consents)) out.push({ field, v: next, at: edit.at });
+			continue;
+		}
+		if (!(mark.taken ?? []).includes(field as MergeChoiceField)) continue;
+		const since = survivorEdits.get(field)?.at ?? '';
+		if (since >= edit.at) continue;
+		if (JSON.stringify(survivor[field as MergeChoiceField]) === JSON.stringify(edit.v)) continue;
+		out.push({ field, v: edit.v, at: edit.at });
+		// The default address goes with the addresses it points into.
+		if (field === 'addresses') {
+			const def = edits.get('defaultAddressId');
+			if (def) out.push({ field: 'defaultAddressId', v: def.v, at: edit.at });
+		}
+	}
+	return out;
 }
 
 function isEmpty(v: unknown): boolean {

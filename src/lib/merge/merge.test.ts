@@ -17,6 +17,7 @@ import { seededIds } from '$lib/domain/ids';
 import type { Sale } from '$lib/domain/sales/types';
 import { messageFor } from '$lib/domain/errors';
 import { pairKey } from '$lib/domain/duplicates';
+import { LATE_EDITS_KIND } from '$lib/customers/merges';
 
 const TODAY = '2026-11-23';
 let n = 0;
@@ -46,7 +47,12 @@ function tablet(seed: number, clock = { now: '2026-11-23T10:00:00.000Z' }) {
 	});
 	const groups = new DexieGroupService(store, { now, today: () => TODAY, by: () => `Till ${seed}`, derivation: derive });
 	const merges = new CustomerMergeService(store, { now, by: () => `Till ${seed}` });
-	return { db, store, customers, sales, groups, merges, derive, clock };
+	// As the app does (state/shop.svelte.ts): edits of a merged-away customer made before the merge was heard of.
+	const forwarding: Promise<number>[] = [];
+	store.subscribe((changes) => {
+		if (changes[LATE_EDITS_KIND]?.length) forwarding.push(merges.forwardLateEdits(changes[LATE_EDITS_KIND]));
+	});
+	return { db, store, customers, sales, groups, merges, derive, clock, forwarding };
 }
 type Tablet = ReturnType<typeof tablet>;
 
@@ -94,6 +100,7 @@ async function sync(a: Tablet, b: Tablet): Promise<void> {
 		await b.store.applyRemote(doc, Y.encodeStateAsUpdate(da, Y.encodeStateVector(db)));
 		await a.store.applyRemote(doc, Y.encodeStateAsUpdate(db, Y.encodeStateVector(da)));
 	}
+	await Promise.all([...a.forwarding, ...b.forwarding]);
 	await a.derive.settled();
 	await b.derive.settled();
 }
@@ -235,15 +242,24 @@ describe('merge convergence between two tablets', () => {
 		const k = (await b.customers.get(kept))!;
 		expect((await b.customers.update(kept, { ...k, notes: 'Prefers email' }, k)).ok).toBe(true);
 		const o = (await b.customers.get(other))!;
-		expect((await b.customers.update(other, { ...o, lastName: 'Smyth' }, o)).ok).toBe(true);
+		const withdrawn = { status: 'withdrawn' as const, date: '2026-11-23T11:05:00.000Z', source: 'till' as const, recordedBy: 'Bea' };
+		const edited = { ...o, lastName: 'Smyth', email: 'john.smith@example.com', consents: { email: withdrawn } };
+		expect((await b.customers.update(other, edited, o)).ok).toBe(true);
 		await ring(b, 'sale-on-b', other, 2000);
 
+		await sync(a, b);
+		// The forwarded edits travel back to the other tablet.
 		await sync(a, b);
 		for (const t of [a, b]) {
 			expect((await t.db.customers.toArray()).map((c) => c.id)).toEqual([kept]);
 			const c = (await t.customers.get(kept))!;
 			expect(c.notes).toBe('Prefers email');
-			expect(c.email).toBe('john@example.com');
+			// The email was taken from the merged-away customer: B's later correction of it is forwarded.
+			expect(c.email).toBe('john.smith@example.com');
+			// A consent withdrawn there later is the most recent for its channel: it applies here.
+			expect(c.consents.email?.status).toBe('withdrawn');
+			// The last name was the kept customer's own: B's edit of the other one's stays in its record.
+			expect(c.lastName).toBe('Smith');
 			expect((await t.sales.ofCustomer(kept)).map((s) => s.id).sort()).toEqual(['sale-on-a', 'sale-on-b']);
 			expect((await t.sales.settledStats(kept))?.totalSpend).toBe(3000);
 			expect(await t.db.customerStats.get(other)).toBeUndefined();

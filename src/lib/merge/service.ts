@@ -11,7 +11,9 @@
 import type { Customer, CustomerDraft } from '$lib/domain/customer';
 import { fullName } from '$lib/domain/customer';
 import type { FieldError } from '$lib/domain/errors';
-import { checkMerge, mergedDraft, type MergeCandidate, type MergeChoices } from '$lib/domain/merge';
+import { checkMerge, lateEdits, mergedDraft, MERGE_CHOICE_FIELDS, type MergeCandidate, type MergeChoices } from '$lib/domain/merge';
+import { CUSTOMER_FIELDS } from '$lib/domain/customer';
+import { latestEdits } from '$lib/store/lww';
 import { pairKey, type DuplicatePair } from '$lib/domain/duplicates';
 import type { DocStore } from '$lib/store/docstore';
 import type { MergeRow } from '$lib/store/schema';
@@ -92,9 +94,42 @@ export class CustomerMergeService {
 			const changes = changedFields(kept, draft);
 			if (Object.keys(changes).length) writeCustomerFields(keptMap, keptId, changes, now);
 			copyMemberships(docs.get(otherDoc)!, otherId, docs.get(keptDoc)!, keptId, now, by);
-			writeMerge(otherMap, otherId, { into: keptId, at: now, by });
+			const taken = MERGE_CHOICE_FIELDS.filter((f) => choices[f] === 'other');
+			writeMerge(otherMap, otherId, { into: keptId, at: now, by, taken });
 		});
 		return errors.length ? { ok: false, errors } : { ok: true, keptId };
+	}
+
+	/**
+	 * Edits made to merged-away customers after their merge (announced by the projection as
+	 * 'customers:merge-late'), forwarded to their survivors as domain/merge.ts lateEdits decides.
+	 * Written with the edit's own moment, so every tablet that does it writes the same and a later
+	 * edit of the survivor still wins. Returns the number of fields written.
+	 */
+	async forwardLateEdits(ids: string[]): Promise<number> {
+		let written = 0;
+		for (const id of ids) {
+			const row = await this.#db.merges.get(id);
+			if (!row || row.survivor === id) continue;
+			const fromName = customerDocName(id);
+			const toName = customerDocName(row.survivor);
+			const plan = async () => {
+				const from = customersMap(await this.#store.open(fromName));
+				const to = customersMap(await this.#store.open(toName));
+				const mark = readMerge(from, id);
+				const survivor = readLive(to, row.survivor);
+				if (!mark || !survivor) return [];
+				return lateEdits(mark, latestEdits(from, id, CUSTOMER_FIELDS), survivor, latestEdits(to, row.survivor, CUSTOMER_FIELDS));
+			};
+			const changes = await plan();
+			if (changes.length === 0) continue;
+			await this.#store.transact([...new Set([fromName, toName])], (docs) => {
+				const to = customersMap(docs.get(toName)!);
+				for (const c of changes) writeCustomerFields(to, row.survivor, { [c.field]: c.v }, c.at);
+			});
+			written += changes.length;
+		}
+		return written;
 	}
 
 	/** "Not a duplicate": hidden on every tablet (replicated in the lower id's bucket). */

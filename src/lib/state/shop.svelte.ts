@@ -4,6 +4,7 @@ import { liveQuery } from 'dexie';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
 import { allProjections, DERIVE_KINDS } from '$lib/projections';
+import { LATE_EDITS_KIND } from '$lib/customers/merges';
 import { SETTINGS_KEY } from '$lib/settings/projection';
 import { DeriveClient, type DeriveStatus } from '$lib/derive/client';
 import { workerConnection } from '$lib/derive/worker-connection';
@@ -219,6 +220,13 @@ export class ShopState {
 				const orphaned = changes['customers:orphaned'];
 				if (orphaned?.length) {
 					void this.customers.removeOrphans(orphaned).catch((err) => (this.error = describeError(err)));
+				}
+				// Edits of a customer merged away, made offline before the merge was heard of.
+				const late = changes[LATE_EDITS_KIND];
+				if (late?.length) {
+					void this.loadMerges()
+						.then((m) => m.forwardLateEdits(late))
+						.catch((err) => (this.error = describeError(err)));
 				}
 			});
 			this.#timers.push(
