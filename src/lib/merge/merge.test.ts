@@ -289,5 +289,12 @@ describe('merge convergence between two tablets', () => {
 			expect((await t.sales.settledStats(low))?.totalSpend).toBe(3000);
 			expect((await t.customers.get(low))?.cards.sort()).toEqual(['33333333', '44444444']);
 		}
+		// The survivor of the cycle carries a mark of its own, yet takes a further merge.
+		const z = await create(a, { firstName: 'Kim', lastName: 'Parke' });
+		expect(await a.merges.merge(low, z, keepAll)).toEqual({ ok: true, keptId: low });
+		expect((await a.merges.mergedAway(z))?.survivor).toBe(low);
+		const refused = await a.merges.merge(high, low, keepAll);
+		assert(!refused.ok);
+		expect(refused.errors.map((e) => e.code)).toEqual(['merge-already-merged']);
 	});
 });

@@ -11,7 +11,7 @@
 import type { Customer, CustomerDraft } from '$lib/domain/customer';
 import { fullName } from '$lib/domain/customer';
 import type { FieldError } from '$lib/domain/errors';
-import { checkMerge, lateEdits, mergedDraft, MERGE_CHOICE_FIELDS, type MergeCandidate, type MergeChoices } from '$lib/domain/merge';
+import { checkMerge, lateEdits, mergedDraft, MERGE_CHOICE_FIELDS, type MergeCandidate, type MergeChoices, type MergeMark } from '$lib/domain/merge';
 import { CUSTOMER_FIELDS } from '$lib/domain/customer';
 import { latestEdits } from '$lib/store/lww';
 import { pairKey, type DuplicatePair } from '$lib/domain/duplicates';
@@ -82,13 +82,17 @@ export class CustomerMergeService {
 		const names = [...new Set([keptDoc, otherDoc])];
 		const now = this.#ctx.now();
 		const by = this.#ctx.by();
+		const survivors = await this.#survivingMarks([keptId, otherId]);
 		let errors: FieldError[] = [];
 		await this.#store.transact(names, (docs) => {
 			const keptMap = customersMap(docs.get(keptDoc)!);
 			const otherMap = customersMap(docs.get(otherDoc)!);
-			const kept = readLive(keptMap, keptId);
-			const other = readLive(otherMap, otherId);
-			errors = checkMerge(side(keptId, kept), side(otherId, other), choices);
+			// Checked again on the replicated state: another tablet may have merged one of them since.
+			const keptMark = markOf(keptMap, keptId, survivors);
+			const otherMark = markOf(otherMap, otherId, survivors);
+			const kept = keptMark ? undefined : readLive(keptMap, keptId);
+			const other = otherMark ? undefined : readLive(otherMap, otherId);
+			errors = checkMerge(side(keptId, kept, keptMark), side(otherId, other, otherMark), choices);
 			if (errors.length || !kept || !other) return;
 			const draft: CustomerDraft = mergedDraft(kept, other, choices);
 			const changes = changedFields(kept, draft);
@@ -132,6 +136,12 @@ export class CustomerMergeService {
 		return written;
 	}
 
+	/** Of `ids`, those carrying a mark yet surviving (the lowest id of a cycle of opposite merges). */
+	async #survivingMarks(ids: string[]): Promise<Set<string>> {
+		const rows = await this.#db.merges.bulkGet(ids);
+		return new Set(rows.filter((r) => r && r.survivor === r.id).map((r) => r!.id));
+	}
+
 	/** "Not a duplicate": hidden on every tablet (replicated in the lower id's bucket). */
 	async dismiss(a: string, b: string): Promise<void> {
 		if (a === b) return;
@@ -157,13 +167,19 @@ export class CustomerMergeService {
 	}
 }
 
+/** The customer as replicated, merged away or not (callers decide with markOf). */
 function readLive(map: ReturnType<typeof customersMap>, id: string): Customer | undefined {
 	const state = readCustomer(map, id);
-	return state.kind === 'live' && !readMerge(map, id) ? state.customer : undefined;
+	return state.kind === 'live' ? state.customer : undefined;
 }
 
-function side(id: string, c: Customer | undefined): MergeCandidate {
-	return { id, customer: c, name: c ? label(c) : '', erased: isErased(c) };
+/** The customer's merge mark, unless the resolution says it survives (a cycle's lowest id). */
+function markOf(map: ReturnType<typeof customersMap>, id: string, surviving: ReadonlySet<string>): MergeMark | null {
+	return surviving.has(id) ? null : readMerge(map, id);
+}
+
+function side(id: string, c: Customer | undefined, mark: MergeMark | null): MergeCandidate {
+	return { id, customer: c, name: c ? label(c) : '', erased: isErased(c), mergedInto: mark ? { id: mark.into, name: '' } : undefined };
 }
 
 function label(c: Pick<Customer, 'firstName' | 'lastName' | 'email' | 'phone'>): string {
