@@ -135,12 +135,23 @@ export function jaroWinkler(s: string, t: string): number {
 	return jaro + prefix * 0.1 * (1 - jaro);
 }
 
-type Blocks = Map<string, number[]>;
+/**
+ * Customers by key: most keys (an email, a phone) belong to one customer only, so a key holds the
+ * customer's index until a second one shares it: no array per key (100,000s of them) is made.
+ */
+type Blocks = Map<string, number | number[]>;
 
 function add(blocks: Blocks, key: string, i: number): void {
-	const list = blocks.get(key);
-	if (!list) blocks.set(key, [i]);
-	else if (list[list.length - 1] !== i) list.push(i);
+	const held = blocks.get(key);
+	if (held === undefined) blocks.set(key, i);
+	else if (typeof held === 'number') {
+		if (held !== i) blocks.set(key, [held, i]);
+	} else if (held[held.length - 1] !== i) held.push(i);
+}
+
+/** The blocks of two or more customers. */
+function* shared(blocks: Blocks): Generator<number[]> {
+	for (const held of blocks.values()) if (typeof held !== 'number') yield held;
 }
 
 /**
@@ -149,17 +160,18 @@ function add(blocks: Blocks, key: string, i: number): void {
  */
 export function findDuplicatePairs(list: readonly (DuplicateInput | DupKeys)[], dismissed: ReadonlySet<string> = new Set()): DuplicatePair[] {
 	const customers = list.map((c) => ('postcodes' in c ? c : dupKeysOf(c)));
-	const exact: Blocks = new Map();
-	const named: Blocks = new Map();
+	// One map per reason: no key strings are built.
+	const exact: Record<'card' | 'email' | 'phone', Blocks> = { card: new Map(), email: new Map(), phone: new Map() };
+	const named: Record<'name-postcode' | 'name-birthdate', Blocks> = { 'name-postcode': new Map(), 'name-birthdate': new Map() };
 	const names: string[] = new Array(customers.length);
 	customers.forEach((c, i) => {
-		for (const card of c.cards) add(exact, `card:${card}`, i);
-		if (c.email) add(exact, `email:${c.email}`, i);
-		if (c.phone) add(exact, `phone:${c.phone}`, i);
+		for (const card of c.cards) add(exact.card, card, i);
+		if (c.email) add(exact.email, c.email, i);
+		if (c.phone) add(exact.phone, c.phone, i);
 		names[i] = c.name;
 		if (!names[i]) return;
-		for (const p of c.postcodes) add(named, `name-postcode:${p}`, i);
-		if (c.birthDate) add(named, `name-birthdate:${c.birthDate}`, i);
+		for (const p of c.postcodes) add(named['name-postcode'], p, i);
+		if (c.birthDate) add(named['name-birthdate'], c.birthDate, i);
 	});
 
 	const found = new Map<string, { reasons: Set<DuplicateReason>; similarity: number }>();
@@ -176,29 +188,25 @@ export function findDuplicatePairs(list: readonly (DuplicateInput | DupKeys)[], 
 		} else found.set(key, { reasons: new Set([reason]), similarity });
 	};
 
-	for (const [key, members] of exact) {
-		if (members.length < 2) continue;
-		const reason = key.slice(0, key.indexOf(':')) as DuplicateReason;
-		for (let x = 0; x < members.length; x++)
-			for (let y = x + 1; y < members.length; y++) {
-				const i = members[x];
-				const j = members[y];
-				note(i, j, reason, jaroWinkler(names[i], names[j]));
-			}
+	for (const reason of ['card', 'email', 'phone'] as const) {
+		for (const members of shared(exact[reason])) {
+			for (let x = 0; x < members.length; x++)
+				for (let y = x + 1; y < members.length; y++) note(members[x], members[y], reason, jaroWinkler(names[members[x]], names[members[y]]));
+		}
 	}
-	for (const [key, members] of named) {
-		if (members.length < 2) continue;
-		const reason = key.slice(0, key.indexOf(':')) as DuplicateReason;
+	for (const reason of ['name-postcode', 'name-birthdate'] as const) {
 		const compare = (i: number, j: number) => {
 			const sim = jaroWinkler(names[i], names[j]);
 			if (sim >= NAME_SIMILARITY) note(i, j, reason, sim);
 		};
-		if (members.length > BIG_BLOCK) {
-			for (const order of neighbourhoods(members, names))
-				for (let x = 0; x < order.length; x++) for (let y = x + 1; y < Math.min(order.length, x + WINDOW); y++) compare(order[x], order[y]);
-			continue;
+		for (const members of shared(named[reason])) {
+			if (members.length > BIG_BLOCK) {
+				for (const order of neighbourhoods(members, names))
+					for (let x = 0; x < order.length; x++) for (let y = x + 1; y < Math.min(order.length, x + WINDOW); y++) compare(order[x], order[y]);
+				continue;
+			}
+			for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) compare(members[x], members[y]);
 		}
-		for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) compare(members[x], members[y]);
 	}
 
 	const out: DuplicatePair[] = [];
