@@ -3,9 +3,9 @@
 // taken); writes it to bench/out/latest.md as well. What each figure measures: bench/README.md.
 //
 //   BENCH_CUSTOMERS=100000 (default) — size of the shop (and of the floor's rows)
-//   BENCH_ONLY=app|floor|sync|sales|pricing|report|scan — only that part: the app (import, floor, search, list),
+//   BENCH_ONLY=app|floor|sync|sales|pricing|report|scan|dups — only that part: the app (import, floor, search, list),
 //     the raw IndexedDB floor and index costs alone, bench/sync.ts, bench/sales.ts, bench/pricing.ts, bench/report.ts,
-//     bench/scan.ts
+//     bench/scan.ts, bench/dups.ts
 //   BENCH_SALES_PER_CUSTOMER=5 (default) — 500,000 sales for 100,000 customers (sales part)
 //   BENCH_FLOOR_RUNS=1 (default) — runs of each floor variant, round robin, median reported
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -24,6 +24,7 @@ import { benchPricing } from './pricing';
 import { benchScan } from './scan';
 import { initialJs } from './initial-js';
 import { benchReport } from './report';
+import { benchDuplicates } from './dups';
 import { FLOOR_TRANSACTIONS, FLOOR_VARIANTS, floorRows, keyStats, measureFloor, type FloorResult } from './floor';
 import { formatLongTasks, longTasks, observeLongTasks, pageNow, type LongTasks } from '../tests/support/longtask';
 
@@ -327,7 +328,7 @@ async function benchFloor() {
 	}
 }
 
-const PARTS = ['app', 'floor', 'sync', 'sales', 'pricing', 'report', 'scan'];
+const PARTS = ['app', 'floor', 'sync', 'sales', 'pricing', 'report', 'scan', 'dups'];
 
 async function main() {
 	const only = process.env.BENCH_ONLY;
@@ -344,6 +345,7 @@ async function main() {
 		await benchReport(record, { customers: COUNT, salesPerCustomer: Number(process.env.BENCH_SALES_PER_CUSTOMER ?? 5) });
 	}
 	if (!only || only === 'scan') await benchScan(record);
+	if (!only || only === 'dups') await benchDuplicates(record, { customers: COUNT });
 
 	const table = [
 		'| figure | value | aim | load |',

@@ -3,19 +3,21 @@
 // through its Yjs month document, the update log and the outbox).
 //
 // What it leaves is what the projections leave once a tablet has synced a shop: the `customers`,
-// `items` and `sales` tables (customer records with their search keys from the projection's own
-// toRecord). The derive stage reads those tables only, never Yjs, so statistics rebuilds and group
-// evaluation are measured on exactly the data they would meet. Nothing here is replicated: use it
+// `dupKeys`, `items` and `sales` tables (customer records with their search keys from the
+// projection's own toRecord, and their duplicate-finder keys). The derive stage reads those tables
+// only, never Yjs, so statistics rebuilds and group evaluation are measured on exactly the data
+// they would meet. Nothing here is replicated: use it
 // for derivation figures, not for sync figures (bench/sync.ts writes through the app).
 import type { Page } from '@playwright/test';
 import { generateCustomers, DEMO_STORES } from '../src/lib/domain/demo';
 import { generateItems, generateSales } from '../src/lib/domain/sales/demo-sales';
 import { toRecord } from '../src/lib/customers/projection';
+import { dupKeysRow } from '../src/lib/store/schema';
 import { itemKeys } from '../src/lib/sales/projections';
 import { newId } from '../src/lib/domain/ids';
 import type { AppWindow } from '../tests/support/tablet';
 
-const SEED = 20261201;
+export const SEED = 20261201;
 /** Rows per bulkPut (one transaction each). */
 const CHUNK = 5000;
 /** Customers whose sales are generated at once: bounds this process's memory. */
@@ -47,6 +49,7 @@ export async function fillShopTables(
 	const ids = records.map((r) => r.id);
 	for (let i = 0; i < records.length; i += CHUNK) {
 		await page.evaluate((rows) => (globalThis as AppWindow).shopCrm.db.customers.bulkPut(rows), records.slice(i, i + CHUNK));
+		await page.evaluate((rows) => (globalThis as AppWindow).shopCrm.db.dupKeys.bulkPut(rows), records.slice(i, i + CHUNK).map(dupKeysRow));
 	}
 	log(`customers written: ${records.length}`);
 

@@ -1,12 +1,13 @@
 // Two tablets in one shop, through the real relay and the real UI: set up, pair (typed and by
 // camera), live edits both ways, offline edits on both that converge, and revoking a tablet.
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'uqr';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/env';
 import { expect, expectShell, test } from './support/fixtures';
+import { cuttableSockets } from './support/sockets';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -27,38 +28,6 @@ async function openTablet(browser: Browser, baseURL: string | undefined): Promis
 	return { context, page, setOffline };
 }
 
-/**
- * context.setOffline() fails HTTP but leaves websockets alone (microsoft/playwright#4910; Chromium
- * does not close sockets when the network goes either). So the sync sockets are routed through
- * Playwright: going offline closes them, and new ones hang in CONNECTING until the network is back,
- * as they do when the shop's Wi-Fi drops.
- */
-async function cuttableSockets(context: BrowserContext): Promise<(offline: boolean) => Promise<void>> {
-	let offline = false;
-	let reconnect = () => {};
-	let back = Promise.resolve();
-	const open = new Set<WebSocketRoute>();
-	// The tablet's one multiplexed socket (/sync), and any per-doc one (/sync/<doc>).
-	await context.routeWebSocket(/\/sync(?:\/|$|\?)/, async (ws) => {
-		while (offline) await back;
-		ws.connectToServer();
-		open.add(ws);
-		ws.onClose(() => open.delete(ws));
-	});
-	return async (next) => {
-		await context.setOffline(next);
-		if (next && !offline) {
-			offline = true;
-			back = new Promise((done) => (reconnect = done));
-			// 4000: a private code the sync socket reconnects after (4401-4403 would stop it for good).
-			await Promise.all([...open].map((ws) => ws.close({ code: 4000, reason: 'test: network down' })));
-			open.clear();
-		} else if (!next && offline) {
-			offline = false;
-			reconnect();
-		}
-	};
-}
 
 /**
  * In-app navigation to the devices page, so the running sync engine is kept (and it works

@@ -7,6 +7,7 @@ import { itemsProjection, pointsProjection, salesProjection } from '$lib/sales/p
 import { groupsProjection, manualMembersProjection } from '$lib/groups/projection';
 import { benefitPolicyProjection, benefitsProjection, couponsProjection } from '$lib/benefits/projection';
 import { campaignsProjection } from '$lib/reports/projection';
+import { dismissalsProjection, MERGES_KIND } from '$lib/customers/merges';
 
 export const allProjections: Projection[] = [
 	customersProjection,
@@ -20,7 +21,8 @@ export const allProjections: Projection[] = [
 	benefitsProjection,
 	couponsProjection,
 	benefitPolicyProjection,
-	campaignsProjection
+	campaignsProjection,
+	dismissalsProjection
 ];
 
 /**
@@ -28,4 +30,4 @@ export const allProjections: Projection[] = [
  * memberships (those, plus customers' profiles, manual memberships and group definitions); an
  * opening balance (from a customer import) counts into statistics like a sale.
  */
-export const DERIVE_KINDS = ['sales', 'points', 'openings', 'customers', 'manualMembers', 'groups'];
+export const DERIVE_KINDS = ['sales', 'points', 'openings', 'customers', 'manualMembers', 'groups', MERGES_KIND];

@@ -51,13 +51,15 @@ export class ErasureService {
 		if (!confirmationMatches(confirmation, fullName(rec))) {
 			return { ok: false, errors: [{ field: 'confirmation', code: 'erase-confirmation-mismatch', params: { name: fullName(rec) } }] };
 		}
-		const name = customerDocName(id);
 		const at = this.#now();
 		const record: ErasureRecord = { at, by: actor.by, role: actor.role };
-		await this.#store.transact([name], (docs) => {
-			eraseInDoc(docs.get(name)!, id, record, at);
+		// The customers merged into this one are the same person: their records go too, in the same write.
+		const ids = [id, ...(await this.#mergedInto(id))];
+		const names = [...new Set(ids.map(customerDocName))];
+		await this.#store.transact(names, (docs) => {
+			for (const each of ids) eraseInDoc(docs.get(customerDocName(each))!, each, record, at);
 		});
-		await this.#clean([name]);
+		await this.#clean(names);
 		return { ok: true, erasure: record };
 	}
 
@@ -81,24 +83,32 @@ export class ErasureService {
 				cancelled = true;
 				break;
 			}
-			const name = customerDocName(id);
 			const at = this.#now();
+			const all = [id, ...(await this.#mergedInto(id))];
+			const names = [...new Set(all.map(customerDocName))];
 			let done = false;
-			await this.#store.transact([name], (d) => {
-				const doc = d.get(name)!;
-				// Someone else may have erased or deleted them meanwhile: nothing to do then.
-				if (readErasure(doc, id)) return;
-				eraseInDoc(doc, id, { at, by: actor.by, role: actor.role }, at);
-				done = true;
+			await this.#store.transact(names, (d) => {
+				for (const each of all) {
+					const doc = d.get(customerDocName(each))!;
+					// Someone else may have erased them meanwhile: nothing to do then.
+					if (readErasure(doc, each)) continue;
+					eraseInDoc(doc, each, { at, by: actor.by, role: actor.role }, at);
+					if (each === id) done = true;
+				}
 			});
 			if (done) erased++;
-			docs.add(name);
+			for (const name of names) docs.add(name);
 			opts.onProgress?.({ done: erased, total: ids.length });
 			// Let the page paint the progress and take a click on Cancel.
 			await new Promise((r) => setTimeout(r, 0));
 		}
 		await this.#clean([...docs]);
 		return { erased, cancelled };
+	}
+
+	/** Customers merged (directly or through a chain) into `id`. */
+	async #mergedInto(id: string): Promise<string[]> {
+		return (await this.#store.db.merges.where('survivor').equals(id).primaryKeys()).filter((m) => m !== id);
 	}
 
 	/**

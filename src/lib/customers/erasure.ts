@@ -9,6 +9,7 @@ import type * as Y from 'yjs';
 import type { DeviceRole } from '$lib/domain/privacy/consent';
 import { customersMap, ERASURES_MAP, personalKeysOf } from '$lib/customers/yjs';
 import { writeTombstone } from '$lib/store/lww';
+import type { CustomerRecord } from '$lib/store/schema';
 
 /** Who erased and when: no personal data (the key is the customer's random id). */
 export interface ErasureRecord {
@@ -42,4 +43,31 @@ export function eraseInDoc(doc: Y.Doc, id: string, record: ErasureRecord, now: s
 /** Keys of an erased customer still in the document (late or old writes from another tablet). */
 export function erasedLeftovers(doc: Y.Doc, id: string): number {
 	return readErasure(doc, id) ? personalKeysOf(doc, id).length : 0;
+}
+
+/**
+ * A merged-away customer's kept record (the merges table) with every personal field emptied: what
+ * stays of them once erased is the id, the registration and where their sales now count.
+ */
+export function anonymisedRecord(r: CustomerRecord): CustomerRecord {
+	return {
+		id: r.id,
+		firstName: '',
+		lastName: '',
+		email: '',
+		phone: '',
+		birthDate: '',
+		gender: 'not-stated',
+		addresses: [],
+		defaultAddressId: null,
+		cards: [],
+		consents: {},
+		tags: [],
+		notes: '',
+		storeId: r.storeId,
+		registeredAt: r.registeredAt,
+		updatedAt: r.updatedAt,
+		k: [],
+		sortName: ''
+	};
 }

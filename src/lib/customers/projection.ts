@@ -3,7 +3,7 @@
 // the same path.
 import * as Y from 'yjs';
 import type { Projection } from '$lib/store/docstore';
-import type { ShopDB, CustomerRecord, ErasureRow } from '$lib/store/schema';
+import { dupKeysRow, type ShopDB, type CustomerRecord, type ErasureRow } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
 import type { OpeningBalance } from '$lib/domain/opening';
 import type { ConsentEvent } from '$lib/domain/privacy/consent';
@@ -15,10 +15,13 @@ import {
 	idOfKey,
 	openingsMap,
 	orphanedFieldKeys,
-	readCustomer
+	readCustomer,
+	readMerge
 } from '$lib/customers/yjs';
-import { erasedLeftovers, erasuresMap, readErasure } from '$lib/customers/erasure';
+import { anonymisedRecord, erasedLeftovers, erasuresMap, readErasure } from '$lib/customers/erasure';
 import { customerDocName } from '$lib/store/docnames';
+import { applyMergeMarks, LATE_EDITS_KIND, MERGE_TABLES } from '$lib/customers/merges';
+import type { MergeMark } from '$lib/domain/merge';
 import { searchKeys, sortName } from '$lib/domain/search';
 
 export function toRecord(c: Customer, history?: ConsentEvent[]): CustomerRecord {
@@ -35,7 +38,7 @@ export const ERASED_KIND = 'customers:erased';
 
 export const customersProjection: Projection = {
 	kind: 'customers',
-	tables: ['customers', 'erasures'],
+	tables: ['customers', 'erasures', 'dupKeys', ...MERGE_TABLES],
 	matches: (name) => name.startsWith('customers-'),
 	observe(doc, dirty) {
 		customersMap(doc).observe((event) => {
@@ -55,6 +58,7 @@ export const customersProjection: Projection = {
 		const orphaned: string[] = [];
 		const erased: ErasureRow[] = [];
 		const events = consentEventsByCustomer(doc, ids);
+		const marked: { record: CustomerRecord; mark: MergeMark }[] = [];
 		for (const id of ids) {
 			const erasure = readErasure(doc, id);
 			if (erasure) {
@@ -65,7 +69,10 @@ export const customersProjection: Projection = {
 				continue;
 			}
 			const state = readCustomer(map, id);
-			if (state.kind === 'live') puts.push(toRecord(state.customer, events.get(id)));
+			const mark = state.kind === 'live' ? readMerge(map, id) : null;
+			// A merged-away customer: where its record goes depends on every mark (applyMergeMarks).
+			if (state.kind === 'live' && mark) marked.push({ record: toRecord(state.customer, events.get(id)), mark });
+			else if (state.kind === 'live') puts.push(toRecord(state.customer, events.get(id)));
 			else deletes.push(id);
 			// Late field edits of a deleted customer: the app removes them from Yjs (removeOrphans).
 			if (state.kind === 'deleted' && orphanedFieldKeys(map, id).length > 0) orphaned.push(id);
@@ -81,9 +88,24 @@ export const customersProjection: Projection = {
 			const rows = erased.map((e, i) => ({ ...e, pending: !known[i] || e.pending ? 1 : known[i]!.pending }));
 			// put(): one row per erased customer, replaced whole (its pending flag is recomputed here).
 			await db.erasures.bulkPut(rows);
+			// A merged-away customer keeps its redirect (late sales still count for the survivor), but
+			// the copy of its record goes. modify(): only the record changes, the mark stays.
+			await db.merges
+				.where('id')
+				.anyOf(erased.map((e) => e.id))
+				.modify((row) => {
+					row.record = anonymisedRecord(row.record);
+				});
 			for (const r of rows) if (r.pending) toClean.push(r.id);
 		}
-		const more: Record<string, string[]> = {};
+		// put(): a customer's finder keys are derived from the record alone, replaced with it.
+		if (puts.length) await db.dupKeys.bulkPut(puts.map(dupKeysRow));
+		if (deletes.length) await db.dupKeys.bulkDelete(deletes);
+		const more: Record<string, string[]> = marked.length ? await applyMergeMarks(db, marked) : {};
+		// Edited after their merge (by a tablet that had not heard of it): the app forwards what the
+		// survivor should take (MergeService.forwardLateEdits).
+		const late = marked.filter(({ record, mark }) => record.updatedAt > mark.at).map(({ record }) => record.id);
+		if (late.length) more[LATE_EDITS_KIND] = late;
 		if (orphaned.length) more['customers:orphaned'] = orphaned;
 		if (toClean.length) more[ERASED_KIND] = toClean;
 		return Object.keys(more).length ? more : undefined;

@@ -13,7 +13,9 @@ import type { Customer, CustomerDraft, CustomerField } from '$lib/domain/custome
 import type { OpeningBalance } from '$lib/domain/opening';
 import type { ConsentEvent } from '$lib/domain/privacy/consent';
 import { CUSTOMER_FIELDS } from '$lib/domain/customer';
+import type { MergeMark } from '$lib/domain/merge';
 import {
+	type FieldEdit,
 	applyEdits,
 	changedFields as changedLwwFields,
 	entityOfKey,
@@ -184,4 +186,35 @@ export function orphanedFieldKeys(map: Y.Map<unknown>, id: string): string[] {
 /** The fields whose values differ (structural comparison: values are JSON). */
 export function changedFields(before: CustomerDraft, after: CustomerDraft): Partial<Record<CustomerField, unknown>> {
 	return changedLwwFields(before, after, CUSTOMER_FIELDS) as Partial<Record<CustomerField, unknown>>;
+}
+
+/**
+ * '<id>/mergedInto' → { v: MergeMark, at }: this customer was merged into another (issue 11). Kept
+ * out of CUSTOMER_FIELDS (no form edits it); the record itself stays as it was, so an edit made
+ * offline to it is kept, and who survives is resolved at projection time (domain/merge.ts).
+ */
+export const MERGED_FIELD = 'mergedInto';
+
+export function readMerge(map: Y.Map<unknown>, id: string): MergeMark | null {
+	const edit = map.get(`${id}/${MERGED_FIELD}`) as FieldEdit | undefined;
+	return edit ? (edit.v as MergeMark) : null;
+}
+
+export function writeMerge(map: Y.Map<unknown>, id: string, mark: MergeMark): void {
+	writeFields(map, id, { [MERGED_FIELD]: mark }, mark.at);
+}
+
+/**
+ * "Not a duplicate" decisions, in the bucket document of the pair's lower id: map
+ * 'notDuplicates', '<a>|<b>' (a < b, random ids only) → { at, by }.
+ */
+export const NOT_DUPLICATES_MAP = 'notDuplicates';
+
+export interface Dismissal {
+	at: string;
+	by: string;
+}
+
+export function notDuplicatesMap(doc: Y.Doc): Y.Map<Dismissal> {
+	return doc.getMap<Dismissal>(NOT_DUPLICATES_MAP);
 }

@@ -7,6 +7,16 @@ import type { RulePreview } from '$lib/groups/api';
 import type { RfmMovement } from '$lib/groups/derive';
 import type { MembershipKey } from '$lib/domain/groups/types';
 import type { GroupReport } from '$lib/domain/reports/report';
+import type { DuplicatePair } from '$lib/domain/duplicates';
+
+/** The duplicate finder's answer: the pairs, and what it took (for the view and the benchmark). */
+export interface DuplicateScan {
+	pairs: DuplicatePair[];
+	customers: number;
+	/** Milliseconds: reading the customers, and comparing them. */
+	readMs: number;
+	compareMs: number;
+}
 
 /**
  * Bumped whenever what is derived, or how, changes: the first start after an update then rebuilds
@@ -80,4 +90,6 @@ export interface DeriveApi {
 	 * their statistics and the shop's day totals (no sale is read). The range is validated by the caller.
 	 */
 	report(key: MembershipKey, from: string, to: string, ctx: DeriveContext): Promise<GroupReport>;
+	/** Possible duplicate customers (shared email, phone or card; similar names with the same postcode or birth date). */
+	duplicates(): Promise<DuplicateScan>;
 }

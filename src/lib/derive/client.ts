@@ -4,7 +4,7 @@
 import type { MembershipKey } from '$lib/domain/groups/types';
 import type { GroupReport } from '$lib/domain/reports/report';
 import type { ChangeSet } from '$lib/store/docstore';
-import type { DeriveApi, DeriveContext, DeriveProgress, DeriveState, RebuildReason } from './api';
+import type { DeriveApi, DeriveContext, DeriveProgress, DeriveState, DuplicateScan, RebuildReason } from './api';
 import type { Explanation, StoredRule } from '$lib/domain/groups/types';
 import type { RulePreview } from '$lib/groups/api';
 import type { GroupDerivation } from '$lib/groups/service';
@@ -134,6 +134,11 @@ export class DeriveClient implements GroupDerivation {
 
 	rfmMovement(): Promise<RfmMovement | null> {
 		return this.#call((api) => api.rfmMovement());
+	}
+
+	/** Possible duplicate customers, found off the main thread over this tablet's customers. */
+	duplicates(): Promise<DuplicateScan> {
+		return this.#call((api) => api.duplicates());
 	}
 
 	/** The group report, once the changes flushed so far are derived (a sale just rung up counts). */

@@ -24,6 +24,9 @@ import type { Explanation, MembershipReason, StoredRule } from '$lib/domain/grou
 import { countIntoShopDays, readGroupReport, ShopDaysBuilder, SHOP_DAY_TABLES, SpendIndex } from './report';
 import type { GroupReport } from '$lib/domain/reports/report';
 import type { MembershipKey } from '$lib/domain/groups/types';
+import { MERGES_KIND } from '$lib/customers/merges';
+import { findDuplicates } from './duplicates';
+import type { DuplicateScan } from './api';
 import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
 
 /** Queue rows merged into one derivation batch (one transaction). */
@@ -192,6 +195,7 @@ export class Deriver implements DeriveApi {
 			const openingIds = new Set<string>();
 			const touched: Touched = { customers: new Set(), stats: new Set(), manual: new Set(), groups: false };
 			const seqs: number[] = [];
+			const mergedAway = new Set<string>();
 			const size = () => saleIds.size + adjustmentIds.size + openingIds.size + touched.customers.size + touched.manual.size;
 			for (const row of rows) {
 				if (seqs.length && size() >= BATCH_IDS) break;
@@ -204,6 +208,7 @@ export class Deriver implements DeriveApi {
 					touched.customers.add(id);
 				});
 				row.changes.customers?.forEach((id) => touched.customers.add(id));
+				row.changes[MERGES_KIND]?.forEach((id) => mergedAway.add(id));
 				row.changes.manualMembers?.forEach((pair) => touched.manual.add(splitPair(pair).customerId));
 				if (row.changes.groups?.length) touched.groups = true;
 			}
@@ -216,6 +221,15 @@ export class Deriver implements DeriveApi {
 			// The shop's day totals (group reports), with every sale of the batch, a customer's or not.
 			await countIntoShopDays(db, sales, ctx);
 			ids.forEach((id) => touched.stats.add(id));
+			// Customers merged away: their sales and points now count for the survivor (re-pointed by
+			// the projection and counted above), so their own statistics go.
+			if (mergedAway.size) {
+				await db.customerStats.bulkDelete([...mergedAway]);
+				mergedAway.forEach((id) => {
+					touched.stats.add(id);
+					ids.push(id);
+				});
+			}
 			// Memberships of the customers this batch touched (everyone's when a definition changed),
 			// committed with the statistics they follow and the removal of the queue rows.
 			const members = await this.#members.apply(db, touched, ctx);
@@ -338,6 +352,14 @@ export class Deriver implements DeriveApi {
 				});
 			})
 		);
+	}
+
+	/**
+	 * Possible duplicates over every customer of this tablet. Reads only (customers and dismissed
+	 * pairs, in one read transaction), so it does not wait for the derivation lock nor hold it.
+	 */
+	duplicates(): Promise<DuplicateScan> {
+		return findDuplicates(this.#database);
 	}
 
 	rfmMovement(): Promise<RfmMovement | null> {

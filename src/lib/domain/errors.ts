@@ -181,8 +181,15 @@ export type ErrorCode =
 	| 'policy-priority-unknown'
 	| 'policy-priority-duplicate'
 	| 'redemption-over-allowance'
-	| 'redemption-loyalty-off';
+	| 'redemption-loyalty-off'
 	// ---- end of Benefits ----
+	// Duplicate merge (issue 11)
+	| 'merge-self'
+	| 'merge-already-merged'
+	| 'merge-customer-gone'
+	| 'merge-erased'
+	| 'merge-choice-invalid';
+	// ---- end of Duplicate merge ----
 
 export interface FieldError {
 	/** Path of the field: 'firstName', 'cards.1', 'addresses.0.postcode', 'consents.email'. */
@@ -210,6 +217,12 @@ const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'opening-points-invalid': (p) => `${p.value ? `“${p.value}”` : 'This'} is not a points balance: use a whole number, 0 or more`,
 	'opening-date-invalid': (p) => `${p.value ? `“${p.value}”` : 'This'} is not a date we can read: use YYYY-MM-DD or DD/MM/YYYY`,
 	'opening-date-future': (p) => `${p.value ? `“${p.value}”` : 'This date'} is in the future: a last order date is today or earlier`,
+	'merge-self': () => 'A customer cannot be merged with themself: choose two different customers',
+	'merge-already-merged': (p) =>
+		`${p.name || 'This customer'} was already merged into ${p.intoName || 'another customer'}: merge with that customer instead`,
+	'merge-customer-gone': (p) => `${p.name || 'One of the two customers'} was deleted, so there is nothing to merge`,
+	'merge-erased': (p) => `${p.name || 'One of the two customers'} had their personal data erased and cannot be merged`,
+	'merge-choice-invalid': (p) => `Choose which customer's ${p.label || 'value'} to keep`,
 	'email-invalid': () => 'This does not look like an email address, e.g. jane@example.com',
 	'phone-invalid': () =>
 		'This is not a phone number we can read. Include the country code for numbers from abroad, e.g. +33 1 23 45 67 89',

@@ -53,3 +53,20 @@ export function openingInstant(day: string): string {
 export function importSource(fileName: string): string {
 	return fileName ? `import ${fileName}` : 'import';
 }
+
+/**
+ * Two customers merged into one: the survivor's opening balance holds both histories (sums, the
+ * later last order date). Dated at the later import; the sources are both named.
+ */
+export function combineOpenings(survivorId: string, kept: OpeningBalance | null, other: OpeningBalance): OpeningBalance {
+	if (!kept) return { ...other, customerId: survivorId };
+	return {
+		customerId: survivorId,
+		spend: kept.spend + other.spend,
+		orders: kept.orders + other.orders,
+		points: kept.points + other.points,
+		lastOrderDate: kept.lastOrderDate > other.lastOrderDate ? kept.lastOrderDate : other.lastOrderDate,
+		at: kept.at > other.at ? kept.at : other.at,
+		source: kept.source === other.source ? kept.source : `${kept.source} + ${other.source}`
+	};
+}

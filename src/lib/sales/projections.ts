@@ -8,6 +8,7 @@ import { ITEMS_DOC, POINTS_DOC } from '$lib/store/docnames';
 import { adjustmentsMap, itemsMap, readSale, saleIdOfKey, salesMap } from '$lib/sales/yjs';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import { fold } from '$lib/domain/text';
+import { redirectCustomers } from '$lib/customers/merges';
 
 export function itemKeys(item: Item): string[] {
 	const words = fold([item.name, item.brand, item.variant, item.category].join(' ')).split(' ').filter(Boolean);
@@ -44,7 +45,7 @@ export const itemsProjection: Projection = {
 
 export const salesProjection: Projection = {
 	kind: 'sales',
-	tables: ['sales'],
+	tables: ['sales', 'merges'],
 	matches: (name) => name.startsWith('sales-'),
 	observe(doc, dirty) {
 		salesMap(doc).observe((event) => {
@@ -53,15 +54,17 @@ export const salesProjection: Projection = {
 	},
 	async apply(db: ShopDB, doc: Y.Doc, ids: Set<string>) {
 		const map = salesMap(doc);
-		const rows = [...ids].map((id) => readSale(map, id)).filter((s): s is Sale => !!s);
-		// put(): the row is the sale as replicated, plus the customer it was tracked to.
+		const read = [...ids].map((id) => readSale(map, id)).filter((s): s is Sale => !!s);
+		// A sale of a customer merged away (perhaps rung up offline before the merge) counts for the survivor.
+		const rows = await redirectCustomers(db, read);
+		// put(): the row is the sale as replicated, plus the customer it was tracked to (or its survivor).
 		if (rows.length) await db.sales.bulkPut(rows);
 	}
 };
 
 export const pointsProjection: Projection = {
 	kind: 'points',
-	tables: ['adjustments'],
+	tables: ['adjustments', 'merges'],
 	matches: (name) => name === POINTS_DOC,
 	observe(doc, dirty) {
 		adjustmentsMap(doc).observe((event) => {
@@ -70,8 +73,10 @@ export const pointsProjection: Projection = {
 	},
 	async apply(db: ShopDB, doc: Y.Doc, ids: Set<string>) {
 		const map = adjustmentsMap(doc);
-		const rows = [...ids].map((id) => map.get(id)).filter((a): a is PointAdjustment => !!a);
-		// put(): adjustments are immutable; re-putting the same one is a no-op in effect.
+		const read = [...ids].map((id) => map.get(id)).filter((a): a is PointAdjustment => !!a);
+		const rows = await redirectCustomers(db, read);
+		// put(): adjustments are immutable; re-putting the same one is a no-op in effect (the
+		// customer of a merged-away one is its survivor).
 		if (rows.length) await db.adjustments.bulkPut(rows);
 	}
 };

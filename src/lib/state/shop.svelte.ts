@@ -4,6 +4,7 @@ import { liveQuery } from 'dexie';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
 import { allProjections, DERIVE_KINDS } from '$lib/projections';
+import { LATE_EDITS_KIND } from '$lib/customers/merges';
 import { SETTINGS_KEY } from '$lib/settings/projection';
 import { DeriveClient, type DeriveStatus } from '$lib/derive/client';
 import { workerConnection } from '$lib/derive/worker-connection';
@@ -16,6 +17,7 @@ import { ERASED_KIND } from '$lib/customers/projection';
 import { DexieGroupService } from '$lib/groups/service';
 import { DexieBenefitService } from '$lib/benefits/service';
 import type { CardService } from '$lib/cards/service';
+import type { CustomerMergeService } from '$lib/merge/service';
 import { DexieReportService } from '$lib/reports/service';
 import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
@@ -62,6 +64,7 @@ export class ShopState {
 	#groups: DexieGroupService | null = null;
 	#benefits: DexieBenefitService | null = null;
 	#cards: CardService | null = null;
+	#merges: CustomerMergeService | null = null;
 	#installId = '';
 	#reports: DexieReportService | null = null;
 	#derive: DeriveClient | null = null;
@@ -125,6 +128,18 @@ export class ShopState {
 		return (this.#cards ??= new CardService(this.store, this.customers, {
 			range: () => this.settings.cardRange,
 			install: () => this.#installId
+		}));
+	}
+
+	/**
+	 * Duplicate merge and "Not a duplicate". Loaded on first use: only the duplicates view, the
+	 * merge screen and the profile of a merged-away customer need it.
+	 */
+	async loadMerges(): Promise<CustomerMergeService> {
+		const { CustomerMergeService } = await import('$lib/merge/service');
+		return (this.#merges ??= new CustomerMergeService(this.store, {
+			now: () => new Date().toISOString(),
+			by: () => this.device.name
 		}));
 	}
 
@@ -223,6 +238,13 @@ export class ShopState {
 				}
 				// An erasure arrived, or a write for an erased customer from an offline tablet: clean it away.
 				if (changes[ERASED_KIND]?.length) void this.erasures.resume().catch((err) => (this.error = describeError(err)));
+				// Edits of a customer merged away, made offline before the merge was heard of.
+				const late = changes[LATE_EDITS_KIND];
+				if (late?.length) {
+					void this.loadMerges()
+						.then((m) => m.forwardLateEdits(late))
+						.catch((err) => (this.error = describeError(err)));
+				}
 			});
 			// An erasure cut short (tab closed, crash) finishes now.
 			void this.erasures.resume().catch((err) => (this.error = describeError(err)));
@@ -350,6 +372,7 @@ export class ShopState {
 		this.#groups = null;
 		this.#benefits = null;
 		this.#cards = null;
+		this.#merges = null;
 		this.#reports = null;
 		this.#starting = null;
 		this.ready = false;

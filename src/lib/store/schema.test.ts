@@ -3,6 +3,7 @@ import Dexie from 'dexie';
 import { ShopDB, type CustomerRecord } from './schema';
 import { emptyDraft } from '$lib/domain/customer';
 import { searchKeys, sortName } from '$lib/domain/search';
+import { decodeDupKeys } from '$lib/domain/duplicates';
 
 describe('schema upgrades', () => {
 	it('version 4 derives every customer\'s search keys again and keeps the rest of the data', async () => {
@@ -44,6 +45,20 @@ describe('schema upgrades', () => {
 		expect({ ...now, k: [] }).toEqual({ ...old, k: [] });
 		expect(await db.kv.get('device')).toEqual({ key: 'device', value: { id: 'd1' } });
 		expect((await db.ydocs.get('customers-0'))?.state).toEqual(new Uint8Array([1, 2, 3]));
+		db.close();
+	});
+
+	it('version 8 computes the duplicate-finder keys of every customer already here', async () => {
+		const name = `schema-v8-${Math.random()}`;
+		const v7 = new Dexie(name);
+		v7.version(1).stores({ customers: 'id, *k, sortName', ydocs: 'name', yupdates: '++seq, doc', kv: 'key', outbox: '++seq, doc' });
+		const ann = { ...emptyDraft('2026-01-01T00:00:00Z'), id: 'c1', updatedAt: '2026-01-01T00:00:00Z', firstName: 'Ann', lastName: 'Lee', email: 'Ann@Example.com', cards: ['AB1234'] };
+		await v7.table('customers').put({ ...ann, k: searchKeys(ann), sortName: sortName(ann) });
+		v7.close();
+		const db = new ShopDB(name);
+		const row = await db.dupKeys.get('c1');
+		expect(row && decodeDupKeys(row.id, row.d)).toEqual({ id: 'c1', name: 'ann lee', birthDate: '', email: 'ann@example.com', phone: '', cards: ['ab1234'], postcodes: [] });
+		expect(await db.merges.count()).toBe(0);
 		db.close();
 	});
 });

@@ -6,6 +6,7 @@ import type { ConsentEvent } from '$lib/domain/privacy/consent';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
 import { searchKeys } from '$lib/domain/search';
+import { dupKeysOf, encodeDupKeys, type DuplicateInput } from '$lib/domain/duplicates';
 import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import type { Group, ManualMember, Membership, MembershipEvent, MembershipKey } from '$lib/domain/groups/types';
 import type { ShopDay } from '$lib/domain/reports/report';
@@ -114,6 +115,41 @@ export interface CouponRow {
 	raw: Record<string, unknown>;
 }
 
+/**
+ * A customer carrying a "merged into" mark (issue 11), as projected: the mark, the survivor it
+ * resolves to now (itself when it survives a cycle of concurrent opposite merges) and the record,
+ * so it can be shown again without its document should it turn out to survive.
+ */
+export interface MergeRow {
+	id: string;
+	into: string;
+	at: string;
+	by: string;
+	survivor: string;
+	record: CustomerRecord;
+}
+
+/**
+ * A customer's duplicate-finder keys (domain/duplicates.ts encodeDupKeys), projected with the
+ * customer: one short string per row, so the finder reads 100,000 in a fraction of what the
+ * customer records take.
+ */
+export interface DupKeysRow {
+	id: string;
+	d: string;
+}
+
+/** A pair marked "Not a duplicate" (replicated; pair = pairKey(a, b)). */
+export interface DismissedPairRow {
+	pair: string;
+	at: string;
+	by: string;
+}
+
+export function dupKeysRow(c: DuplicateInput): DupKeysRow {
+	return { id: c.id, d: encodeDupKeys(dupKeysOf(c)) };
+}
+
 export interface KvRow {
 	key: string;
 	value: unknown;
@@ -141,6 +177,9 @@ export class ShopDB extends Dexie {
 	campaigns!: Table<CampaignRecord, string>;
 	openingBalances!: Table<OpeningBalance, string>;
 	erasures!: Table<ErasureRow, string>;
+	merges!: Table<MergeRow, string>;
+	dismissedPairs!: Table<DismissedPairRow, string>;
+	dupKeys!: Table<DupKeysRow, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -226,5 +265,25 @@ export class ShopDB extends Dexie {
 		this.version(9).stores({
 			erasures: 'id, pending'
 		});
+		// Duplicate merge (issue 11). Projected from the customer buckets: merged-away customers
+		// (by survivor: "who was merged into X"), "Not a duplicate" decisions, and each customer's
+		// duplicate-finder keys. New tables; the keys of the customers already here are computed
+		// once from their records (nothing is merged or dismissed before this version).
+		this.version(10)
+			.stores({
+				merges: 'id, survivor',
+				dismissedPairs: 'pair',
+				dupKeys: 'id'
+			})
+			.upgrade(async (tx) => {
+				const rows: DupKeysRow[] = [];
+				await tx
+					.table<CustomerRecord, string>('customers')
+					.toCollection()
+					.each((c) => {
+						rows.push(dupKeysRow(c));
+					});
+				await tx.table<DupKeysRow, string>('dupKeys').bulkPut(rows);
+			});
 	}
 }
