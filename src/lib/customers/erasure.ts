@@ -10,6 +10,7 @@ import type { DeviceRole } from '$lib/domain/privacy/consent';
 import { customersMap, ERASURES_MAP, personalKeysOf } from '$lib/customers/yjs';
 import { writeTombstone } from '$lib/store/lww';
 import type { CustomerRecord } from '$lib/store/schema';
+import { emptyDraft } from '$lib/domain/customer';
 
 /** Who erased and when: no personal data (the key is the customer's random id). */
 export interface ErasureRecord {
@@ -50,24 +51,5 @@ export function erasedLeftovers(doc: Y.Doc, id: string): number {
  * stays of them once erased is the id, the registration and where their sales now count.
  */
 export function anonymisedRecord(r: CustomerRecord): CustomerRecord {
-	return {
-		id: r.id,
-		firstName: '',
-		lastName: '',
-		email: '',
-		phone: '',
-		birthDate: '',
-		gender: 'not-stated',
-		addresses: [],
-		defaultAddressId: null,
-		cards: [],
-		consents: {},
-		tags: [],
-		notes: '',
-		storeId: r.storeId,
-		registeredAt: r.registeredAt,
-		updatedAt: r.updatedAt,
-		k: [],
-		sortName: ''
-	};
+	return { ...emptyDraft(r.registeredAt, r.storeId), id: r.id, updatedAt: r.updatedAt, k: [], sortName: '' };
 }
