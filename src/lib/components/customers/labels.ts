@@ -28,10 +28,14 @@ export function monthNames(style: 'long' | 'short' = 'long'): string[] {
 }
 
 /** '1985-03-21' → '21 Mar 1985' in the browser's language; the date is a calendar date, no zone. */
+/** The locale dates are shown in (formatMoney and domain/dates.ts default to it too). */
+const SHOP_LOCALE = 'en-GB';
+
 export function formatDate(ymd: string): string {
 	if (!/^\d{4}-\d{2}-\d{2}/.test(ymd)) return ymd;
 	const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
-	return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+	// The shop's locale, as money and the other dates (domain/dates.ts), never the browser's default.
+	return new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
 		Date.UTC(y, m - 1, d)
 	);
 }
@@ -41,8 +45,8 @@ export function formatInstantDate(iso: string, timeZone?: string): string {
 	const t = Date.parse(iso);
 	if (Number.isNaN(t)) return '';
 	try {
-		return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(t);
+		return new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(t);
 	} catch {
-		return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' }).format(t);
+		return new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric' }).format(t);
 	}
 }
