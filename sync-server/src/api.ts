@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { secretsEqual, type Authenticate, type Principal } from './auth.js';
+import type { Authenticate, Principal } from './auth.js';
 import type { ApiErrorCode } from './errors.js';
 import { readJsonBody, sendError, sendJson, type RateLimiter } from './http-util.js';
 import type { Log } from './log.js';
+import type { SetupGate } from './setup.js';
 import type { ShopRegistry } from './shops.js';
 import { DOC_NAME } from './ws-sync.js';
 
@@ -13,8 +14,11 @@ export interface ApiOptions {
 	stateVector: (shopId: string, docName: string) => Promise<Uint8Array>;
 	/** Called after a device is revoked, to close its open sockets. */
 	onDeviceRevoked: (shopId: string, deviceId: string) => void;
-	setupSecret?: string;
+	setup: SetupGate;
+	/** Pairing and setup-code attempts per address. */
 	pairLimiter: RateLimiter;
+	/** Called after a one-time setup code was used. */
+	onSetupCodeUsed?: () => void;
 	clientIp: (req: IncomingMessage) => string;
 	log: Log;
 }
@@ -26,6 +30,15 @@ const text = (value: unknown, max: number): string | null =>
 	typeof value === 'string' && value.trim().length > 0 && value.trim().length <= max ? value.trim() : null;
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** decodeURIComponent without the URIError a malformed `%` sequence throws. */
+export function safeDecode(component: string): string | null {
+	try {
+		return decodeURIComponent(component);
+	} catch {
+		return null;
+	}
+}
 
 /** Shops, devices and pairing. No business rules: just who may sync a shop's documents. */
 export function createApi(options: ApiOptions) {
@@ -43,21 +56,32 @@ export function createApi(options: ApiOptions) {
 		return handler(body.value);
 	}
 
-	const createShop = (req: IncomingMessage) =>
-		withBody(req, async (body): Promise<Reply> => {
-			if (options.setupSecret) {
-				const given = req.headers['x-setup-secret'];
-				if (typeof given !== 'string' || !secretsEqual(given, options.setupSecret)) {
-					return { error: 'setup-secret-required' };
-				}
-			}
+	const createShop = async (req: IncomingMessage): Promise<Reply> => {
+		// Counted like pairing attempts: a one-time code must not be guessable either.
+		if (!options.pairLimiter.allow(options.clientIp(req))) return { error: 'too-many-requests' };
+		return withBody(req, async (body): Promise<Reply> => {
 			const shopName = text(body.shopName, NAME_MAX);
 			const deviceName = text(body.deviceName, NAME_MAX);
 			if (!shopName || !deviceName) return { error: 'invalid-request' };
-			const device = await registry.createShop(shopName, deviceName);
+			const header = req.headers['x-setup-secret'];
+			const given = typeof header === 'string' ? header : typeof body.setupCode === 'string' ? body.setupCode : undefined;
+			const check = options.setup.claim(given);
+			if (check !== 'ok') {
+				log('shop-refused', { reason: check });
+				return { error: check };
+			}
+			let device;
+			try {
+				device = await registry.createShop(shopName, deviceName);
+			} catch (error) {
+				options.setup.release(given!);
+				throw error;
+			}
 			log('shop-created', { shop: device.shopId, device: device.deviceId });
+			if (!options.setup.usesSecret) options.onSetupCodeUsed?.();
 			return { status: 201, body: device };
 		});
+	};
 
 	const createPairing = (req: IncomingMessage) =>
 		withPrincipal(req, (principal) =>
@@ -136,8 +160,11 @@ export function createApi(options: ApiOptions) {
 		if (pathname === '/api/me') return only('GET', () => me(req));
 		const device = /^\/api\/devices\/([A-Za-z0-9_-]{1,64})$/.exec(pathname);
 		if (device) return only('DELETE', () => revokeDevice(req, device[1]));
-		const doc = /^\/api\/docs\/([^/]{1,64})\/state-vector$/.exec(pathname);
-		if (doc) return only('GET', () => stateVector(req, decodeURIComponent(doc[1])));
+		const doc = /^\/api\/docs\/([^/]{1,200})\/state-vector$/.exec(pathname);
+		if (doc) {
+			const name = safeDecode(doc[1]);
+			return name === null ? { error: 'bad-path' } : only('GET', () => stateVector(req, name));
+		}
 		return { error: 'not-found' };
 	}
 

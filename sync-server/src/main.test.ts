@@ -16,7 +16,7 @@ describe('main: the relay process', () => {
 	it('prints one listening line, serves, and shuts down cleanly on SIGTERM', async () => {
 		const dataDir = tempDir('relay-main-data-');
 		const child = spawn(process.execPath, ['--import', 'tsx', mainFile], {
-			env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: tempDir('relay-main-static-') },
+			env: { ...process.env, SETUP_SECRET: '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: tempDir('relay-main-static-') },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -26,14 +26,18 @@ describe('main: the relay process', () => {
 		try {
 			await waitFor('listening line', () => /listening on/.test(stdout), 15_000);
 			const line = stdout.split('\n').find((l) => l.includes('listening on'))!;
-			expect(line).toMatch(/^Shop CRM listening on http:\/\/127\.0\.0\.1:\d+ \(data in .+\)$/);
+			expect(line).toMatch(
+				/^Shop CRM listening on http:\/\/127\.0\.0\.1:\d+ \(data in .+\) setup code [A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4} \(creates one shop; a new code at each start\)$/
+			);
 			expect(line).toContain(dataDir);
 			const base = /http:\/\/[^ ]+/.exec(line)![0];
+			const setupCode = /setup code (\S+)/.exec(line)![1];
 
 			const created = await fetch(`${base}/api/shops`, {
 				method: 'POST',
-				body: JSON.stringify({ shopName: 'S', deviceName: 'D' })
+				body: JSON.stringify({ shopName: 'S', deviceName: 'D', setupCode })
 			});
+			expect(created.status).toBe(201);
 			const { token } = (await created.json()) as { token: string };
 			const open = () => {
 				const doc = new Y.Doc();

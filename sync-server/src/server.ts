@@ -2,11 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { createApi } from './api.js';
+import { createApi, safeDecode } from './api.js';
 import type { Authenticate } from './auth.js';
+import { COMMON_SECURITY_HEADERS, originAllowed } from './headers.js';
 import { createStaticHandler } from './http-static.js';
 import { clientIp, RateLimiter, sendError, sendJson } from './http-util.js';
+import { connectionBudget, DeviceRates, StorageUsage } from './limits.js';
 import { silentLog, type Log } from './log.js';
+import { SetupGate } from './setup.js';
 import { ShopRegistry } from './shops.js';
 import type { RelayStorage } from './storage/types.js';
 import { DOC_NAME, SyncHub } from './ws-sync.js';
@@ -18,7 +21,27 @@ export interface RelayLimits {
 	compactAfter: number;
 	unloadDelayMs: number;
 	pingIntervalMs: number;
+	/** Largest document the relay holds or loads (stored bytes). */
+	maxDocBytes: number;
+	/** Stored bytes per shop, all its documents together. */
+	maxShopBytes: number;
+	/** Per device, over all its sockets: sync updates per second and bytes per second. */
+	updatesPerSecond: number;
+	updateBurst: number;
+	bytesPerSecond: number;
+	byteBurst: number;
+	/** Websockets over all shops (default: the descriptor limit less a reserve, see limits.ts). */
+	maxConnections: number;
+	maxConnectionsPerShop: number;
+	/** TCP connections of any kind; a new one past this is closed at once. */
+	maxSockets: number;
+	/** A request (or upgrade) must have sent its headers within this. */
+	headersTimeoutMs: number;
+	/** An upgrade must be authenticated within this, or it gets 503. */
+	handshakeTimeoutMs: number;
 }
+
+const budget = connectionBudget(null);
 
 export const defaultLimits: RelayLimits = {
 	maxMessageBytes: 10 * 1024 * 1024,
@@ -26,7 +49,18 @@ export const defaultLimits: RelayLimits = {
 	pairAttemptsPerMinute: 10,
 	compactAfter: 500,
 	unloadDelayMs: 30_000,
-	pingIntervalMs: 30_000
+	pingIntervalMs: 30_000,
+	maxDocBytes: 16 * 1024 * 1024,
+	maxShopBytes: 512 * 1024 * 1024,
+	updatesPerSecond: 100,
+	updateBurst: 1000,
+	bytesPerSecond: 2 * 1024 * 1024,
+	byteBurst: 32 * 1024 * 1024,
+	maxConnections: budget.maxConnections,
+	maxConnectionsPerShop: 500,
+	maxSockets: budget.maxSockets,
+	headersTimeoutMs: 10_000,
+	handshakeTimeoutMs: 10_000
 };
 
 export interface RelayOptions {
@@ -39,6 +73,10 @@ export interface RelayOptions {
 	setupSecret?: string;
 	/** Count limits against X-Forwarded-For (only behind a reverse proxy you run). */
 	trustProxy?: boolean;
+	/** PUBLIC_ORIGIN: browsers may open the sync socket only from these (unset: the Host's). */
+	publicOrigins?: string[];
+	/** CSP_CONNECT_SRC: more origins the app's pages may connect to. */
+	connectSrc?: string[];
 	/** A fake clock for tests (pairing expiry, rate-limit windows). */
 	now?: () => number;
 }
@@ -48,11 +86,15 @@ export interface Relay {
 	close(): Promise<void>;
 	readonly address: AddressInfo | null;
 	readonly registry: ShopRegistry;
+	/** The unused one-time setup code (ABCD-EFGH), or null when SETUP_SECRET is set or it was used. */
+	readonly setupCode: string | null;
+	readonly limits: RelayLimits;
 }
 
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad Request',
 	401: 'Unauthorized',
+	403: 'Forbidden',
 	404: 'Not Found',
 	429: 'Too Many Requests',
 	500: 'Internal Server Error',
@@ -67,32 +109,49 @@ export function createRelay(options: RelayOptions): Relay {
 	const registry = new ShopRegistry(options.storage, now);
 	const authenticate = options.authenticate ?? registry.authenticate;
 	const ipOf = (req: IncomingMessage) => clientIp(req, options.trustProxy ?? false);
+	const setup = new SetupGate(options.setupSecret);
 	const hub = new SyncHub({
 		storage: options.storage,
 		log,
 		compactAfter: limits.compactAfter,
 		unloadDelayMs: limits.unloadDelayMs,
-		pingIntervalMs: limits.pingIntervalMs
+		pingIntervalMs: limits.pingIntervalMs,
+		quotas: {
+			maxDocBytes: limits.maxDocBytes,
+			maxShopBytes: limits.maxShopBytes,
+			usage: new StorageUsage(options.storage),
+			rates: new DeviceRates(limits, now)
+		}
 	});
 	const api = createApi({
 		registry,
 		authenticate,
 		onDeviceRevoked: (shopId, deviceId) => hub.closeDevice(shopId, deviceId),
 		stateVector: (shopId, docName) => hub.storedStateVector(`${shopId}/${docName}`),
-		setupSecret: options.setupSecret,
+		setup,
+		onSetupCodeUsed: () => log('setup-code-used', { hint: 'restart the relay for a new code, or set SETUP_SECRET' }),
 		pairLimiter: new RateLimiter(limits.pairAttemptsPerMinute, now),
 		clientIp: ipOf,
 		log
 	});
-	const serveStatic = createStaticHandler(options.staticDir);
+	const serveStatic = createStaticHandler(options.staticDir, {
+		publicOrigins: options.publicOrigins,
+		connectSrc: options.connectSrc
+	});
 	// ws enforces maxPayload itself and closes the socket with 1009.
 	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
 	const connectionsPerIp = new Map<string, number>();
+	const connectionsPerShop = new Map<string, number>();
+	let websockets = 0;
+	let sockets = 0;
 	let closing = false;
 	let address: AddressInfo | null = null;
 
 	async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		for (const [name, value] of Object.entries(COMMON_SECURITY_HEADERS)) res.setHeader(name, value);
 		const pathname = (req.url ?? '/').split('?')[0];
+		// Malformed percent-encoding anywhere in a path is the client's error, never a 500.
+		if (safeDecode(pathname) === null) return sendError(res, 'bad-path');
 		if (pathname === '/healthz') {
 			return sendJson(res, 200, {
 				ok: true,
@@ -112,48 +171,109 @@ export function createRelay(options: RelayOptions): Relay {
 		setTimeout(() => socket.destroy(), 1000).unref();
 	}
 
-	function release(ip: string): void {
-		const count = (connectionsPerIp.get(ip) ?? 1) - 1;
-		if (count <= 0) connectionsPerIp.delete(ip);
-		else connectionsPerIp.set(ip, count);
+	function release(counts: Map<string, number>, key: string): void {
+		const count = (counts.get(key) ?? 1) - 1;
+		if (count <= 0) counts.delete(key);
+		else counts.set(key, count);
+	}
+
+	/** Authenticates, or gives up after the handshake timeout (a slow store must not pile sockets up). */
+	async function authenticateWithin(req: IncomingMessage) {
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<'timeout'>((resolve) => {
+			timer = setTimeout(() => resolve('timeout'), limits.handshakeTimeoutMs);
+		});
+		try {
+			return await Promise.race([authenticate(req), timeout]);
+		} finally {
+			clearTimeout(timer);
+		}
 	}
 
 	async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		if (closing) return reject(socket, 503);
 		const match = /^\/sync\/([^/?]+)(?:\?|$)/.exec(req.url ?? '');
-		if (!match) return reject(socket, 404);
+		if (!match) return reject(socket, safeDecode((req.url ?? '').split('?')[0]) === null ? 400 : 404);
 		const docName = match[1];
 		if (!DOC_NAME.test(docName)) return reject(socket, 400);
+		if (!originAllowed(req, options.publicOrigins)) {
+			log('ws-refused', { reason: 'origin' });
+			return reject(socket, 403);
+		}
+		if (websockets >= limits.maxConnections) {
+			log('ws-refused', { reason: 'relay-full' });
+			return reject(socket, 503);
+		}
 		const ip = ipOf(req);
 		const current = connectionsPerIp.get(ip) ?? 0;
 		if (current >= limits.maxConnectionsPerIp) {
 			log('ws-refused', { reason: 'too-many-connections' });
 			return reject(socket, 429);
 		}
-		// Reserved before the async auth, so a burst cannot slip past the limit, and released
+		// Reserved before the async auth, so a burst cannot slip past the limits, and released
 		// when the TCP socket closes, whichever way (refused, failed handshake, websocket closed).
 		connectionsPerIp.set(ip, current + 1);
-		socket.once('close', () => release(ip));
+		websockets++;
+		socket.once('close', () => {
+			release(connectionsPerIp, ip);
+			websockets--;
+		});
 		let principal = null;
 		try {
-			principal = await authenticate(req);
+			principal = await authenticateWithin(req);
 		} catch (error) {
 			log('auth-failed', { error: String(error).slice(0, 200) });
+		}
+		if (principal === 'timeout') {
+			log('ws-refused', { reason: 'handshake-timeout' });
+			return socket.destroyed ? undefined : reject(socket, 503);
 		}
 		if (!principal || closing || socket.destroyed) {
 			if (!principal) log('ws-refused', { reason: 'unauthorized' });
 			return socket.destroyed ? undefined : reject(socket, principal ? 503 : 401);
 		}
 		const authenticated = principal;
-		wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, authenticated, docName));
+		const shopCount = connectionsPerShop.get(authenticated.shopId) ?? 0;
+		if (shopCount >= limits.maxConnectionsPerShop) {
+			log('ws-refused', { reason: 'shop-connections', shop: authenticated.shopId });
+			return reject(socket, 429);
+		}
+		connectionsPerShop.set(authenticated.shopId, shopCount + 1);
+		socket.once('close', () => release(connectionsPerShop, authenticated.shopId));
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			hub.attach(ws, authenticated, docName);
+			// Revoked while this upgrade was authenticating: the revoke's sweep missed this socket.
+			if (registry.isRevoked(authenticated.shopId, authenticated.deviceId)) {
+				hub.closeDevice(authenticated.shopId, authenticated.deviceId);
+			}
+		});
 	}
 
-	const server = createServer((req, res) => {
-		onRequest(req, res).catch((error: unknown) => {
-			log('http-error', { error: String(error).slice(0, 200) });
-			if (!res.headersSent) sendError(res, 'internal');
-			else res.destroy();
-		});
+	const server = createServer(
+		{
+			headersTimeout: limits.headersTimeoutMs,
+			requestTimeout: limits.headersTimeoutMs * 3,
+			// How often Node looks for requests past those timeouts (its default is 30 s).
+			connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headersTimeoutMs / 2))
+		},
+		(req, res) => {
+			onRequest(req, res).catch((error: unknown) => {
+				log('http-error', { error: String(error).slice(0, 200) });
+				if (!res.headersSent) sendError(res, 'internal');
+				else res.destroy();
+			});
+		}
+	);
+	server.keepAliveTimeout = 5_000;
+	// Plain TCP: past maxSockets a connection is closed at once, before it can hold a descriptor
+	// the process needs (EMFILE would stop accept() for everyone, /healthz included).
+	server.on('connection', (socket) => {
+		if (sockets >= limits.maxSockets) {
+			log('tcp-refused', { reason: 'too-many-sockets' });
+			return void socket.destroy();
+		}
+		sockets++;
+		socket.once('close', () => sockets--);
 	});
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		// A client resetting mid-handshake must not become an uncaught error.
@@ -170,6 +290,10 @@ export function createRelay(options: RelayOptions): Relay {
 
 	return {
 		registry,
+		limits,
+		get setupCode() {
+			return setup.code;
+		},
 		get address() {
 			return address;
 		},

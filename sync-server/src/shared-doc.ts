@@ -3,6 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { DocTooLargeError } from './limits.js';
 import type { Log } from './log.js';
 import type { RelayStorage } from './storage/types.js';
 
@@ -24,6 +25,15 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
 	return encoding.toUint8Array(encoder);
 }
 
+export interface DocSizeHooks {
+	/** Refuse to load a document whose stored log is larger than this (bytes). */
+	maxBytes: number;
+	/** The size recorded for the doc, if known: a doc over the limit is refused unread. */
+	knownBytes?: number;
+	/** Called whenever the stored size changes (appends, compaction). */
+	onStoredBytes(bytes: number): void;
+}
+
 /**
  * A document held in memory while it has clients. Everything that can carry document content
  * to a client (broadcasts and sync-step-2 answers) waits on one chain behind the storage
@@ -36,6 +46,7 @@ export class SharedDoc {
 	unloadTimer: NodeJS.Timeout | undefined;
 	#chain: Promise<void> = Promise.resolve();
 	#stored: number;
+	#storedBytes: number;
 	#failed = false;
 
 	private constructor(
@@ -44,9 +55,12 @@ export class SharedDoc {
 		private readonly log: Log,
 		private readonly compactAfter: number,
 		private readonly onStorageFailure: (doc: SharedDoc) => void,
-		storedCount: number
+		storedCount: number,
+		storedBytes: number,
+		private readonly sizes: DocSizeHooks | undefined
 	) {
 		this.#stored = storedCount;
+		this.#storedBytes = storedBytes;
 		// The relay itself is not a participant.
 		this.awareness.setLocalState(null);
 		this.awareness.on('update', this.#onAwarenessUpdate);
@@ -57,10 +71,30 @@ export class SharedDoc {
 		storage: RelayStorage,
 		log: Log,
 		compactAfter: number,
-		onStorageFailure: (doc: SharedDoc) => void
+		onStorageFailure: (doc: SharedDoc) => void,
+		sizes?: DocSizeHooks
 	): Promise<SharedDoc> {
-		const updates = await storage.readUpdates(key);
-		const shared = new SharedDoc(key, storage, log, compactAfter, onStorageFailure, updates.length);
+		// Refused before reading when the recorded size says so, and before applying (where Yjs
+		// needs many times the encoded size in heap) when the log turns out too large.
+		if (sizes?.knownBytes !== undefined && sizes.knownBytes > sizes.maxBytes * LOG_SLACK) {
+			throw new DocTooLargeError(key, sizes.knownBytes);
+		}
+		let updates = await storage.readUpdates(key);
+		let bytes = byteLength(updates);
+		if (sizes && bytes > sizes.maxBytes) {
+			// An uncompacted log overstates the doc: merging (streamed, without building a Y.Doc)
+			// tells whether the document itself is over the limit.
+			const merged = bytes <= sizes.maxBytes * LOG_SLACK ? Y.mergeUpdates(updates) : null;
+			if (!merged || merged.length > sizes.maxBytes) {
+				sizes.onStoredBytes(bytes);
+				throw new DocTooLargeError(key, merged?.length ?? bytes);
+			}
+			await storage.replaceUpdates(key, merged, updates.length);
+			updates = [merged];
+			bytes = merged.length;
+		}
+		sizes?.onStoredBytes(bytes);
+		const shared = new SharedDoc(key, storage, log, compactAfter, onStorageFailure, updates.length, bytes, sizes);
 		let skipped = 0;
 		for (const update of updates) {
 			// One bad entry must not make the whole document unreadable.
@@ -74,6 +108,11 @@ export class SharedDoc {
 		// Listening only now, so what was loaded is not stored a second time.
 		shared.doc.on('update', shared.#onDocUpdate);
 		return shared;
+	}
+
+	/** Bytes of this doc's stored update log (an upper bound of its encoded state). */
+	get storedBytes(): number {
+		return this.#storedBytes;
 	}
 
 	get failed(): boolean {
@@ -101,6 +140,8 @@ export class SharedDoc {
 		void this.#enqueue(async () => {
 			await this.storage.appendUpdate(this.key, update);
 			this.#stored++;
+			this.#storedBytes += update.length;
+			this.sizes?.onStoredBytes(this.#storedBytes);
 			this.broadcast(message, origin);
 			if (this.#stored > this.compactAfter) await this.#compact();
 		});
@@ -149,6 +190,8 @@ export class SharedDoc {
 		await this.storage.replaceUpdates(this.key, merged, this.#stored);
 		this.log('doc-compacted', { doc: this.key, replaced: this.#stored });
 		this.#stored = 1;
+		this.#storedBytes = merged.length;
+		this.sizes?.onStoredBytes(this.#storedBytes);
 	}
 
 	/** Waits for pending appends, compacts the log into one entry, frees the doc. */
@@ -167,6 +210,11 @@ export class SharedDoc {
 		this.doc.destroy();
 	}
 }
+
+// How far a stored log may pass the limit and still be merged to see whether the doc fits.
+const LOG_SLACK = 4;
+
+const byteLength = (updates: Uint8Array[]) => updates.reduce((sum, u) => sum + u.length, 0);
 
 // A tablet that stops reading would otherwise make the relay buffer every update for it.
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;

@@ -16,6 +16,11 @@ import type { RelayStorage } from './storage/types.js';
 //   device/<shopId>/<deviceId>    DeviceRecord
 //   token/<sha256(token)>         { shopId, deviceId }   lookup index, deleted on revoke
 //   pairing/<sha256(code)>        PairingRecord          deleted when used
+//   lastseen/<shopId>/<deviceId>  { at }                 written by logins, never the device record
+//
+// The device record is written only when the device is created and when it is revoked. Logins
+// write lastSeenAt under its own key: a login that read the record just before a revoke can then
+// never put back a copy without revokedAt (it used to, about once in 30 concurrent revokes).
 
 export interface ShopRecord {
 	id: string;
@@ -67,6 +72,10 @@ export type RedeemResult =
 export class ShopRegistry {
 	// Single use within this process even when two tablets redeem one code at the same moment.
 	#claiming = new Set<string>();
+	// When this process last wrote each device's lastSeenAt (bounds writes to one a minute).
+	#lastSeen = new Map<string, number>();
+	// Device keys revoked by this process: a login in flight across the revoke is refused.
+	#revoked = new Set<string>();
 
 	constructor(
 		private readonly storage: RelayStorage,
@@ -109,10 +118,14 @@ export class ShopRegistry {
 		const key = `device/${index.shopId}/${index.deviceId}`;
 		const device = await this.storage.getMeta<DeviceRecord>(key);
 		if (!device || device.revokedAt !== null || device.tokenHash !== hashSecret(token)) return null;
-		const lastSeen = device.lastSeenAt ? Date.parse(device.lastSeenAt) : 0;
-		if (this.now() - lastSeen >= LAST_SEEN_EVERY_MS) {
-			await this.storage.putMeta(key, { ...device, lastSeenAt: this.#iso() });
+		const seenKey = `lastseen/${index.shopId}/${index.deviceId}`;
+		const previous = this.#lastSeen.get(seenKey) ?? 0;
+		if (this.now() - previous >= LAST_SEEN_EVERY_MS) {
+			this.#lastSeen.set(seenKey, this.now());
+			await this.storage.putMeta(seenKey, { at: this.#iso() });
 		}
+		// Revoked while we were reading: the revoke has answered, so this login must fail too.
+		if (this.#revoked.has(key)) return null;
 		return { shopId: device.shopId, deviceId: device.id, role: device.role };
 	}
 
@@ -123,7 +136,19 @@ export class ShopRegistry {
 	};
 
 	async listDevices(shopId: string): Promise<DeviceRecord[]> {
-		return (await this.storage.listMeta<DeviceRecord>(`device/${shopId}/`)).map(([, d]) => d);
+		const seen = new Map(
+			(await this.storage.listMeta<{ at: string }>(`lastseen/${shopId}/`)).map(([k, v]) => [k.split('/')[2], v.at])
+		);
+		return (await this.storage.listMeta<DeviceRecord>(`device/${shopId}/`)).map(([, d]) => ({
+			...d,
+			// Records from before the separate key still carry their own lastSeenAt.
+			lastSeenAt: seen.get(d.id) ?? d.lastSeenAt
+		}));
+	}
+
+	/** Revoked by this process (a socket authenticated just before a revoke is closed on attach). */
+	isRevoked(shopId: string, deviceId: string): boolean {
+		return this.#revoked.has(`device/${shopId}/${deviceId}`);
 	}
 
 	/** Returns false when the shop has no such device; revoking twice is harmless. */
@@ -131,6 +156,7 @@ export class ShopRegistry {
 		const key = `device/${shopId}/${deviceId}`;
 		const device = await this.storage.getMeta<DeviceRecord>(key);
 		if (!device) return false;
+		this.#revoked.add(key);
 		if (device.revokedAt === null) {
 			await this.storage.putMeta(key, { ...device, revokedAt: this.#iso() });
 		}

@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { RawData, WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Principal } from './auth.js';
+import { CloseCode, CloseReason, DocTooLargeError, type DeviceRates, type StorageUsage } from './limits.js';
 import type { Log } from './log.js';
 import {
 	encodeAwareness,
@@ -27,6 +28,15 @@ export interface SyncHubOptions {
 	/** How long a doc stays in memory after its last client left. */
 	unloadDelayMs: number;
 	pingIntervalMs: number;
+	/** Size quotas and update rates; without them (tests of other things) nothing is limited. */
+	quotas?: SyncQuotas;
+}
+
+export interface SyncQuotas {
+	maxDocBytes: number;
+	maxShopBytes: number;
+	usage: StorageUsage;
+	rates: DeviceRates;
 }
 
 interface Client extends Peer {
@@ -90,6 +100,10 @@ export class SyncHub {
 				if (states.length > 0) send(ws, encodeAwareness(shared.awareness, states));
 			},
 			(error: unknown) => {
+				if (error instanceof DocTooLargeError) {
+					this.options.log('doc-refused', { doc: client.docKey, bytes: error.bytes });
+					return this.#close(client, CloseCode.docTooLarge, CloseReason.docTooLarge);
+				}
 				this.options.log('doc-load-failed', { doc: client.docKey, error: String(error).slice(0, 200) });
 				this.#close(client, 1011, 'document unavailable');
 			}
@@ -125,9 +139,7 @@ export class SyncHub {
 			}
 			let loading = this.#docs.get(key);
 			if (!loading) {
-				loading = SharedDoc.load(key, this.options.storage, this.options.log, this.options.compactAfter, (d) =>
-					this.#drop(d)
-				);
+				loading = this.#load(key);
 				const mine = loading;
 				this.#docs.set(key, mine);
 				mine.then(
@@ -147,6 +159,44 @@ export class SyncHub {
 			return shared;
 		}
 		throw new Error('document kept unloading');
+	}
+
+	async #load(key: string): Promise<SharedDoc> {
+		const quotas = this.options.quotas;
+		const sizes = quotas && {
+			maxBytes: quotas.maxDocBytes,
+			knownBytes: await quotas.usage.docBytes(key),
+			onStoredBytes: (bytes: number) => void quotas.usage.record(key, bytes)
+		};
+		return SharedDoc.load(key, this.options.storage, this.options.log, this.options.compactAfter, (d) => this.#drop(d), sizes);
+	}
+
+	/**
+	 * Whether an update may be applied: checked before Y.applyUpdate, which is where a large
+	 * update costs the relay many times its size in heap. Null: go ahead.
+	 */
+	#refusal(client: Client, shared: SharedDoc, update: Uint8Array): { code: number; reason: string } | null {
+		const quotas = this.options.quotas;
+		if (!quotas) return null;
+		const { shopId, deviceId } = client.principal;
+		if (!quotas.rates.allow(`${shopId}/${deviceId}`, update.length)) {
+			return { code: CloseCode.rateLimited, reason: CloseReason.rateLimited };
+		}
+		// Loaded with the doc (#load), so known here without waiting.
+		const shopBytes = quotas.usage.loadedShopBytes(shopId) ?? 0;
+		let growth = update.length;
+		if (shared.storedBytes + growth > quotas.maxDocBytes || shopBytes + growth > quotas.maxShopBytes) {
+			// A catching-up tablet may resend what the relay has: count only what is new.
+			growth = Y.diffUpdate(update, Y.encodeStateVector(shared.doc)).length;
+			if (growth <= 2) return null;
+		}
+		if (shared.storedBytes + growth > quotas.maxDocBytes) {
+			return { code: CloseCode.docTooLarge, reason: CloseReason.docTooLarge };
+		}
+		if (shopBytes + growth > quotas.maxShopBytes) {
+			return { code: CloseCode.shopQuota, reason: CloseReason.shopQuota };
+		}
+		return null;
 	}
 
 	#leave(client: Client, shared: SharedDoc): void {
@@ -206,7 +256,18 @@ export class SyncHub {
 				) {
 					// Not syncProtocol.readSyncMessage: it swallows apply errors, and a client that
 					// sends undecodable updates must be dropped, not ignored.
-					Y.applyUpdate(shared.doc, decoding.readVarUint8Array(decoder), client);
+					const update = decoding.readVarUint8Array(decoder);
+					const refusal = this.#refusal(client, shared, update);
+					if (refusal) {
+						this.options.log('ws-update-refused', {
+							doc: client.docKey,
+							device: client.principal.deviceId,
+							code: refusal.code,
+							bytes: update.length
+						});
+						return this.#close(client, refusal.code, refusal.reason);
+					}
+					Y.applyUpdate(shared.doc, update, client);
 				} else {
 					throw new Error(`unknown sync message ${syncType}`);
 				}
@@ -276,6 +337,7 @@ export class SyncHub {
 		await Promise.all([...this.#live.values()].map((shared) => this.#unload(shared)));
 		await Promise.all([...this.#unloading.values()]);
 		await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+		await this.options.quotas?.usage.flush();
 	}
 }
 
