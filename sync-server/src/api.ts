@@ -15,8 +15,9 @@ export interface ApiOptions {
 	/** Called after a device is revoked, to close its open sockets. */
 	onDeviceRevoked: (shopId: string, deviceId: string) => void;
 	setup: SetupGate;
-	/** Pairing and setup-code attempts per address. */
 	pairLimiter: RateLimiter;
+	/** Failed setup-code attempts per address. */
+	setupLimiter: RateLimiter;
 	/** Called after a one-time setup code was used. */
 	onSetupCodeUsed?: () => void;
 	clientIp: (req: IncomingMessage) => string;
@@ -57,8 +58,10 @@ export function createApi(options: ApiOptions) {
 	}
 
 	const createShop = async (req: IncomingMessage): Promise<Reply> => {
-		// Counted like pairing attempts: a one-time code must not be guessable either.
-		if (!options.pairLimiter.allow(options.clientIp(req))) return { error: 'too-many-requests' };
+		// Wrong codes are counted like pairing attempts (a one-time code must not be guessable);
+		// an install creating many shops with its right secret is not slowed down.
+		const ip = options.clientIp(req);
+		if (options.setupLimiter.blocked(ip)) return { error: 'too-many-requests' };
 		return withBody(req, async (body): Promise<Reply> => {
 			const shopName = text(body.shopName, NAME_MAX);
 			const deviceName = text(body.deviceName, NAME_MAX);
@@ -67,6 +70,7 @@ export function createApi(options: ApiOptions) {
 			const given = typeof header === 'string' ? header : typeof body.setupCode === 'string' ? body.setupCode : undefined;
 			const check = options.setup.claim(given);
 			if (check !== 'ok') {
+				options.setupLimiter.allow(ip);
 				log('shop-refused', { reason: check });
 				return { error: check };
 			}

@@ -22,7 +22,8 @@ export const CloseCode = {
 export const CloseReason = {
 	docTooLarge: 'document over the size limit',
 	rateLimited: 'too many updates from this device',
-	shopQuota: 'shop storage quota exceeded'
+	shopQuota: 'shop storage quota exceeded',
+	busy: 'relay busy, try again later'
 } as const;
 
 /** Thrown by a document load that would pass the size limit: refused, never applied. */
@@ -32,6 +33,13 @@ export class DocTooLargeError extends Error {
 		readonly bytes: number
 	) {
 		super(`document ${docKey} holds ${bytes} bytes, over the limit`);
+	}
+}
+
+/** Thrown when loading a document would pass the relay's budget of loaded bytes (MAX_LOADED_MB). */
+export class RelayBusyError extends Error {
+	constructor(readonly docKey: string) {
+		super('too much loaded');
 	}
 }
 
@@ -89,7 +97,7 @@ export class DeviceRates {
 			};
 			this.#buckets.set(deviceKey, entry);
 		}
-		// Both are charged only when both allow, so a refused frame costs nothing.
+		// A refused frame closes the socket, so what it was charged does not matter.
 		if (!entry.updates.take(1)) return false;
 		if (!entry.bytes.take(bytes)) return false;
 		return true;

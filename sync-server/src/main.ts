@@ -51,6 +51,7 @@ const relay = createRelay({
 		maxConnectionsPerIp: intEnv('MAX_CONNECTIONS_PER_IP', defaultLimits.maxConnectionsPerIp),
 		maxDocBytes: intEnv('MAX_DOC_MB', defaultLimits.maxDocBytes / MB) * MB,
 		maxShopBytes: intEnv('MAX_SHOP_MB', defaultLimits.maxShopBytes / MB) * MB,
+		maxLoadedBytes: intEnv('MAX_LOADED_MB', defaultLimits.maxLoadedBytes / MB) * MB,
 		updatesPerSecond: intEnv('DEVICE_UPDATES_PER_SECOND', defaultLimits.updatesPerSecond),
 		updateBurst: intEnv('DEVICE_UPDATE_BURST', defaultLimits.updateBurst),
 		bytesPerSecond: intEnv('DEVICE_MB_PER_SECOND', defaultLimits.bytesPerSecond / MB) * MB,

@@ -23,6 +23,8 @@ export interface RelayLimits {
 	pingIntervalMs: number;
 	/** Largest document the relay holds or loads (stored bytes). */
 	maxDocBytes: number;
+	/** Stored bytes of every document in memory together (bounds the heap). */
+	maxLoadedBytes: number;
 	/** Stored bytes per shop, all its documents together. */
 	maxShopBytes: number;
 	/** Per device, over all its sockets: sync updates per second and bytes per second. */
@@ -52,6 +54,7 @@ export const defaultLimits: RelayLimits = {
 	pingIntervalMs: 30_000,
 	maxDocBytes: 16 * 1024 * 1024,
 	maxShopBytes: 512 * 1024 * 1024,
+	maxLoadedBytes: 256 * 1024 * 1024,
 	updatesPerSecond: 100,
 	updateBurst: 1000,
 	bytesPerSecond: 2 * 1024 * 1024,
@@ -119,6 +122,7 @@ export function createRelay(options: RelayOptions): Relay {
 		quotas: {
 			maxDocBytes: limits.maxDocBytes,
 			maxShopBytes: limits.maxShopBytes,
+			maxLoadedBytes: limits.maxLoadedBytes,
 			usage: new StorageUsage(options.storage),
 			rates: new DeviceRates(limits, now)
 		}
@@ -131,6 +135,7 @@ export function createRelay(options: RelayOptions): Relay {
 		setup,
 		onSetupCodeUsed: () => log('setup-code-used', { hint: 'restart the relay for a new code, or set SETUP_SECRET' }),
 		pairLimiter: new RateLimiter(limits.pairAttemptsPerMinute, now),
+		setupLimiter: new RateLimiter(limits.pairAttemptsPerMinute, now),
 		clientIp: ipOf,
 		log
 	});
@@ -157,7 +162,8 @@ export function createRelay(options: RelayOptions): Relay {
 				ok: true,
 				uptimeSeconds: Math.floor((now() - startedAt) / 1000),
 				docs: hub.docCount,
-				connections: hub.connectionCount
+				connections: hub.connectionCount,
+				loadedBytes: hub.loadedBytes
 			});
 		}
 		if (pathname.startsWith('/api/') || pathname === '/api') return api(req, res, pathname);

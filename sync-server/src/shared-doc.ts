@@ -74,9 +74,10 @@ export class SharedDoc {
 		onStorageFailure: (doc: SharedDoc) => void,
 		sizes?: DocSizeHooks
 	): Promise<SharedDoc> {
-		// Refused before reading when the recorded size says so, and before applying (where Yjs
-		// needs many times the encoded size in heap) when the log turns out too large.
-		if (sizes?.knownBytes !== undefined && sizes.knownBytes > sizes.maxBytes * LOG_SLACK) {
+		// Refused before reading when the recorded size says so (a recorded size over the limit is
+		// a log that was merged and still did not fit), and before applying (where Yjs needs up to
+		// ~18× the encoded size in heap) when the log turns out too large.
+		if (sizes?.knownBytes !== undefined && sizes.knownBytes > sizes.maxBytes) {
 			throw new DocTooLargeError(key, sizes.knownBytes);
 		}
 		let updates = await storage.readUpdates(key);

@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { RawData, WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Principal } from './auth.js';
-import { CloseCode, CloseReason, DocTooLargeError, type DeviceRates, type StorageUsage } from './limits.js';
+import { CloseCode, CloseReason, DocTooLargeError, RelayBusyError, type DeviceRates, type StorageUsage } from './limits.js';
 import type { Log } from './log.js';
 import {
 	encodeAwareness,
@@ -35,6 +35,8 @@ export interface SyncHubOptions {
 export interface SyncQuotas {
 	maxDocBytes: number;
 	maxShopBytes: number;
+	/** Stored bytes of all loaded docs together: bounds the heap (Yjs takes 1–18× that). */
+	maxLoadedBytes: number;
 	usage: StorageUsage;
 	rates: DeviceRates;
 }
@@ -63,6 +65,13 @@ export class SyncHub {
 
 	get docCount(): number {
 		return this.#live.size;
+	}
+
+	/** Stored bytes of the docs in memory. */
+	get loadedBytes(): number {
+		let total = 0;
+		for (const shared of this.#live.values()) total += shared.storedBytes;
+		return total;
 	}
 
 	get connectionCount(): number {
@@ -100,6 +109,11 @@ export class SyncHub {
 				if (states.length > 0) send(ws, encodeAwareness(shared.awareness, states));
 			},
 			(error: unknown) => {
+				if (error instanceof RelayBusyError) {
+					this.options.log('doc-refused', { doc: client.docKey, reason: 'loaded-bytes' });
+					// 1013 Try Again Later: y-websocket reconnects with backoff.
+					return this.#close(client, 1013, CloseReason.busy);
+				}
 				if (error instanceof DocTooLargeError) {
 					this.options.log('doc-refused', { doc: client.docKey, bytes: error.bytes });
 					return this.#close(client, CloseCode.docTooLarge, CloseReason.docTooLarge);
@@ -163,9 +177,13 @@ export class SyncHub {
 
 	async #load(key: string): Promise<SharedDoc> {
 		const quotas = this.options.quotas;
+		const knownBytes = quotas && (await quotas.usage.docBytes(key));
+		if (quotas && knownBytes !== undefined && knownBytes <= quotas.maxDocBytes) {
+			if (this.loadedBytes + knownBytes > quotas.maxLoadedBytes) throw new RelayBusyError(key);
+		}
 		const sizes = quotas && {
 			maxBytes: quotas.maxDocBytes,
-			knownBytes: await quotas.usage.docBytes(key),
+			knownBytes,
 			onStoredBytes: (bytes: number) => void quotas.usage.record(key, bytes)
 		};
 		return SharedDoc.load(key, this.options.storage, this.options.log, this.options.compactAfter, (d) => this.#drop(d), sizes);
