@@ -195,7 +195,8 @@ describe('attack: idle sockets', () => {
 	});
 
 	it('closes TCP connections that never finish their request (handshake timeout)', async () => {
-		const h = await startRelay({ limits: { headersTimeoutMs: 300 } });
+		// maxSockets as on a host with 5,000 descriptors: the idle sockets fit, and are then cut.
+		const h = await startRelay({ limits: { headersTimeoutMs: 300, maxSockets: 5000 } });
 		const port = Number(new URL(h.base).port);
 		const idle: Socket[] = [];
 		const closed: Promise<void>[] = [];
@@ -207,11 +208,40 @@ describe('attack: idle sockets', () => {
 			if (i % 2) socket.write('GET /sync/doc HTTP/1.1\r\nHost: x\r\n');
 			closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
 			idle.push(socket);
+			// In waves, as 200 machines would: one burst of 1,300 SYNs overflows any accept queue.
+			if (i % 100 === 99) await new Promise((resolve) => socket.once('connect', resolve));
 		}
 		afterEachTerminate.push(() => idle.forEach((s) => s.destroy()));
 		expect((await api(h, 'GET', '/healthz')).status).toBe(200);
 		const all = Promise.all(closed).then(() => 'closed');
-		expect(await Promise.race([all, new Promise((r) => setTimeout(() => r('still open'), 5000))])).toBe('closed');
+		expect(await Promise.race([all, new Promise((r) => setTimeout(() => r('still open'), 15_000))])).toBe('closed');
+	});
+});
+
+describe('attack: idle sockets past the descriptor budget', () => {
+	it('refuses TCP past maxSockets instead of meeting EMFILE, and serves again once idle ones time out', async () => {
+		const h = await startRelay({ limits: { headersTimeoutMs: 300, maxSockets: 200 } });
+		const port = Number(new URL(h.base).port);
+		const idle: Socket[] = [];
+		for (let i = 0; i < 300; i++) {
+			const socket = createConnection({ port, host: '127.0.0.1' });
+			socket.on('error', () => {});
+			socket.resume();
+			idle.push(socket);
+			if (i % 100 === 99) await new Promise((resolve) => socket.once('connect', resolve));
+		}
+		afterEachTerminate.push(() => idle.forEach((s) => s.destroy()));
+		await waitFor(
+			'/healthz served again',
+			async () => {
+				try {
+					return (await api(h, 'GET', '/healthz')).status === 200;
+				} catch {
+					return false;
+				}
+			},
+			5000
+		);
 	});
 });
 

@@ -7,7 +7,7 @@ import type { Authenticate } from './auth.js';
 import { COMMON_SECURITY_HEADERS, originAllowed } from './headers.js';
 import { createStaticHandler } from './http-static.js';
 import { clientIp, RateLimiter, sendError, sendJson } from './http-util.js';
-import { connectionBudget, DeviceRates, StorageUsage } from './limits.js';
+import { connectionBudget, openFileLimit, DeviceRates, StorageUsage } from './limits.js';
 import { silentLog, type Log } from './log.js';
 import { SetupGate } from './setup.js';
 import { ShopRegistry } from './shops.js';
@@ -43,7 +43,8 @@ export interface RelayLimits {
 	handshakeTimeoutMs: number;
 }
 
-const budget = connectionBudget(null);
+// From the process's real descriptor limit (read once at start).
+const budget = connectionBudget(openFileLimit());
 
 export const defaultLimits: RelayLimits = {
 	maxMessageBytes: 10 * 1024 * 1024,
@@ -306,7 +307,8 @@ export function createRelay(options: RelayOptions): Relay {
 		listen(port, host = '0.0.0.0') {
 			return new Promise((resolve, reject) => {
 				server.once('error', reject);
-				server.listen(port, host, () => {
+				// A deeper accept queue than Node's 511, for reconnect storms (the kernel caps it).
+				server.listen({ port, host, backlog: 4096 }, () => {
 					server.off('error', reject);
 					address = server.address() as AddressInfo;
 					resolve(address);
