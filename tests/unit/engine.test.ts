@@ -117,4 +117,21 @@ describe('sync engine against the relay', () => {
 		expect(res.status).toBe(200);
 		await eventually(() => expect(b.engine!.status.state).toBe('unauthorized'));
 	});
+
+	it('a change the relay refuses for size stays on the tablet, and the status says why', async () => {
+		// Small enough that a few customers pass it, large enough for index and settings.
+		relay = await startTestRelay(undefined, 0, { maxDocBytes: 4096 });
+		const owner = await createShop(relay);
+		const a = makeTablet('A', owner);
+		tablets.push(a);
+		await a.connect();
+		await eventually(() => expect(a.engine!.status.state).toBe('online'));
+		for (let i = 0; i < 40; i++) await created(a, draft({ firstName: `Big${i}`, lastName: 'x'.repeat(60), notes: 'n'.repeat(1500) }));
+		await eventually(() => expect(a.engine!.status.refusal?.reason).toBe('doc-too-large'), 10_000);
+		await a.engine!.pump();
+		// Still there, waiting for the limit to be raised: nothing was dropped.
+		expect(a.engine!.status.pending).toBeGreaterThan(0);
+		expect(await a.db.outbox.count()).toBeGreaterThan(0);
+		expect(a.engine!.status.state).toBe('online');
+	}, 20_000);
 });

@@ -50,8 +50,20 @@ export interface SyncCredentials {
 
 export type SyncState = 'offline' | 'connecting' | 'online' | 'unauthorized';
 
+/**
+ * Why the relay closed a document's socket, when it was a limit (relay close codes 4413, 4507,
+ * 4429, 1013). The refused change stays in this tablet's outbox; nothing is lost.
+ */
+export type SyncRefusal = 'doc-too-large' | 'shop-quota' | 'rate-limited' | 'busy';
+
+const REFUSALS: Record<number, SyncRefusal> = { 4413: 'doc-too-large', 4507: 'shop-quota', 4429: 'rate-limited', 1013: 'busy' };
+// Retrying these cannot help until someone acts (the owner frees space, an admin raises a limit).
+const HARD_REFUSALS = new Set<SyncRefusal>(['doc-too-large', 'shop-quota']);
+
 export interface SyncStatus {
 	state: SyncState;
+	/** Set while the relay refuses one of this tablet's documents (see SyncRefusal). */
+	refusal?: { reason: SyncRefusal; doc: string } | null;
 	/** Local changes the relay has not confirmed yet. */
 	pending: number;
 	/** When this tablet last had nothing to send and nothing to fetch (epoch ms), or null. */
@@ -92,6 +104,8 @@ export class SyncEngine {
 	#pumpAgain = false;
 	#pulls = new Map<string, Promise<void>>();
 	#cleanups: (() => void)[] = [];
+	/** Docs the relay refused for good (until retryRefused): not pushed, not reconnected. */
+	#refused = new Map<string, SyncRefusal>();
 
 	constructor(store: DocStore, creds: SyncCredentials, opts: SyncEngineOptions = {}) {
 		this.#store = store;
@@ -213,13 +227,34 @@ export class SyncEngine {
 		if (this.#status.pending === 0 && this.#pulls.size === 0) await this.#markSynced();
 	}
 
+	/** The relay closed a doc's socket: when it was a limit, say so and stop hammering it. */
+	#onClosed(doc: string, provider: WebsocketProvider, code: number | undefined): void {
+		const reason = code === undefined ? undefined : REFUSALS[code];
+		if (!reason || this.#stopped) return;
+		if (HARD_REFUSALS.has(reason)) {
+			this.#refused.set(doc, reason);
+			provider.disconnect();
+		}
+		this.#set({ refusal: { reason, doc } });
+	}
+
+	/** "Sync now": offer the relay the refused documents again (a limit may have been raised). */
+	retryRefused(): void {
+		for (const doc of this.#refused.keys()) this.#links.get(doc)?.provider.connect();
+		this.#refused.clear();
+		if (this.#status.refusal) this.#set({ refusal: null });
+	}
+
 	/** Syncs one doc and waits for the relay to confirm our changes. True when all are confirmed. */
 	async #pushDoc(doc: string): Promise<boolean> {
+		// Refused by the relay: the changes stay in the outbox until "Sync now" tries again.
+		if (this.#refused.has(doc)) return false;
 		const link = await this.#link(doc, false);
 		link.users++;
 		try {
 			await this.#waitSynced(link);
-			for (let attempt = 0; attempt < 20 && !this.#stopped; attempt++) {
+			// Stops early when the relay refuses the doc meanwhile (#onClosed).
+			for (let attempt = 0; attempt < 20 && !this.#stopped && !this.#refused.has(doc); attempt++) {
 				const sv = await this.#relayStateVector(doc);
 				if (sv) {
 					const rows = await this.#store.db.outbox.where('doc').equals(doc).toArray();
@@ -329,6 +364,10 @@ export class SyncEngine {
 					maxBackoffTime: 5000,
 					...(this.#opts.WebSocketImpl ? { WebSocketPolyfill: this.#opts.WebSocketImpl } : {})
 				});
+				provider.on('connection-close', (event: CloseEvent | null) => this.#onClosed(doc, provider, event?.code));
+				provider.on('sync', (synced: boolean) => {
+					if (synced && this.#status.refusal?.doc === doc) this.#set({ refusal: null });
+				});
 				const link: Link = { provider, unpin, keep, users: 0, timer: null };
 				this.#links.set(doc, link);
 				return link;
@@ -360,14 +399,25 @@ export class SyncEngine {
 	#waitSynced(link: Link, timeoutMs = 20_000): Promise<void> {
 		if (link.provider.synced) return Promise.resolve();
 		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => {
+			const done = () => {
+				clearTimeout(timer);
+				clearInterval(refusedCheck);
 				link.provider.off('sync', onSync);
+			};
+			const timer = setTimeout(() => {
+				done();
 				reject(new Error('sync timed out'));
 			}, timeoutMs);
+			// A doc the relay refused will not sync: give up now rather than at the timeout.
+			const refusedCheck = setInterval(() => {
+				if (!link.provider.shouldConnect) {
+					done();
+					reject(new Error('refused by the relay'));
+				}
+			}, 200);
 			const onSync = (synced: boolean) => {
 				if (!synced) return;
-				clearTimeout(timer);
-				link.provider.off('sync', onSync);
+				done();
 				resolve();
 			};
 			link.provider.on('sync', onSync);

@@ -7,7 +7,7 @@ import { allProjections, DERIVE_KINDS } from '$lib/projections';
 import { DexieCustomerService } from '$lib/customers/service';
 import { SyncEngine, type SyncCredentials, type SyncEngineOptions } from '$lib/sync/engine';
 import { seededIds } from '$lib/domain/ids';
-import { createRelay, type Relay } from '../../../sync-server/src/server';
+import { createRelay, type Relay, type RelayLimits } from '../../../sync-server/src/server';
 import { MemoryStorage } from '../../../sync-server/src/storage/memory';
 import type { RelayStorage } from '../../../sync-server/src/storage/types';
 
@@ -34,9 +34,22 @@ export interface TestRelay {
 	start(): Promise<void>;
 }
 
-export async function startTestRelay(storage: RelayStorage = new MemoryStorage(), port = 0): Promise<TestRelay> {
+/** The setup secret of test relays (creating a shop needs it, as on a hosted relay). */
+export const TEST_SETUP_SECRET = 'unit-test-setup-secret';
+
+export async function startTestRelay(
+	storage: RelayStorage = new MemoryStorage(),
+	port = 0,
+	limits: Partial<RelayLimits> = {}
+): Promise<TestRelay> {
 	const make = () =>
-		createRelay({ storage, staticDir: '/nonexistent', limits: { unloadDelayMs: 50, pingIntervalMs: 60_000 }, log: () => {} });
+		createRelay({
+			storage,
+			staticDir: '/nonexistent',
+			setupSecret: TEST_SETUP_SECRET,
+			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000, ...limits },
+			log: () => {}
+		});
 	let relay = make();
 	const addr = await relay.listen(port, '127.0.0.1');
 	let running = true;
@@ -69,7 +82,7 @@ export async function startTestRelay(storage: RelayStorage = new MemoryStorage()
 export async function createShop(relay: TestRelay, shopName = 'Test shop'): Promise<SyncCredentials & { role: string }> {
 	const res = await fetch(`${relay.url}/api/shops`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', 'x-setup-secret': TEST_SETUP_SECRET },
 		body: JSON.stringify({ shopName, deviceName: 'Owner tablet' })
 	});
 	if (res.status !== 201) throw new Error(`create shop: ${res.status}`);
