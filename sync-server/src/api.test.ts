@@ -70,6 +70,15 @@ describe('api: shops and devices', () => {
 		expect([a.status, b.status].sort()).toEqual([201, 403]);
 		expect(h.relay.setupCode).toBeNull();
 		expect((await api(h, 'POST', '/api/shops', { ...body, setupCode: code })).status).toBe(403);
+		// Guessing is capped like pairing: 10 wrong codes a minute, then 429 even for a right one.
+		const fresh = await startRelay({ setupSecret: undefined });
+		for (let i = 0; i < 10; i++) {
+			expect((await api(fresh, 'POST', '/api/shops', { ...body, setupCode: `WRONG${i}` })).status).toBe(403);
+		}
+		expect(await api(fresh, 'POST', '/api/shops', { ...body, setupCode: fresh.relay.setupCode })).toMatchObject({
+			status: 429,
+			body: { error: 'too-many-requests' }
+		});
 		// Existing shops carry on: pairing needs no setup code.
 		const owner = a.status === 201 ? a.body : b.body;
 		const pairing = await api(h, 'POST', '/api/pairings', {}, bearer(owner.token));
