@@ -2,8 +2,11 @@
 // Browser tests run on Debian's Chromium rather than Playwright's downloaded browsers:
 // those downloads are not reachable from every build machine, apt is. The scanning tests also
 // need ffmpeg, to turn a barcode picture into the fake camera's video; it comes from apt too.
+// The relay's PostgreSQL storage and cluster tests start Debian's PostgreSQL in a temp dir: its
+// `postgresql` package is installed the same way when no initdb is found.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -30,7 +33,19 @@ function run(command, args) {
 }
 
 const FFMPEG = '/usr/bin/ffmpeg';
-const missing = [existsSync(CHROMIUM) ? null : 'chromium', existsSync(FFMPEG) ? null : 'ffmpeg'].filter(Boolean);
+
+// Same lookup as sync-server/src/testing/postgres.ts: /usr/lib/postgresql/<version>/bin, then PATH.
+function hasPostgres() {
+	const root = '/usr/lib/postgresql';
+	if (existsSync(root) && readdirSync(root).some((v) => existsSync(join(root, v, 'bin', 'initdb')))) return true;
+	return spawnSync('sh', ['-c', 'command -v initdb'], { stdio: 'ignore' }).status === 0;
+}
+
+const missing = [
+	existsSync(CHROMIUM) ? null : 'chromium',
+	existsSync(FFMPEG) ? null : 'ffmpeg',
+	hasPostgres() ? null : 'postgresql'
+].filter(Boolean);
 
 if (missing.length === 0) {
 	printVersion();
@@ -42,7 +57,8 @@ if (!isRoot) {
 	console.error(
 		[
 			`ensure-chromium: ${missing.join(' and ')} not found.`,
-			'The browser tests use Debian\'s Chromium package (not "npx playwright install"), and ffmpeg for the fake camera.',
+			'The browser tests use Debian\'s Chromium package (not "npx playwright install"), and ffmpeg for the fake camera;',
+			'the relay\'s storage and cluster tests start Debian\'s PostgreSQL in a temp dir.',
 			'Install them as root, then run the tests again:',
 			'',
 			`    sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`,
@@ -55,6 +71,10 @@ if (!isRoot) {
 run('apt-get', ['update']);
 run('apt-get', ['install', '-y', ...missing]);
 
+if (!hasPostgres()) {
+	console.error('ensure-chromium: apt-get installed postgresql but no initdb is under /usr/lib/postgresql/*/bin.');
+	process.exit(1);
+}
 for (const [name, path] of [['chromium', CHROMIUM], ['ffmpeg', FFMPEG]]) {
 	if (!existsSync(path)) {
 		console.error(`ensure-chromium: apt-get installed ${name} but ${path} is still missing.`);

@@ -38,7 +38,8 @@ async function cuttableSockets(context: BrowserContext): Promise<(offline: boole
 	let reconnect = () => {};
 	let back = Promise.resolve();
 	const open = new Set<WebSocketRoute>();
-	await context.routeWebSocket(/\/sync\//, async (ws) => {
+	// The tablet's one multiplexed socket (/sync), and any per-doc one (/sync/<doc>).
+	await context.routeWebSocket(/\/sync(?:\/|$|\?)/, async (ws) => {
 		while (offline) await back;
 		ws.connectToServer();
 		open.add(ws);
@@ -49,7 +50,7 @@ async function cuttableSockets(context: BrowserContext): Promise<(offline: boole
 		if (next && !offline) {
 			offline = true;
 			back = new Promise((done) => (reconnect = done));
-			// 4000: a private code y-websocket reconnects after (44xx would stop it for good).
+			// 4000: a private code the sync socket reconnects after (4401-4403 would stop it for good).
 			await Promise.all([...open].map((ws) => ws.close({ code: 4000, reason: 'test: network down' })));
 			open.clear();
 		} else if (!next && offline) {
@@ -215,7 +216,7 @@ test('edits made on two offline tablets converge when they reconnect', async ({ 
 	await newCustomer(b.page, 'Ben', 'Offline');
 	for (const t of [a, b]) {
 		await showDevices(t.page);
-		// Not 'Online': y-websocket reports each retry as connecting, so both words are right here.
+		// Not 'Online': the socket reports each retry as connecting, so both words are right here.
 		await expect(t.page.getByTestId('sync-state')).toHaveText(/^(Offline|Connecting…)$/);
 		await expect(t.page.getByTestId('sync-pending')).toHaveText(/^\d+ changes? not sent$/);
 	}
@@ -272,6 +273,35 @@ test('a revoked tablet is told so and receives nothing afterwards', async ({ bro
 	await expect(b.page.getByRole('link', { name: /After Revoke/ })).toHaveCount(0);
 	await search(b.page, 'Before Revoke');
 	await expect(b.page.getByRole('link', { name: /Before Revoke/ })).toBeVisible();
+	await a.context.close();
+	await b.context.close();
+});
+
+test('rotating tokens: this tablet carries on with its new one, another tablet is signed out', async ({ browser, baseURL }) => {
+	const { a, b } = await pairedTablets(browser, baseURL, 'Rotate Shop');
+	await showDevices(a.page);
+	await a.page.getByRole('button', { name: 'Rotate token of Till 1' }).click();
+	const dialog = a.page.getByRole('dialog');
+	await expect(dialog).toContainText('Syncing carries on by itself.');
+	await dialog.getByRole('button', { name: 'Rotate token' }).click();
+	await expect(dialog).toBeHidden();
+	await expect(a.page.getByText('This tablet has a new token')).toBeVisible();
+	await expectOnline(a.page);
+	// The new token syncs: B hears of a customer made after the rotation.
+	await newCustomer(a.page, 'After', 'Rotation');
+	await openCustomer(b.page, 'After Rotation');
+	await showDevices(b.page);
+
+	await showDevices(a.page);
+	await a.page.getByRole('button', { name: 'Rotate token of Till 2' }).click();
+	await expect(dialog).toContainText('Till 2 is signed out and must be paired again.');
+	await dialog.getByRole('button', { name: 'Rotate token' }).click();
+	await expect(dialog).toBeHidden();
+	await expect(b.page.getByTestId('sync-state')).toHaveText('Removed from shop', { timeout: 30_000 });
+	await expect(b.page.getByRole('alert')).toContainText(
+		'This tablet’s access token was changed on another tablet, so it was signed out. Pair it again.'
+	);
+	await expectAllSent(a.page);
 	await a.context.close();
 	await b.context.close();
 });

@@ -1,7 +1,7 @@
 // Every projection of replicated data into tables, in one list: the DocStore runs them on each
 // flush. A new replicated entity adds its projection here (README: "Adding a replicated entity").
 import type { Projection } from '$lib/store/docstore';
-import { customersProjection } from '$lib/customers/projection';
+import { customersProjection, openingsProjection } from '$lib/customers/projection';
 import { settingsProjection } from '$lib/settings/projection';
 import { itemsProjection, pointsProjection, salesProjection } from '$lib/sales/projections';
 import { groupsProjection, manualMembersProjection } from '$lib/groups/projection';
@@ -10,6 +10,7 @@ import { campaignsProjection } from '$lib/reports/projection';
 
 export const allProjections: Projection[] = [
 	customersProjection,
+	openingsProjection,
 	settingsProjection,
 	itemsProjection,
 	salesProjection,
@@ -24,6 +25,7 @@ export const allProjections: Projection[] = [
 
 /**
  * Kinds whose changes the derive stage consumes: statistics (sales, point adjustments) and group
- * memberships (those, plus customers' profiles, manual memberships and group definitions).
+ * memberships (those, plus customers' profiles, manual memberships and group definitions); an
+ * opening balance (from a customer import) counts into statistics like a sale.
  */
-export const DERIVE_KINDS = ['sales', 'points', 'customers', 'manualMembers', 'groups'];
+export const DERIVE_KINDS = ['sales', 'points', 'openings', 'customers', 'manualMembers', 'groups'];

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticate, Principal } from './auth.js';
+import type { AuthOutcome, Principal } from './auth.js';
 import type { ApiErrorCode } from './errors.js';
 import { readJsonBody, sendError, sendJson, type RateLimiter } from './http-util.js';
 import type { Log } from './log.js';
@@ -9,11 +9,14 @@ import { DOC_NAME } from './ws-sync.js';
 
 export interface ApiOptions {
 	registry: ShopRegistry;
-	authenticate: Authenticate;
+	/** Who a request is, or why it is refused (Authorization header only). */
+	authorize: (req: IncomingMessage) => Promise<AuthOutcome>;
 	/** The stored state vector of one of a shop's docs. */
 	stateVector: (shopId: string, docName: string) => Promise<Uint8Array>;
 	/** Called after a device is revoked, to close its open sockets. */
 	onDeviceRevoked: (shopId: string, deviceId: string) => void;
+	/** Called after a device's token was replaced, to close the sockets opened with the old one. */
+	onTokenRotated: (shopId: string, deviceId: string) => void;
 	setup: SetupGate;
 	pairLimiter: RateLimiter;
 	/** Failed setup-code attempts per address. */
@@ -24,7 +27,7 @@ export interface ApiOptions {
 	log: Log;
 }
 
-type Reply = { status: number; body: unknown } | { error: ApiErrorCode };
+type Reply = { status: number; body: unknown } | { error: ApiErrorCode; extra?: Record<string, unknown> };
 
 const NAME_MAX = 100;
 const text = (value: unknown, max: number): string | null =>
@@ -46,8 +49,9 @@ export function createApi(options: ApiOptions) {
 	const { registry, log } = options;
 
 	async function withPrincipal(req: IncomingMessage, handler: (p: Principal) => Promise<Reply>): Promise<Reply> {
-		const principal = await options.authenticate(req);
-		return principal ? handler(principal) : { error: 'unauthorized' };
+		const outcome = await options.authorize(req);
+		if (outcome.ok) return handler(outcome.principal);
+		return { error: outcome.error, ...(outcome.idleDays ? { extra: { idleDays: outcome.idleDays } } : {}) };
 	}
 
 	async function withBody(req: IncomingMessage, handler: (body: Record<string, unknown>) => Promise<Reply>) {
@@ -143,6 +147,21 @@ export function createApi(options: ApiOptions) {
 			return { status: 200, body: { ok: true } };
 		});
 
+	// The owner rotates any device's token (a leaked one, or one expired by disuse); any device
+	// rotates its own. The new token is in this answer only.
+	const rotateToken = async (req: IncomingMessage, deviceId: string): Promise<Reply> => {
+		const outcome = await options.authorize(req);
+		let principal: Principal;
+		if (outcome.ok) principal = outcome.principal;
+		else return { error: outcome.error, ...(outcome.idleDays ? { extra: { idleDays: outcome.idleDays } } : {}) };
+		if (principal.role !== 'owner' && deviceId !== principal.deviceId) return { error: 'owner-only' };
+		const result = await registry.rotateToken(principal.shopId, deviceId);
+		if (!result.ok) return { error: result.error };
+		options.onTokenRotated(principal.shopId, deviceId);
+		log('token-rotated', { shop: principal.shopId, device: deviceId, by: principal.deviceId });
+		return { status: 200, body: { deviceId, token: result.token } };
+	};
+
 	const me = (req: IncomingMessage) =>
 		withPrincipal(req, async ({ shopId, deviceId, role }) => ({ status: 200, body: { shopId, deviceId, role } }));
 
@@ -164,6 +183,8 @@ export function createApi(options: ApiOptions) {
 		if (pathname === '/api/me') return only('GET', () => me(req));
 		const device = /^\/api\/devices\/([A-Za-z0-9_-]{1,64})$/.exec(pathname);
 		if (device) return only('DELETE', () => revokeDevice(req, device[1]));
+		const rotate = /^\/api\/devices\/([A-Za-z0-9_-]{1,64})\/rotate$/.exec(pathname);
+		if (rotate) return only('POST', () => rotateToken(req, rotate[1]));
 		const doc = /^\/api\/docs\/([^/]{1,200})\/state-vector$/.exec(pathname);
 		if (doc) {
 			const name = safeDecode(doc[1]);
@@ -174,7 +195,7 @@ export function createApi(options: ApiOptions) {
 
 	return async function handleApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
 		const reply = await route(req, pathname);
-		if ('error' in reply) return sendError(res, reply.error);
+		if ('error' in reply) return sendError(res, reply.error, reply.extra);
 		sendJson(res, reply.status, reply.body);
 	};
 }

@@ -6,6 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { tokenSubprotocols } from './auth.js';
 import { CloseCode, CloseReason } from './limits.js';
 import { messageSync } from './shared-doc.js';
 import { LevelStorage } from './storage/level.js';
@@ -42,8 +43,10 @@ function bigUpdateFrame(bytes: number, tag: string): Uint8Array {
 }
 
 /** A raw socket that records how it was closed, code and reason. */
+/** `?token=` in `url` is taken out and sent as the stock provider does, in the subprotocol header. */
 function attacker(url: string, headers: Record<string, string> = {}) {
-	const ws = new WebSocket(url, { headers });
+	const match = /^(.*)\?token=([^&]+)$/.exec(url);
+	const ws = match ? new WebSocket(match[1], tokenSubprotocols(match[2]), { headers }) : new WebSocket(url, { headers });
 	const state = {
 		ws,
 		opened: new Promise<number | true>((resolve) => {

@@ -28,9 +28,24 @@ export function secretsEqual(given: string, expected: string): boolean {
 	);
 }
 
+/** Why a token was refused: the app words 'token-expired' differently (pair again after N days). */
+export type AuthOutcome =
+	| { ok: true; principal: Principal }
+	| { ok: false; error: 'unauthorized' | 'token-expired'; idleDays?: number };
+
 /**
- * HTTP calls send `Authorization: Bearer`; browsers cannot set headers on a WebSocket, so the
- * sync socket carries the token as `?token=`.
+ * The stock per-doc websocket path: browsers cannot set headers on a WebSocket, so the token
+ * travels as a subprotocol, `new WebSocket(url, [SYNC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + token])`
+ * (y-websocket: `protocols` option). The relay answers with SYNC_SUBPROTOCOL, never the token.
+ */
+export const SYNC_SUBPROTOCOL = 'shop-crm-sync';
+export const TOKEN_SUBPROTOCOL_PREFIX = 'shop-crm-token.';
+
+export const tokenSubprotocols = (token: string): string[] => [SYNC_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + token];
+
+/**
+ * `Authorization: Bearer` (HTTP), or the token subprotocol (websocket upgrades). Never the query
+ * string: URLs end up in proxy access logs and browser history.
  */
 export function tokenFromRequest(req: IncomingMessage): string | null {
 	const header = req.headers.authorization;
@@ -38,10 +53,20 @@ export function tokenFromRequest(req: IncomingMessage): string | null {
 		const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
 		if (match) return match[1];
 	}
-	const query = (req.url ?? '').split('?')[1];
-	if (query) {
-		const token = new URLSearchParams(query).get('token');
-		if (token) return token;
+	const protocols = req.headers['sec-websocket-protocol'];
+	if (typeof protocols === 'string') {
+		for (const entry of protocols.split(',')) {
+			const value = entry.trim();
+			if (value.startsWith(TOKEN_SUBPROTOCOL_PREFIX) && value.length > TOKEN_SUBPROTOCOL_PREFIX.length) {
+				return value.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+			}
+		}
 	}
 	return null;
+}
+
+/** True when the URL carries a token in its query string (refused: see tokenFromRequest). */
+export function urlCarriesToken(url: string | undefined): boolean {
+	const query = (url ?? '').split('?')[1];
+	return query !== undefined && new URLSearchParams(query).has('token');
 }

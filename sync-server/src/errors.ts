@@ -12,10 +12,12 @@ export const apiErrors = {
 		403,
 		'This setup code is not right or was already used. Restart the relay for a new one, or use its SETUP_SECRET.'
 	],
+	'token-expired': [401, 'This device was signed out after too long without use. Pair it again.'],
 	'owner-only': [403, 'Only an owner device may do this.'],
 	'cannot-revoke-self': [400, 'A device cannot revoke itself; use another owner device.'],
 	'not-found': [404, 'Nothing here.'],
 	'device-not-found': [404, 'No such device in this shop.'],
+	'device-revoked': [409, 'This device was revoked; it must be paired again.'],
 	'method-not-allowed': [405, 'This method is not allowed here.'],
 	'pairing-code-invalid': [400, 'This pairing code is not valid. Ask the owner for a new one.'],
 	'pairing-code-expired': [410, 'This pairing code has expired. Ask the owner for a new one.'],

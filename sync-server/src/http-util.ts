@@ -13,10 +13,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 	res.end(res.req?.method === 'HEAD' ? undefined : payload);
 }
 
-export function sendError(res: ServerResponse, code: ApiErrorCode): void {
+/** `extra` adds fields a client needs to word the error (e.g. idleDays for 'token-expired'). */
+export function sendError(res: ServerResponse, code: ApiErrorCode, extra: Record<string, unknown> = {}): void {
 	const [status, message] = apiErrors[code];
 	if (status === 413) res.setHeader('Connection', 'close');
-	sendJson(res, status, { error: code, message });
+	sendJson(res, status, { ...extra, error: code, message });
 }
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorCode };

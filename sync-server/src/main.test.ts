@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { tokenSubprotocols } from './auth.js';
 import { LevelStorage } from './storage/level.js';
 import { cleanupAll, tempDir, waitFor } from './testing/relay-harness.js';
 
@@ -42,7 +43,7 @@ describe('main: the relay process', () => {
 			const open = () => {
 				const doc = new Y.Doc();
 				const provider = new WebsocketProvider(`${base.replace('http', 'ws')}/sync`, 'doc', doc, {
-					params: { token },
+					protocols: tokenSubprotocols(token),
 					WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 					disableBc: true
 				});
@@ -108,7 +109,7 @@ describe('main: the relay process', () => {
 			child.stderr.destroy();
 			const doc = new Y.Doc();
 			const provider = new WebsocketProvider(`${base.replace('http', 'ws')}/sync`, 'doc', doc, {
-				params: { token },
+				protocols: tokenSubprotocols(token),
 				WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 				disableBc: true
 			});

@@ -5,7 +5,10 @@ import { parseOrigins } from './headers.js';
 import { connectionBudget, openFileLimit } from './limits.js';
 import { consoleLog, guardOutputStreams, outputIsBroken, writeLine } from './log.js';
 import { createRelay, defaultLimits } from './server.js';
+import { DEFAULT_TOKEN_IDLE_DAYS } from './shops.js';
 import { LevelStorage } from './storage/level.js';
+import { PostgresStorage } from './storage/postgres.js';
+import type { RelayStorage } from './storage/types.js';
 
 // First: a closed log reader must never turn into an exception loop (see log.ts).
 guardOutputStreams();
@@ -34,10 +37,26 @@ const shutdownTimeoutMs = intEnv('SHUTDOWN_TIMEOUT_MS', 5_000);
 const fdLimit = openFileLimit();
 const budget = connectionBudget(fdLimit, env.MAX_CONNECTIONS ? intEnv('MAX_CONNECTIONS', 0) : undefined);
 
-mkdirSync(dataDir, { recursive: true });
-const storage = await LevelStorage.open(resolve(dataDir, 'relay.leveldb'), {
-	syncWrites: env.LEVEL_SYNC_WRITES === '1'
-});
+// DATABASE_URL: PostgreSQL, which several instances can share (see README, "Running a cluster").
+// Without it, one process on embedded LevelDB.
+const databaseUrl = env.DATABASE_URL || undefined;
+let storage: RelayStorage;
+if (databaseUrl) {
+	try {
+		storage = await PostgresStorage.open(databaseUrl, {
+			poolSize: intEnv('PG_POOL_SIZE', 10),
+			log: consoleLog
+		});
+	} catch (error) {
+		console.error(`Cannot use the PostgreSQL database in DATABASE_URL: ${String(error)}`);
+		process.exit(1);
+	}
+} else {
+	mkdirSync(dataDir, { recursive: true });
+	storage = await LevelStorage.open(resolve(dataDir, 'relay.leveldb'), {
+		syncWrites: env.LEVEL_SYNC_WRITES === '1'
+	});
+}
 const relay = createRelay({
 	storage,
 	staticDir,
@@ -46,6 +65,7 @@ const relay = createRelay({
 	publicOrigins: parseOrigins(env.PUBLIC_ORIGIN),
 	connectSrc: parseOrigins(env.CSP_CONNECT_SRC),
 	log: consoleLog,
+	tokenIdleDays: intEnv('TOKEN_IDLE_DAYS', DEFAULT_TOKEN_IDLE_DAYS),
 	limits: {
 		maxMessageBytes: intEnv('MAX_MESSAGE_BYTES', defaultLimits.maxMessageBytes),
 		maxConnectionsPerIp: intEnv('MAX_CONNECTIONS_PER_IP', defaultLimits.maxConnectionsPerIp),
@@ -69,8 +89,9 @@ if (!existsSync(resolve(staticDir, 'index.html'))) {
 }
 const address = await relay.listen(port, host);
 const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+const dataIn = databaseUrl ? `PostgreSQL ${new URL(databaseUrl).host}` : dataDir;
 const setupNote = relay.setupCode ? ` setup code ${relay.setupCode} (creates one shop; a new code at each start)` : '';
-writeLine(`Shop CRM listening on http://${shownHost}:${address.port} (data in ${dataDir})${setupNote}`);
+writeLine(`Shop CRM listening on http://${shownHost}:${address.port} (data in ${dataIn})${setupNote}`);
 consoleLog('limits', {
 	openFiles: fdLimit ?? 'unknown',
 	maxConnections: budget.maxConnections,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { tokenSubprotocols } from './auth.js';
 import { encodeAwareness } from './shared-doc.js';
 import { LevelStorage } from './storage/level.js';
 import { MemoryStorage } from './storage/memory.js';
@@ -58,7 +59,7 @@ describe('relay: sync between tablets', () => {
 	it('echoes awareness to a lone client, which keeps its socket from looking dead', async () => {
 		const h = await startRelay();
 		const owner = await createShop(h);
-		const raw = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		const raw = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 		expect(await raw.opened).toBe(true);
 		const local = new awarenessProtocol.Awareness(new Y.Doc());
 		local.setLocalState({ till: 1 });
@@ -107,6 +108,47 @@ describe('relay: sync between tablets', () => {
 		await waitFor('edit on b and c', () => customers(b.doc).size === 1 && customers(c.doc).size === 1);
 		expect(storedWhenReceived).toEqual([1]);
 	});
+
+	it('stores the updates that arrive during one append together in the next (group commit)', async () => {
+		// The first append is held; the 40 edits made meanwhile must not need 40 more round trips.
+		class SlowStorage extends MemoryStorage {
+			appends = 0;
+			#gate: Promise<void> | null = null;
+			#open: () => void = () => {};
+			hold() {
+				this.#gate = new Promise<void>((resolve) => (this.#open = resolve));
+			}
+			release() {
+				this.#open();
+				this.#gate = null;
+			}
+			override async appendUpdate(docKey: string, update: Uint8Array) {
+				this.appends++;
+				if (this.#gate) await this.#gate;
+				await super.appendUpdate(docKey, update);
+			}
+		}
+		const storage = new SlowStorage();
+		const h = await startRelay({ storage });
+		const owner = await createShop(h);
+		const a = connect(h, 'doc', owner.token);
+		const b = connect(h, 'doc', owner.token);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		const before = storage.appends;
+		storage.hold();
+		customers(a.doc).set('c0', 'first');
+		await waitFor('first append held', () => storage.appends === before + 1);
+		for (let i = 1; i <= 40; i++) customers(a.doc).set(`c${i}`, `edit ${i}`);
+		await sleep(100);
+		expect(customers(b.doc).size).toBe(0);
+		storage.release();
+		await waitFor('every edit on b', () => customers(b.doc).size === 41);
+		expect(storage.appends - before).toBe(2);
+		// And the stored log holds all of them: a fresh relay over the same storage serves them.
+		const stored = new Y.Doc();
+		for (const u of await storage.readUpdates(`${owner.shopId}/doc`)) Y.applyUpdate(stored, u);
+		expect(customers(stored).size).toBe(41);
+	});
 });
 
 describe('relay: who may connect', () => {
@@ -118,20 +160,20 @@ describe('relay: who may connect', () => {
 		await synced(writer.provider);
 		customers(writer.doc).set('c1', 'secret');
 
-		for (const url of [`${h.wsBase}/doc`, `${h.wsBase}/doc?token=nope`, `${h.wsBase}/doc?token=${owner.token}x`]) {
-			const raw = rawSocket(url);
+		for (const token of [undefined, 'nope', `${owner.token}x`]) {
+			const raw = rawSocket(`${h.wsBase}/doc`, { token });
 			expect(await raw.opened).toBe(false);
 			expect(raw.upgradeStatus).toBe(401);
 			expect(raw.messages).toBe(0);
 		}
 
-		const staffSocket = rawSocket(`${h.wsBase}/doc?token=${staff.token}`);
+		const staffSocket = rawSocket(`${h.wsBase}/doc`, { token: staff.token });
 		expect(await staffSocket.opened).toBe(true);
 		const revoked = await api(h, 'DELETE', `/api/devices/${staff.deviceId}`, undefined, bearer(owner.token));
 		expect(revoked.status).toBe(200);
 		expect(await staffSocket.closed).toBe(4401);
 
-		const again = rawSocket(`${h.wsBase}/doc?token=${staff.token}`);
+		const again = rawSocket(`${h.wsBase}/doc`, { token: staff.token });
 		expect(await again.opened).toBe(false);
 		expect(again.upgradeStatus).toBe(401);
 	});
@@ -139,10 +181,10 @@ describe('relay: who may connect', () => {
 	it('refuses invalid doc names and unknown paths', async () => {
 		const h = await startRelay();
 		const owner = await createShop(h);
-		const bad = rawSocket(`${h.wsBase}/..%2Fother?token=${owner.token}`);
+		const bad = rawSocket(`${h.wsBase}/..%2Fother`, { token: owner.token });
 		expect(await bad.opened).toBe(false);
 		expect(bad.upgradeStatus).toBe(400);
-		const elsewhere = rawSocket(`${h.wsBase.replace('/sync', '/other')}/doc?token=${owner.token}`);
+		const elsewhere = rawSocket(`${h.wsBase.replace('/sync', '/other')}/doc`, { token: owner.token });
 		expect(await elsewhere.opened).toBe(false);
 		expect(elsewhere.upgradeStatus).toBe(404);
 	});
@@ -169,23 +211,24 @@ describe('relay: who may connect', () => {
 	it('limits concurrent sockets per address with 429', async () => {
 		const h = await startRelay({ limits: { maxConnectionsPerIp: 2 } });
 		const owner = await createShop(h);
-		const first = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
-		const second = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		const first = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
+		const second = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 		expect(await Promise.all([first.opened, second.opened])).toEqual([true, true]);
-		const third = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		const third = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 		expect(await third.opened).toBe(false);
 		expect(third.upgradeStatus).toBe(429);
 		first.ws.close();
 		await first.closed;
 		await waitFor('slot released', async () => (await health(h)).connections === 1);
-		const fourth = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		const fourth = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 		expect(await fourth.opened).toBe(true);
 	});
 	it('gives a connection slot back after a failed handshake', async () => {
 		const h = await startRelay({ limits: { maxConnectionsPerIp: 1 } });
 		const owner = await createShop(h);
 		for (let i = 0; i < 3; i++) {
-			const res = await rawGet(h, `/sync/doc?token=${owner.token}`, {
+			const res = await rawGet(h, `/sync/doc`, {
+				'sec-websocket-protocol': tokenSubprotocols(owner.token).join(', '),
 				connection: 'Upgrade',
 				upgrade: 'websocket',
 				'sec-websocket-version': '99',
@@ -194,7 +237,7 @@ describe('relay: who may connect', () => {
 			expect(res.status).toBe(400);
 		}
 		await waitFor('slots released', async () => {
-			const raw = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+			const raw = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 			const opened = await raw.opened;
 			raw.ws.terminate();
 			return opened;
@@ -209,7 +252,7 @@ describe('relay: bad clients', () => {
 		const a = connect(h, 'doc', owner.token);
 		const b = connect(h, 'doc', owner.token);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
-		const big = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		const big = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 		expect(await big.opened).toBe(true);
 		big.ws.send(new Uint8Array(100 * 1024));
 		expect(await big.closed).toBe(1009);
@@ -230,12 +273,12 @@ describe('relay: bad clients', () => {
 			new Uint8Array([1, 5, 1, 2, 3, 4, 5])
 		];
 		for (const bytes of garbage) {
-			const raw = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+			const raw = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 			expect(await raw.opened).toBe(true);
 			raw.ws.send(bytes);
 			expect(await raw.closed).toBe(1003);
 		}
-		const text = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		const text = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 		expect(await text.opened).toBe(true);
 		text.ws.send('hello');
 		expect(await text.closed).toBe(1003);
@@ -248,8 +291,8 @@ describe('relay: bad clients', () => {
 	it('terminates a client that stops answering pings', async () => {
 		const h = await startRelay({ limits: { pingIntervalMs: 40 } });
 		const owner = await createShop(h);
-		const silent = rawSocket(`${h.wsBase}/doc?token=${owner.token}`, { autoPong: false });
-		const lively = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+		const silent = rawSocket(`${h.wsBase}/doc`, { token: owner.token, autoPong: false });
+		const lively = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 		expect(await Promise.all([silent.opened, lively.opened])).toEqual([true, true]);
 		expect(await silent.closed).toBe(1006);
 		await sleep(120);
@@ -266,7 +309,7 @@ describe('relay: bad clients', () => {
 		}
 		const h = await startRelay({ storage: new SlowLoad() });
 		const owner = await createShop(h);
-		const raw = rawSocket(`${h.wsBase}/slow?token=${owner.token}`);
+		const raw = rawSocket(`${h.wsBase}/slow`, { token: owner.token });
 		expect(await raw.opened).toBe(true);
 		raw.ws.terminate();
 		await sleep(150);
@@ -278,7 +321,7 @@ describe('relay: bad clients', () => {
 		const h = await startRelay({ storage, limits: { unloadDelayMs: 20 } });
 		const owner = await createShop(h);
 		for (let i = 0; i < 5; i++) {
-			const raw = rawSocket(`${h.wsBase}/doc?token=${owner.token}`);
+			const raw = rawSocket(`${h.wsBase}/doc`, { token: owner.token });
 			await raw.opened;
 			// Sync step 1 with an empty state vector, then gone before the answer.
 			raw.ws.send(new Uint8Array([0, 0, 1, 0]));

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { createApi, safeDecode } from './api.js';
-import type { Authenticate } from './auth.js';
+import { SYNC_SUBPROTOCOL, urlCarriesToken, type Authenticate, type AuthOutcome, type Principal } from './auth.js';
 import { COMMON_SECURITY_HEADERS, originAllowed } from './headers.js';
 import { createStaticHandler } from './http-static.js';
 import { clientIp, RateLimiter, sendError, sendJson } from './http-util.js';
@@ -11,8 +11,9 @@ import { connectionBudget, openFileLimit, DeviceRates, StorageUsage } from './li
 import { silentLog, type Log } from './log.js';
 import { SetupGate } from './setup.js';
 import { ShopRegistry } from './shops.js';
-import type { RelayStorage } from './storage/types.js';
-import { DOC_NAME, SyncHub } from './ws-sync.js';
+import { isShared, type RelayStorage } from './storage/types.js';
+import { attachMux } from './mux.js';
+import { CLOSE_TOKEN_ROTATED, DOC_NAME, SyncHub } from './ws-sync.js';
 
 export interface RelayLimits {
 	maxMessageBytes: number;
@@ -41,6 +42,10 @@ export interface RelayLimits {
 	headersTimeoutMs: number;
 	/** An upgrade must be authenticated within this, or it gets 503. */
 	handshakeTimeoutMs: number;
+	/** Multiplexed sockets: time to send the auth frame, docs held at once, unsent bytes before 4409. */
+	muxAuthTimeoutMs: number;
+	muxMaxDocs: number;
+	muxMaxBufferedBytes: number;
 }
 
 // From the process's real descriptor limit (read once at start).
@@ -64,7 +69,12 @@ export const defaultLimits: RelayLimits = {
 	maxConnectionsPerShop: 500,
 	maxSockets: budget.maxSockets,
 	headersTimeoutMs: 10_000,
-	handshakeTimeoutMs: 10_000
+	handshakeTimeoutMs: 10_000,
+	muxAuthTimeoutMs: 10_000,
+	// A tablet holds ~20; catching up after days offline, its linger window can hold more.
+	muxMaxDocs: 256,
+	// Above the largest frame, so a tablet catching up over a slow link is not cut off.
+	muxMaxBufferedBytes: 64 * 1024 * 1024
 };
 
 export interface RelayOptions {
@@ -81,8 +91,10 @@ export interface RelayOptions {
 	publicOrigins?: string[];
 	/** CSP_CONNECT_SRC: more origins the app's pages may connect to. */
 	connectSrc?: string[];
-	/** A fake clock for tests (pairing expiry, rate-limit windows). */
+	/** A fake clock for tests (pairing expiry, rate-limit windows, token idle expiry). */
 	now?: () => number;
+	/** Device tokens unused this many days are refused ('token-expired'); 0 = never. Default 90. */
+	tokenIdleDays?: number;
 }
 
 export interface Relay {
@@ -110,8 +122,20 @@ export function createRelay(options: RelayOptions): Relay {
 	const log = options.log ?? silentLog;
 	const now = options.now ?? Date.now;
 	const startedAt = now();
-	const registry = new ShopRegistry(options.storage, now);
+	const registry = new ShopRegistry(options.storage, now, { tokenIdleDays: options.tokenIdleDays });
 	const authenticate = options.authenticate ?? registry.authenticate;
+	const injected = options.authenticate;
+	const asOutcome = (principal: Awaited<ReturnType<Authenticate>>): AuthOutcome =>
+		principal ? { ok: true, principal } : { ok: false, error: 'unauthorized' };
+	const authorize = injected
+		? async (req: IncomingMessage) => asOutcome(await injected(req))
+		: (req: IncomingMessage) => registry.authorize(req);
+	// The multiplexed socket's token arrives in its first frame; an injected authenticate sees it
+	// as the Authorization header it would get over HTTP.
+	const checkToken = injected
+		? async (token: string) =>
+				asOutcome(await injected({ headers: { authorization: `Bearer ${token}` }, url: '/sync' } as IncomingMessage))
+		: (token: string) => registry.checkToken(token);
 	const ipOf = (req: IncomingMessage) => clientIp(req, options.trustProxy ?? false);
 	const setup = new SetupGate(options.setupSecret);
 	const hub = new SyncHub({
@@ -128,10 +152,24 @@ export function createRelay(options: RelayOptions): Relay {
 			rates: new DeviceRates(limits, now)
 		}
 	});
+	/** Several instances on one store: the device's sockets on the others close too. */
+	function announceCut(shopId: string, deviceId: string, rotated: boolean): void {
+		if (!isShared(options.storage)) return;
+		options.storage.announceRevoked(shopId, deviceId, rotated).catch((error: unknown) =>
+			log('revoke-announce-failed', { error: String(error).slice(0, 200) })
+		);
+	}
 	const api = createApi({
 		registry,
-		authenticate,
-		onDeviceRevoked: (shopId, deviceId) => hub.closeDevice(shopId, deviceId),
+		authorize,
+		onDeviceRevoked: (shopId, deviceId) => {
+			hub.closeDevice(shopId, deviceId);
+			announceCut(shopId, deviceId, false);
+		},
+		onTokenRotated: (shopId, deviceId) => {
+			hub.closeDevice(shopId, deviceId, CLOSE_TOKEN_ROTATED, 'token rotated');
+			announceCut(shopId, deviceId, true);
+		},
 		stateVector: (shopId, docName) => hub.storedStateVector(`${shopId}/${docName}`),
 		setup,
 		onSetupCodeUsed: () => log('setup-code-used', { hint: 'restart the relay for a new code, or set SETUP_SECRET' }),
@@ -140,14 +178,48 @@ export function createRelay(options: RelayOptions): Relay {
 		clientIp: ipOf,
 		log
 	});
+	// Several instances on one store: what another instance stores or revokes reaches our clients.
+	if (isShared(options.storage)) {
+		options.storage.listen({
+			onAppended: (docKey, seq) => hub.remoteAppended(docKey, seq),
+			onRevoked: (shopId, deviceId, rotated) =>
+				rotated ? hub.closeDevice(shopId, deviceId, CLOSE_TOKEN_ROTATED, 'token rotated') : hub.closeDevice(shopId, deviceId),
+			onResync: () => hub.resyncAll()
+		});
+	}
 	const serveStatic = createStaticHandler(options.staticDir, {
 		publicOrigins: options.publicOrigins,
 		connectSrc: options.connectSrc
 	});
 	// ws enforces maxPayload itself and closes the socket with 1009.
-	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+	// The per-doc path's token subprotocol is never echoed: the relay answers SYNC_SUBPROTOCOL.
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: limits.maxMessageBytes,
+		handleProtocols: (protocols) => (protocols.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false)
+	});
 	const connectionsPerIp = new Map<string, number>();
 	const connectionsPerShop = new Map<string, number>();
+	/** Counts a socket against its shop's cap until `socket` closes; false when the shop is full. */
+	function admitToShop(principal: Principal, socket: { once(event: 'close', listener: () => void): unknown }): boolean {
+		const count = connectionsPerShop.get(principal.shopId) ?? 0;
+		if (count >= limits.maxConnectionsPerShop) {
+			log('ws-refused', { reason: 'shop-connections', shop: principal.shopId });
+			return false;
+		}
+		connectionsPerShop.set(principal.shopId, count + 1);
+		socket.once('close', () => release(connectionsPerShop, principal.shopId));
+		return true;
+	}
+	const muxOptions = {
+		hub,
+		log,
+		checkToken,
+		admit: (principal: Principal, ws: WebSocket) => admitToShop(principal, ws),
+		authTimeoutMs: limits.muxAuthTimeoutMs,
+		maxDocsPerSocket: limits.muxMaxDocs,
+		maxBufferedBytes: limits.muxMaxBufferedBytes
+	};
 	let websockets = 0;
 	let sockets = 0;
 	let closing = false;
@@ -199,10 +271,17 @@ export function createRelay(options: RelayOptions): Relay {
 
 	async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		if (closing) return reject(socket, 503);
-		const match = /^\/sync\/([^/?]+)(?:\?|$)/.exec(req.url ?? '');
-		if (!match) return reject(socket, safeDecode((req.url ?? '').split('?')[0]) === null ? 400 : 404);
-		const docName = match[1];
-		if (!DOC_NAME.test(docName)) return reject(socket, 400);
+		const url = req.url ?? '';
+		const mux = /^\/sync\/?(?:\?|$)/.test(url);
+		const match = mux ? null : /^\/sync\/([^/?]+)(?:\?|$)/.exec(url);
+		if (!mux && !match) return reject(socket, safeDecode(url.split('?')[0]) === null ? 400 : 404);
+		// Tokens in URLs end up in access logs: refused outright, never looked up.
+		if (urlCarriesToken(url)) {
+			log('ws-refused', { reason: 'token-in-url' });
+			return reject(socket, 400);
+		}
+		const docName = match?.[1] ?? '';
+		if (!mux && !DOC_NAME.test(docName)) return reject(socket, 400);
 		if (!originAllowed(req, options.publicOrigins)) {
 			log('ws-refused', { reason: 'origin' });
 			return reject(socket, 403);
@@ -225,6 +304,9 @@ export function createRelay(options: RelayOptions): Relay {
 			release(connectionsPerIp, ip);
 			websockets--;
 		});
+		// One socket for all of a tablet's docs; it authenticates with its first frame (the shop's
+		// connection cap is applied then, see admitToShop).
+		if (mux) return wss.handleUpgrade(req, socket, head, (ws) => attachMux(ws, muxOptions));
 		let principal = null;
 		try {
 			principal = await authenticateWithin(req);
@@ -240,13 +322,7 @@ export function createRelay(options: RelayOptions): Relay {
 			return socket.destroyed ? undefined : reject(socket, principal ? 503 : 401);
 		}
 		const authenticated = principal;
-		const shopCount = connectionsPerShop.get(authenticated.shopId) ?? 0;
-		if (shopCount >= limits.maxConnectionsPerShop) {
-			log('ws-refused', { reason: 'shop-connections', shop: authenticated.shopId });
-			return reject(socket, 429);
-		}
-		connectionsPerShop.set(authenticated.shopId, shopCount + 1);
-		socket.once('close', () => release(connectionsPerShop, authenticated.shopId));
+		if (!admitToShop(authenticated, socket)) return reject(socket, 429);
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			hub.attach(ws, authenticated, docName);
 			// Revoked while this upgrade was authenticating: the revoke's sweep missed this socket.

@@ -5,17 +5,33 @@ import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { DocTooLargeError } from './limits.js';
 import type { Log } from './log.js';
-import type { RelayStorage } from './storage/types.js';
+import { isShared, type RelayStorage } from './storage/types.js';
 
 export const messageSync = 0;
 export const messageAwareness = 1;
 export const messageQueryAwareness = 3;
 
-/** One socket on one doc. */
+// Origin of updates read back from a store shared with other relay instances: already stored.
+const fromStore = Symbol('stored by another instance');
+
+/** One socket on one doc (a multiplexed socket is one peer in each doc it subscribed to). */
 export interface Peer {
 	ws: WebSocket;
 	/** Awareness client ids this socket announced, removed for everyone when it leaves. */
 	awarenessIds: Set<number>;
+	/** Sends one y-websocket message to this peer; absent: the message is the whole frame. */
+	deliver?: (message: Uint8Array) => void;
+	/**
+	 * Which awareness updates reach this peer. 'all' (default, the stock per-doc path): every
+	 * one, its own echoed back as a keepalive. 'others': those of other peers only. 'none': nothing
+	 * (a multiplexed subscriber that never showed interest in awareness).
+	 */
+	awareness?: 'all' | 'others' | 'none';
+}
+
+export function deliver(peer: Peer, message: Uint8Array): void {
+	if (peer.deliver) peer.deliver(message);
+	else send(peer.ws, message);
 }
 
 export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
@@ -48,6 +64,13 @@ export class SharedDoc {
 	#stored: number;
 	#storedBytes: number;
 	#failed = false;
+	// Shared store only: every entry with seq <= #seq is in `doc`; own entries appended past it
+	// (another instance's entry in between not read yet) wait in #ownSeqs.
+	#seq = 0;
+	#ownSeqs = new Set<number>();
+	#catchUpQueued = false;
+	/** Applied here, not stored yet: the next append takes them all. */
+	#pending: { update: Uint8Array; message: Uint8Array; origin: unknown }[] = [];
 
 	private constructor(
 		readonly key: string,
@@ -80,7 +103,12 @@ export class SharedDoc {
 		if (sizes?.knownBytes !== undefined && sizes.knownBytes > sizes.maxBytes) {
 			throw new DocTooLargeError(key, sizes.knownBytes);
 		}
-		let updates = await storage.readUpdates(key);
+		// A shared store numbers its entries: remember how far we read (see remoteAppended).
+		const entries = isShared(storage)
+			? await storage.readUpdatesAfter(key, 0)
+			: (await storage.readUpdates(key)).map((update) => ({ seq: 0, update }));
+		let updates = entries.map((entry) => entry.update);
+		const lastSeq = entries.at(-1)?.seq ?? 0;
 		let bytes = byteLength(updates);
 		if (sizes && bytes > sizes.maxBytes) {
 			// An uncompacted log overstates the doc: merging (streamed, without building a Y.Doc)
@@ -90,12 +118,14 @@ export class SharedDoc {
 				sizes.onStoredBytes(bytes);
 				throw new DocTooLargeError(key, merged?.length ?? bytes);
 			}
-			await storage.replaceUpdates(key, merged, updates.length);
+			if (isShared(storage)) await storage.replaceUpdatesThrough(key, merged, lastSeq);
+			else await storage.replaceUpdates(key, merged, updates.length);
 			updates = [merged];
 			bytes = merged.length;
 		}
 		sizes?.onStoredBytes(bytes);
 		const shared = new SharedDoc(key, storage, log, compactAfter, onStorageFailure, updates.length, bytes, sizes);
+		shared.#seq = lastSeq;
 		let skipped = 0;
 		for (const update of updates) {
 			// One bad entry must not make the whole document unreadable.
@@ -138,12 +168,23 @@ export class SharedDoc {
 		encoding.writeVarUint(encoder, messageSync);
 		syncProtocol.writeUpdate(encoder, update);
 		const message = encoding.toUint8Array(encoder);
+		// Read from the shared store, so stored already: straight to this instance's clients.
+		if (origin === fromStore) return this.broadcast(message);
+		this.#pending.push({ update, message, origin });
+		if (this.#pending.length > 1) return;
+		// Group commit: updates arriving while an append is in flight wait for the next one and are
+		// stored together as one entry (one write, one fsync or commit), then each goes out to every
+		// socket but its sender. Per-doc throughput no longer ends at one update per storage round trip.
 		void this.#enqueue(async () => {
-			await this.storage.appendUpdate(this.key, update);
+			const batch = this.#pending;
+			this.#pending = [];
+			const stored = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((p) => p.update));
+			await this.#append(stored);
 			this.#stored++;
-			this.#storedBytes += update.length;
+			// The merged entry is what was stored: its size is what the quotas count.
+			this.#storedBytes += stored.length;
 			this.sizes?.onStoredBytes(this.#storedBytes);
-			this.broadcast(message, origin);
+			for (const p of batch) this.broadcast(p.message, p.origin);
 			if (this.#stored > this.compactAfter) await this.#compact();
 		});
 	};
@@ -157,15 +198,21 @@ export class SharedDoc {
 			for (const id of [...added, ...updated]) peer.awarenessIds.add(id);
 			for (const id of removed) peer.awarenessIds.delete(id);
 		}
-		// To everyone, sender included: a lone tablet's only traffic is its own awareness renewal
-		// (every 15 s), and y-websocket drops a socket that received nothing for 30 s.
-		this.broadcast(encodeAwareness(this.awareness, [...added, ...updated, ...removed]));
+		// Stock per-doc peers get it all, sender included: a lone tablet's only traffic is its own
+		// awareness renewal (every 15 s), and y-websocket drops a socket that received nothing for
+		// 30 s. Multiplexed peers have ping/pong for that, so they get only what they asked for.
+		const message = encodeAwareness(this.awareness, [...added, ...updated, ...removed]);
+		for (const target of this.peers.values()) {
+			const wants = target.awareness ?? 'all';
+			if (wants === 'none' || (wants === 'others' && target === peer)) continue;
+			deliver(target, message);
+		}
 	};
 
 	/** Sends to every open socket but the one the change came from. */
 	broadcast(message: Uint8Array, origin?: unknown): void {
 		for (const peer of this.peers.values()) {
-			if (peer !== origin) send(peer.ws, message);
+			if (peer !== origin) deliver(peer, message);
 		}
 	}
 
@@ -185,10 +232,61 @@ export class SharedDoc {
 		void this.#enqueue(() => send(ws, message));
 	}
 
+	async #append(update: Uint8Array): Promise<void> {
+		if (!isShared(this.storage)) return this.storage.appendUpdate(this.key, update);
+		const seq = await this.storage.appendUpdateSeq(this.key, update);
+		if (seq === this.#seq + 1) this.#seq = seq;
+		else this.#ownSeqs.add(seq);
+		while (this.#ownSeqs.delete(this.#seq + 1)) this.#seq++;
+	}
+
+	/**
+	 * Another instance stored entry `seq` of this doc: read what we have not applied yet and pass
+	 * it on to our clients. Coalesced: a burst of notices costs one read.
+	 */
+	remoteAppended(seq: number): void {
+		if (seq <= this.#seq || this.#catchUpQueued || !isShared(this.storage)) return;
+		this.#catchUpQueued = true;
+		void this.#enqueue(() => this.#catchUp());
+	}
+
+	async #catchUp(): Promise<void> {
+		this.#catchUpQueued = false;
+		if (!isShared(this.storage)) return;
+		for (const { seq, update } of await this.storage.readUpdatesAfter(this.key, this.#seq)) {
+			this.#seq = seq;
+			if (this.#ownSeqs.delete(seq)) continue;
+			this.#stored++;
+			// Stored by another instance, still this doc's bytes (the quotas count them here too).
+			this.#storedBytes += update.length;
+			this.sizes?.onStoredBytes(this.#storedBytes);
+			// Structs this relay held back for a missing dependency were never stored; if this
+			// entry completes them, the resulting update goes through the normal append path.
+			const store = this.doc.store;
+			const origin = store.pendingStructs || store.pendingDs ? null : fromStore;
+			try {
+				Y.applyUpdate(this.doc, update, origin);
+			} catch {
+				this.log('doc-remote-update-skipped', { doc: this.key, seq });
+			}
+		}
+		if (this.#stored > this.compactAfter) await this.#compact();
+	}
+
+	/** As sendWhenStored, for a peer that frames its messages (multiplexed sockets). */
+	deliverWhenStored(peer: Peer, message: Uint8Array): void {
+		void this.#enqueue(() => deliver(peer, message));
+	}
+
 	async #compact(): Promise<void> {
 		// Runs inside the chain, so no append is in flight and #stored is exactly the log length.
 		const merged = Y.encodeStateAsUpdate(this.doc);
-		await this.storage.replaceUpdates(this.key, merged, this.#stored);
+		if (isShared(this.storage)) {
+			// Other instances append too: replace what this doc is known to hold, by position.
+			if (this.#seq > 0) await this.storage.replaceUpdatesThrough(this.key, merged, this.#seq);
+		} else {
+			await this.storage.replaceUpdates(this.key, merged, this.#stored);
+		}
 		this.log('doc-compacted', { doc: this.key, replaced: this.#stored });
 		this.#stored = 1;
 		this.#storedBytes = merged.length;
@@ -198,6 +296,7 @@ export class SharedDoc {
 	/** Waits for pending appends, compacts the log into one entry, frees the doc. */
 	async unload(): Promise<void> {
 		await this.#enqueue(async () => {
+			await this.#catchUp();
 			if (this.#stored > 1) await this.#compact();
 		});
 		this.destroy();

@@ -6,6 +6,7 @@ import {
 	newToken,
 	tokenFromRequest,
 	type Authenticate,
+	type AuthOutcome,
 	type Principal,
 	type Role
 } from './auth.js';
@@ -18,9 +19,10 @@ import type { RelayStorage } from './storage/types.js';
 //   pairing/<sha256(code)>        PairingRecord          deleted when used
 //   lastseen/<shopId>/<deviceId>  { at }                 written by logins, never the device record
 //
-// The device record is written only when the device is created and when it is revoked. Logins
-// write lastSeenAt under its own key: a login that read the record just before a revoke can then
-// never put back a copy without revokedAt (it used to, about once in 30 concurrent revokes).
+// The device record is written only when the device is created, rotated and revoked (those in the
+// device's queue). Logins write lastSeenAt under its own key: a login that read the record just
+// before a revoke can then never put back a copy without revokedAt or with an old token hash.
+// Idle expiry reads that key (falling back to the record's own lastSeenAt from older data).
 
 export interface ShopRecord {
 	id: string;
@@ -38,6 +40,8 @@ export interface DeviceRecord {
 	createdAt: string;
 	lastSeenAt: string | null;
 	revokedAt: string | null;
+	/** When its token was last replaced (idle expiry counts from here until it is used). */
+	rotatedAt?: string;
 }
 
 interface PairingRecord {
@@ -65,6 +69,18 @@ const LAST_SEEN_EVERY_MS = 60_000;
 export const normalizePairingCode = (code: string): string =>
 	code.toUpperCase().replace(/[\s-]/g, '');
 
+export const DEFAULT_TOKEN_IDLE_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+export interface RegistryOptions {
+	/** A token unused for this many days is refused with 'token-expired'; 0 = never. */
+	tokenIdleDays?: number;
+}
+
+export type RotateResult =
+	| { ok: true; deviceId: string; token: string }
+	| { ok: false; error: 'device-not-found' | 'device-revoked' };
+
 export type RedeemResult =
 	| { ok: true; device: IssuedDevice }
 	| { ok: false; error: 'pairing-code-invalid' | 'pairing-code-expired' };
@@ -72,15 +88,31 @@ export type RedeemResult =
 export class ShopRegistry {
 	// Single use within this process even when two tablets redeem one code at the same moment.
 	#claiming = new Set<string>();
-	// When this process last wrote each device's lastSeenAt (bounds writes to one a minute).
-	#lastSeen = new Map<string, number>();
 	// Device keys revoked by this process: a login in flight across the revoke is refused.
 	#revoked = new Set<string>();
+	// Every read-modify-write of a device record (rotate, revoke) and every login of that device
+	// runs in its device's queue, so a login never sees half a rotation or half a revoke.
+	#deviceQueues = new Map<string, Promise<unknown>>();
+	readonly tokenIdleDays: number;
 
 	constructor(
 		private readonly storage: RelayStorage,
-		private readonly now: () => number
-	) {}
+		private readonly now: () => number,
+		options: RegistryOptions = {}
+	) {
+		this.tokenIdleDays = options.tokenIdleDays ?? DEFAULT_TOKEN_IDLE_DAYS;
+	}
+
+	#serial<T>(key: string, task: () => Promise<T>): Promise<T> {
+		const previous = this.#deviceQueues.get(key) ?? Promise.resolve();
+		const run = previous.then(task, task);
+		const tail = run.catch(() => {});
+		this.#deviceQueues.set(key, tail);
+		void tail.then(() => {
+			if (this.#deviceQueues.get(key) === tail) this.#deviceQueues.delete(key);
+		});
+		return run;
+	}
 
 	#iso = () => new Date(this.now()).toISOString();
 
@@ -111,29 +143,78 @@ export class ShopRegistry {
 	}
 
 	async authenticateToken(token: string): Promise<Principal | null> {
-		const index = await this.storage.getMeta<{ shopId: string; deviceId: string }>(
-			`token/${hashSecret(token)}`
-		);
-		if (!index) return null;
-		const key = `device/${index.shopId}/${index.deviceId}`;
-		const device = await this.storage.getMeta<DeviceRecord>(key);
-		if (!device || device.revokedAt !== null || device.tokenHash !== hashSecret(token)) return null;
-		const seenKey = `lastseen/${index.shopId}/${index.deviceId}`;
-		const previous = this.#lastSeen.get(seenKey) ?? 0;
-		if (this.now() - previous >= LAST_SEEN_EVERY_MS) {
-			this.#lastSeen.set(seenKey, this.now());
-			await this.storage.putMeta(seenKey, { at: this.#iso() });
-		}
-		// Revoked while we were reading: the revoke has answered, so this login must fail too.
-		if (this.#revoked.has(key)) return null;
-		return { shopId: device.shopId, deviceId: device.id, role: device.role };
+		const outcome = await this.checkToken(token);
+		return outcome.ok ? outcome.principal : null;
 	}
 
-	/** The relay's default authenticate: a device token from the header or the query string. */
+	/** Who holds `token`, or why it is refused. Using it counts as use (lastSeenAt, idle expiry). */
+	async checkToken(token: string): Promise<AuthOutcome> {
+		const hash = hashSecret(token);
+		const index = await this.storage.getMeta<{ shopId: string; deviceId: string }>(`token/${hash}`);
+		if (!index) return { ok: false, error: 'unauthorized' };
+		const key = `device/${index.shopId}/${index.deviceId}`;
+		return this.#serial(key, async (): Promise<AuthOutcome> => {
+			const device = await this.storage.getMeta<DeviceRecord>(key);
+			if (!device || device.revokedAt !== null || device.tokenHash !== hash) return { ok: false, error: 'unauthorized' };
+			// The last use lives under its own key (any instance may have written it).
+			const seenKey = `lastseen/${index.shopId}/${index.deviceId}`;
+			const seen = await this.storage.getMeta<{ at: string }>(seenKey);
+			const lastSeenAt = seen?.at ?? device.lastSeenAt;
+			if (this.#idleExpired({ ...device, lastSeenAt })) {
+				return { ok: false, error: 'token-expired', idleDays: this.tokenIdleDays };
+			}
+			const lastSeen = lastSeenAt ? Date.parse(lastSeenAt) : 0;
+			if (this.now() - lastSeen >= LAST_SEEN_EVERY_MS) {
+				await this.storage.putMeta(seenKey, { at: this.#iso() });
+			}
+			// Revoked while we were reading (by this process): the revoke has answered, so this login fails too.
+			if (this.#revoked.has(key)) return { ok: false, error: 'unauthorized' };
+			return { ok: true, principal: { shopId: device.shopId, deviceId: device.id, role: device.role } };
+		});
+	}
+
+	/** Unused for longer than the idle limit, counted from the last use (or the pairing). */
+	#idleExpired(device: DeviceRecord): boolean {
+		if (this.tokenIdleDays <= 0) return false;
+		const lastUse = Math.max(
+			...[device.createdAt, device.lastSeenAt, device.rotatedAt].map((at) => (at ? Date.parse(at) : 0))
+		);
+		return this.now() - lastUse > this.tokenIdleDays * DAY_MS;
+	}
+
+	/** The relay's default authenticate: a device token from the Authorization header or subprotocol. */
 	readonly authenticate: Authenticate = async (req: IncomingMessage) => {
 		const token = tokenFromRequest(req);
 		return token ? this.authenticateToken(token) : null;
 	};
+
+	/** As authenticate, saying why a request is refused. */
+	async authorize(req: IncomingMessage): Promise<AuthOutcome> {
+		const token = tokenFromRequest(req);
+		return token ? this.checkToken(token) : { ok: false, error: 'unauthorized' };
+	}
+
+	/**
+	 * A new token for the device; the old one stops working at once (its index entry is gone
+	 * before this returns). An expired device can be rotated by its owner: that is how it is
+	 * brought back without pairing anew.
+	 */
+	async rotateToken(shopId: string, deviceId: string): Promise<RotateResult> {
+		const key = `device/${shopId}/${deviceId}`;
+		return this.#serial(key, async (): Promise<RotateResult> => {
+			const device = await this.storage.getMeta<DeviceRecord>(key);
+			if (!device) return { ok: false, error: 'device-not-found' };
+			if (device.revokedAt !== null) return { ok: false, error: 'device-revoked' };
+			const token = newToken();
+			const tokenHash = hashSecret(token);
+			// Old index first: a crash after it leaves the device without a working token (the owner
+			// rotates again), never with two.
+			await this.storage.deleteMeta(`token/${device.tokenHash}`);
+			await this.storage.putMeta(key, { ...device, tokenHash, rotatedAt: this.#iso() });
+			await this.storage.putMeta(`token/${tokenHash}`, { shopId, deviceId });
+			return { ok: true, deviceId, token };
+		});
+	}
 
 	async listDevices(shopId: string): Promise<DeviceRecord[]> {
 		const seen = new Map(
@@ -154,14 +235,20 @@ export class ShopRegistry {
 	/** Returns false when the shop has no such device; revoking twice is harmless. */
 	async revokeDevice(shopId: string, deviceId: string): Promise<boolean> {
 		const key = `device/${shopId}/${deviceId}`;
-		const device = await this.storage.getMeta<DeviceRecord>(key);
-		if (!device) return false;
+		// Marked before the queue: a login queued behind this revoke is refused even before it runs.
 		this.#revoked.add(key);
-		if (device.revokedAt === null) {
-			await this.storage.putMeta(key, { ...device, revokedAt: this.#iso() });
-		}
-		await this.storage.deleteMeta(`token/${device.tokenHash}`);
-		return true;
+		return this.#serial(key, async () => {
+			const device = await this.storage.getMeta<DeviceRecord>(key);
+			if (!device) {
+				this.#revoked.delete(key);
+				return false;
+			}
+			if (device.revokedAt === null) {
+				await this.storage.putMeta(key, { ...device, revokedAt: this.#iso() });
+			}
+			await this.storage.deleteMeta(`token/${device.tokenHash}`);
+			return true;
+		});
 	}
 
 	async createPairing(

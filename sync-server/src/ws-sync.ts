@@ -41,12 +41,30 @@ export interface SyncQuotas {
 	rates: DeviceRates;
 }
 
-interface Client extends Peer {
-	principal: Principal;
-	docKey: string;
+/** A socket the hub pings, closes on revocation and at shutdown: per-doc or multiplexed. */
+export interface HubConnection {
+	ws: WebSocket;
+	/** Null while a multiplexed socket has not authenticated yet. */
+	principal: Principal | null;
 	alive: boolean;
 	closing: boolean;
+	/** For logs: the doc of a per-doc socket, 'mux' for a multiplexed one. */
+	label: string;
 }
+
+/** A peer that is told its doc failed (instead of having its socket closed). */
+export interface FailablePeer extends Peer {
+	fail(code: number, reason: string): void;
+}
+
+interface Client extends Peer, HubConnection {
+	principal: Principal;
+	docKey: string;
+}
+
+export const CLOSE_REVOKED = 4401;
+export const CLOSE_TOKEN_EXPIRED = 4402;
+export const CLOSE_TOKEN_ROTATED = 4403;
 
 // A peer that ignores our close frame is cut off after this.
 const CLOSE_GRACE_MS = 2_000;
@@ -56,7 +74,9 @@ export class SyncHub {
 	#docs = new Map<string, Promise<SharedDoc>>();
 	#live = new Map<string, SharedDoc>();
 	#unloading = new Map<string, Promise<void>>();
-	#clients = new Set<Client>();
+	#clients = new Set<HubConnection>();
+	// Bumped by closeDevice: a socket whose auth began before a revocation checks it afterwards.
+	#cuts = new Map<string, number>();
 	#ping: NodeJS.Timeout;
 
 	constructor(private readonly options: SyncHubOptions) {
@@ -88,16 +108,18 @@ export class SyncHub {
 
 	/** Takes over an upgraded socket whose principal was already authenticated. */
 	attach(ws: WebSocket, principal: Principal, docName: string): void {
+		const docKey = `${principal.shopId}/${docName}`;
 		const client: Client = {
 			ws,
 			principal,
-			docKey: `${principal.shopId}/${docName}`,
+			docKey,
+			label: docKey,
 			awarenessIds: new Set(),
 			alive: true,
 			closing: false
 		};
 		this.#clients.add(client);
-		const ready = this.#acquire(client);
+		const ready = this.acquire(client.docKey, client);
 		ready.then(
 			(shared) => {
 				if (client.closing) return;
@@ -137,13 +159,22 @@ export class SyncHub {
 			client.closing = true;
 			this.#clients.delete(client);
 			this.options.log('ws-closed', { doc: client.docKey, device: principal.deviceId, code });
-			ready.then((shared) => this.#leave(client, shared), () => {});
+			ready.then((shared) => this.leave(client, shared), () => {});
 		});
 		this.options.log('ws-open', { doc: client.docKey, device: principal.deviceId });
 	}
 
-	async #acquire(client: Client): Promise<SharedDoc> {
-		const key = client.docKey;
+	/** Track a socket that is not attached per doc (the multiplexed endpoint). */
+	track(connection: HubConnection): void {
+		this.#clients.add(connection);
+	}
+
+	untrack(connection: HubConnection): void {
+		this.#clients.delete(connection);
+	}
+
+	/** Loads (or finds) the doc `key` and adds `peer` to it. */
+	async acquire(key: string, peer: Peer): Promise<SharedDoc> {
 		// Bounded: each pass waits for an unload or a load that raced with us.
 		for (let attempt = 0; attempt < 20; attempt++) {
 			const unloading = this.#unloading.get(key);
@@ -169,7 +200,7 @@ export class SyncHub {
 			shared.unloadTimer = undefined;
 			// Added even if the socket already closed: its close handler's #leave then removes it
 			// and schedules the unload, so a vanished client cannot pin the doc in memory.
-			shared.peers.set(client.ws, client);
+			shared.peers.set(peer.ws, peer);
 			return shared;
 		}
 		throw new Error('document kept unloading');
@@ -190,13 +221,14 @@ export class SyncHub {
 	}
 
 	/**
-	 * Whether an update may be applied: checked before Y.applyUpdate, which is where a large
-	 * update costs the relay many times its size in heap. Null: go ahead.
+	 * Whether `principal` may apply `update` to `shared`: checked before Y.applyUpdate, which is
+	 * where a large update costs the relay many times its size in heap. Null: go ahead. Both the
+	 * per-doc path (closes the socket with the code) and the multiplexed one (a doc-error) ask.
 	 */
-	#refusal(client: Client, shared: SharedDoc, update: Uint8Array): { code: number; reason: string } | null {
+	refusal(principal: Principal, shared: SharedDoc, update: Uint8Array): { code: number; reason: string } | null {
 		const quotas = this.options.quotas;
 		if (!quotas) return null;
-		const { shopId, deviceId } = client.principal;
+		const { shopId, deviceId } = principal;
 		if (!quotas.rates.allow(`${shopId}/${deviceId}`, update.length)) {
 			return { code: CloseCode.rateLimited, reason: CloseReason.rateLimited };
 		}
@@ -217,8 +249,10 @@ export class SyncHub {
 		return null;
 	}
 
-	#leave(client: Client, shared: SharedDoc): void {
-		if (!shared.peers.delete(client.ws)) return;
+	/** Removes `client` from the doc; the doc unloads a while after its last peer left. */
+	leave(client: Peer, shared: SharedDoc): void {
+		if (shared.peers.get(client.ws) !== client) return;
+		shared.peers.delete(client.ws);
 		if (client.awarenessIds.size > 0) {
 			awarenessProtocol.removeAwarenessStates(shared.awareness, [...client.awarenessIds], null);
 		}
@@ -248,8 +282,11 @@ export class SyncHub {
 			this.#live.delete(shared.key);
 			this.#docs.delete(shared.key);
 		}
-		// Every peer of a SharedDoc is a Client: attach() is the only place that adds them.
-		for (const peer of shared.peers.values()) this.#close(peer as Client, 1011, 'storage failure');
+		// A per-doc socket is closed; a multiplexed one is told this doc failed and keeps the others.
+		for (const peer of shared.peers.values()) {
+			if ('fail' in peer) (peer as FailablePeer).fail(1011, 'storage failure');
+			else this.#close(peer as Client, 1011, 'storage failure');
+		}
 		shared.peers.clear();
 		shared.destroy();
 	}
@@ -275,7 +312,7 @@ export class SyncHub {
 					// Not syncProtocol.readSyncMessage: it swallows apply errors, and a client that
 					// sends undecodable updates must be dropped, not ignored.
 					const update = decoding.readVarUint8Array(decoder);
-					const refusal = this.#refusal(client, shared, update);
+					const refusal = this.refusal(client.principal, shared, update);
 					if (refusal) {
 						this.options.log('ws-update-refused', {
 							doc: client.docKey,
@@ -306,29 +343,55 @@ export class SyncHub {
 		}
 	}
 
-	#close(client: Client, code: number, reason: string): void {
+	/** Close code, then cut off a peer that ignores the close frame. */
+	closeConnection(client: HubConnection, code: number, reason: string): void {
+		this.#close(client, code, reason);
+	}
+
+	#close(client: HubConnection, code: number, reason: string): void {
 		if (client.closing) return;
 		client.closing = true;
 		client.ws.close(code, reason);
 		setTimeout(() => client.ws.terminate(), CLOSE_GRACE_MS).unref();
 	}
 
-	/** Closes every socket of a revoked device at once (4401: y-websocket will not reconnect). */
-	closeDevice(shopId: string, deviceId: string): number {
+	/** Another relay instance stored entry `seq` of a doc (shared store): pass it on if loaded here. */
+	remoteAppended(docKey: string, seq: number): void {
+		// A doc still loading may have read the store before this entry: catch up once it is ready.
+		void this.#docs.get(docKey)?.then((shared) => shared.remoteAppended(seq), () => {});
+	}
+
+	/** Notices from the other instances may have been missed: every loaded doc reads the store again. */
+	resyncAll(): void {
+		for (const shared of this.#live.values()) shared.remoteAppended(Number.MAX_SAFE_INTEGER);
+	}
+
+	/**
+	 * Closes every socket of a device at once: 4401 when revoked (y-websocket will not reconnect),
+	 * 4403 when its token was rotated.
+	 */
+	closeDevice(shopId: string, deviceId: string, code = CLOSE_REVOKED, reason = 'device revoked'): number {
+		const cut = `${shopId}/${deviceId}`;
+		this.#cuts.set(cut, (this.#cuts.get(cut) ?? 0) + 1);
 		let closed = 0;
 		for (const client of this.#clients) {
-			if (client.principal.shopId === shopId && client.principal.deviceId === deviceId) {
-				this.#close(client, 4401, 'device revoked');
+			if (client.principal?.shopId === shopId && client.principal.deviceId === deviceId) {
+				this.#close(client, code, reason);
 				closed++;
 			}
 		}
 		return closed;
 	}
 
+	/** A counter that changes whenever the device's sockets are cut; compare before and after auth. */
+	cutsOf(shopId: string, deviceId: string): number {
+		return this.#cuts.get(`${shopId}/${deviceId}`) ?? 0;
+	}
+
 	#pingAll(): void {
 		for (const client of this.#clients) {
 			if (!client.alive) {
-				this.options.log('ws-ping-timeout', { doc: client.docKey, device: client.principal.deviceId });
+				this.options.log('ws-ping-timeout', { doc: client.label, device: client.principal?.deviceId });
 				client.ws.terminate();
 				continue;
 			}

@@ -14,6 +14,7 @@ import { emptyDraft, type Customer, type CustomerDraft } from '$lib/domain/custo
 import { customersMap } from '$lib/customers/yjs';
 import { customerDocName, SETTINGS_DOC } from '$lib/store/docnames';
 import { LOCAL_ORIGIN } from '$lib/store/docstore';
+import { unframe } from '$lib/sync/mux-protocol';
 import { SETTINGS_MAP, writeSettings } from '$lib/settings/yjs';
 import { createShop, eventually, makeTablet, pairDevice, startTestRelay, type Tablet, type TestRelay } from './support/tablets';
 import {
@@ -263,8 +264,9 @@ it('regression: two tablets announcing one document concurrently both end with b
 		let uplinkCut = false;
 		class IndexUplinkCut extends WebSocket {
 			send(data: Uint8Array, ...rest: unknown[]) {
-				// y-websocket sync update = message type 0, sync type 2.
-				if (uplinkCut && this.url.includes('/sync/index') && data[0] === 0 && data[1] === 2) return;
+				// A multiplexed frame: doc name, then the y-websocket message (sync update = 0, 2).
+				const { docName, message } = unframe(data);
+				if (uplinkCut && docName === 'index' && message[0] === 0 && message[1] === 2) return;
 				(super.send as (...args: unknown[]) => void)(data, ...rest);
 			}
 		}

@@ -120,7 +120,7 @@ describe('sync engine against the relay', () => {
 
 	it('a change the relay refuses for size stays on the tablet, and the status says why', async () => {
 		// Small enough that a few customers pass it, large enough for index and settings.
-		relay = await startTestRelay(undefined, 0, { maxDocBytes: 4096 });
+		relay = await startTestRelay(undefined, 0, { limits: { maxDocBytes: 4096 } });
 		const owner = await createShop(relay);
 		const a = makeTablet('A', owner);
 		tablets.push(a);
@@ -133,5 +133,60 @@ describe('sync engine against the relay', () => {
 		expect(a.engine!.status.pending).toBeGreaterThan(0);
 		expect(await a.db.outbox.count()).toBeGreaterThan(0);
 		expect(a.engine!.status.state).toBe('online');
-	}, 20_000);
+		// Not retried on its own (the doc's channel is paused) …
+		const outbox = await a.db.outbox.count();
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(a.engine!.status.refusal?.reason).toBe('doc-too-large');
+		expect(await a.db.outbox.count()).toBe(outbox);
+		// … until "Sync now": offered again, refused again for the same reason, still kept.
+		a.engine!.retryRefused();
+		expect(a.engine!.status.refusal ?? null).toBeNull();
+		void a.engine!.pump();
+		await eventually(() => expect(a.engine!.status.refusal?.reason).toBe('doc-too-large'), 10_000);
+		expect(await a.db.outbox.count()).toBe(outbox);
+	}, 30_000);
+
+	it('a tablet holds one socket for all its documents', async () => {
+		const [a, b] = await shopWithTablets(2);
+		await a.connect();
+		await b.connect();
+		const ids: string[] = [];
+		for (let i = 0; i < 24; i++) ids.push(await created(a, draft({ firstName: `Many${i}` })));
+		await a.engine!.idle(20_000);
+		await eventually(async () => expect(await b.customers.get(ids[23])).toBeDefined(), 20_000);
+		for (const id of ids) expect(await b.customers.get(id)).toBeDefined();
+		const health = (await (await fetch(`${relay!.url}/healthz`)).json()) as { connections: number; docs: number };
+		expect(health.docs).toBeGreaterThan(4);
+		expect(health.connections).toBe(2);
+	});
+
+	it('a tablet whose token the owner rotated is signed out and says why', async () => {
+		relay = await startTestRelay();
+		const owner = await createShop(relay);
+		const staff = await pairDevice(relay, owner, 'Till 2');
+		const b = makeTablet('B', staff);
+		tablets.push(b);
+		await b.connect();
+		await eventually(() => expect(b.engine!.status.state).toBe('online'));
+		const res = await fetch(`${relay.url}/api/devices/${staff.deviceId}/rotate`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${owner.token}` }
+		});
+		expect(res.status).toBe(200);
+		await eventually(() => expect(b.engine!.status).toMatchObject({ state: 'unauthorized', signedOut: 'token-rotated' }));
+	});
+
+	it('a tablet unused for longer than the idle limit is signed out with the number of days', async () => {
+		let clock = Date.parse(NOW);
+		relay = await startTestRelay(undefined, 0, { now: () => clock, tokenIdleDays: 30 });
+		const owner = await createShop(relay);
+		const staff = await pairDevice(relay, owner, 'Till 2');
+		clock += 31 * 86_400_000;
+		const b = makeTablet('B', staff);
+		tablets.push(b);
+		await b.connect();
+		await eventually(() =>
+			expect(b.engine!.status).toMatchObject({ state: 'unauthorized', signedOut: 'token-expired', idleDays: 30 })
+		);
+	});
 });

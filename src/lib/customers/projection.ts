@@ -4,7 +4,8 @@ import * as Y from 'yjs';
 import type { Projection } from '$lib/store/docstore';
 import type { ShopDB, CustomerRecord } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
-import { customersMap, idOfKey, orphanedFieldKeys, readCustomer } from '$lib/customers/yjs';
+import { customersMap, idOfKey, openingsMap, orphanedFieldKeys, readCustomer } from '$lib/customers/yjs';
+import type { OpeningBalance } from '$lib/domain/opening';
 import { searchKeys, sortName } from '$lib/domain/search';
 
 export function toRecord(c: Customer): CustomerRecord {
@@ -36,5 +37,30 @@ export const customersProjection: Projection = {
 		if (puts.length) await db.customers.bulkPut(puts);
 		if (deletes.length) await db.customers.bulkDelete(deletes);
 		return orphaned.length ? { 'customers:orphaned': orphaned } : undefined;
+	}
+};
+
+/** Opening balances: each bucket's 'openings' map → the openingBalances table (copies only). */
+export const openingsProjection: Projection = {
+	kind: 'openings',
+	tables: ['openingBalances'],
+	matches: (name) => name.startsWith('customers-'),
+	observe(doc, dirty) {
+		openingsMap(doc).observe((event) => {
+			for (const key of event.keysChanged) dirty(key, event.transaction.origin);
+		});
+	},
+	async apply(db: ShopDB, doc: Y.Doc, ids: Set<string>) {
+		const map = openingsMap(doc);
+		const puts: OpeningBalance[] = [];
+		const deletes: string[] = [];
+		for (const id of ids) {
+			const v = map.get(id);
+			if (v) puts.push(v);
+			else deletes.push(id);
+		}
+		// put(): one row per customer, replaced whole from the Yjs value.
+		if (puts.length) await db.openingBalances.bulkPut(puts);
+		if (deletes.length) await db.openingBalances.bulkDelete(deletes);
 	}
 };

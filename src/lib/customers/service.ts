@@ -17,9 +17,14 @@ import {
 	deleteCustomer,
 	orphanedFieldKeys,
 	readCustomer,
+	readOpening,
 	writeCustomerFields,
-	writeNewCustomer
+	writeNewCustomer,
+	writeOpening
 } from '$lib/customers/yjs';
+import type { OpeningFigures } from '$lib/domain/opening';
+import { fieldChanges, openingChange, nameOf, type MatchMode } from '$lib/domain/customer-match';
+import type { CustomerField } from '$lib/domain/customer';
 import type { CustomerService, ImportOutcome, ImportProgress, WriteResult } from './api';
 import type { CustomerRecord } from '$lib/store/schema';
 
@@ -169,8 +174,8 @@ export class DexieCustomerService implements CustomerService {
 	}
 
 	async importMany(
-		rows: { rowNumber: number; draft: CustomerDraft }[],
-		opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; chunk?: number } = {}
+		rows: { rowNumber: number; draft: CustomerDraft; opening?: OpeningFigures }[],
+		opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; chunk?: number; source?: string } = {}
 	): Promise<ImportOutcome> {
 		const size = opts.chunk ?? IMPORT_CHUNK;
 		const outcome: ImportOutcome = { imported: 0, refused: [], cancelled: false };
@@ -199,20 +204,26 @@ export class DexieCustomerService implements CustomerService {
 			const chunk = rows.slice(start, start + size);
 			const accepted = await this.#refuseTakenCards(chunk, taken, outcome);
 			const now = this.#ctx.now();
-			const byDoc = new Map<string, { id: string; draft: CustomerDraft }[]>();
+			const byDoc = new Map<string, { id: string; draft: CustomerDraft; opening?: OpeningFigures }[]>();
 			for (const row of accepted) {
 				const id = this.#newId();
 				const name = customerDocName(id);
 				let list = byDoc.get(name);
 				if (!list) byDoc.set(name, (list = []));
-				list.push({ id, draft: row.draft });
+				list.push({ id, draft: row.draft, opening: row.opening });
 				for (const card of row.draft.cards) taken.set(card.toLowerCase(), id);
 			}
+			const source = opts.source ?? 'import';
 			const writing = this.#store
 				.transact([...byDoc.keys()], (docs) => {
 					for (const [name, list] of byDoc) {
-						const map = customersMap(docs.get(name)!);
-						for (const { id, draft } of list) writeNewCustomer(map, id, draft, now);
+						const doc = docs.get(name)!;
+						const map = customersMap(doc);
+						for (const { id, draft, opening } of list) {
+							writeNewCustomer(map, id, draft, now);
+							// The opening balance in the same transaction: never a customer without the history the file gave.
+							if (opening) writeOpening(doc, { ...opening, customerId: id, at: now, source });
+						}
 					}
 				})
 				.then(() => {
@@ -227,6 +238,86 @@ export class DexieCustomerService implements CustomerService {
 			await new Promise((r) => setTimeout(r, 0));
 		}
 		await landed();
+		return outcome;
+	}
+
+	/**
+	 * Updates matched customers from an import, a chunk of rows per transaction (a cancel stops
+	 * between two, never inside a row). What each row changes is worked out again here from the
+	 * customer as the document has it now (fieldChanges: another tablet may have filled a field
+	 * since the preview), and written per field like any edit (last writer wins per field), with
+	 * the row's opening balance in the same transaction. A row whose customer was deleted
+	 * meanwhile, whose result fails validation, or whose new card another customer holds is
+	 * refused with the reasons; nothing of it is written.
+	 */
+	async updateMany(
+		rows: { rowNumber: number; id: string; draft: CustomerDraft; opening?: OpeningFigures }[],
+		opts: {
+			mode: MatchMode;
+			mapped: ReadonlySet<CustomerField>;
+			signal?: AbortSignal;
+			onProgress?: (p: ImportProgress) => void;
+			chunk?: number;
+			source?: string;
+		}
+	): Promise<ImportOutcome & { unchanged: number }> {
+		const size = opts.chunk ?? IMPORT_CHUNK;
+		const outcome = { imported: 0, refused: [] as ImportOutcome['refused'], cancelled: false, unchanged: 0 };
+		const total = rows.length;
+		opts.onProgress?.({ done: 0, total });
+		const taken = await this.#cardOwners();
+		const validation = this.#ctx.validation();
+		for (let start = 0; start < total; start += size) {
+			if (opts.signal?.aborted) {
+				outcome.cancelled = true;
+				break;
+			}
+			const chunk = rows.slice(start, start + size);
+			const names = [...new Set(chunk.map((r) => customerDocName(r.id)))];
+			const now = this.#ctx.now();
+			let written = 0;
+			let unchanged = 0;
+			const refused: ImportOutcome['refused'] = [];
+			await this.#store.transact(names, (docs) => {
+				for (const row of chunk) {
+					const doc = docs.get(customerDocName(row.id))!;
+					const map = customersMap(doc);
+					const state = readCustomer(map, row.id);
+					if (state.kind !== 'live') {
+						refused.push({ rowNumber: row.rowNumber, errors: [{ field: 'firstName', code: 'import-match-gone', params: { name: nameOf(row.draft) } }] });
+						continue;
+					}
+					const current = state.customer;
+					const before = readOpening(doc, row.id);
+					const changes = fieldChanges(current, row.draft, opts.mapped, opts.mode);
+					const opening = openingChange(before, row.opening, opts.mode);
+					if (Object.keys(changes).length === 0 && !opening) {
+						unchanged++;
+						continue;
+					}
+					const merged = { ...current, ...changes } as CustomerDraft;
+					const errors = validateCustomer(merged, validation).errors;
+					merged.cards.forEach((card, i) => {
+						const owner = taken.get(card.toLowerCase());
+						if (owner && owner !== row.id) errors.push({ field: `cards.${i}`, code: 'card-already-assigned', params: { card, ownerId: owner, ownerName: 'another customer' } });
+					});
+					if (errors.length) {
+						refused.push({ rowNumber: row.rowNumber, errors });
+						continue;
+					}
+					if (Object.keys(changes).length) writeCustomerFields(map, row.id, changes, now);
+					if (opening) writeOpening(doc, { ...opening, customerId: row.id, at: now, source: opts.source ?? 'import' });
+					for (const card of merged.cards) taken.set(card.toLowerCase(), row.id);
+					written++;
+				}
+			});
+			outcome.imported += written;
+			outcome.unchanged += unchanged;
+			outcome.refused.push(...refused);
+			opts.onProgress?.({ done: Math.min(start + chunk.length, total), total });
+			// Let the page paint the progress bar and handle a click on "Cancel import".
+			await new Promise((r) => setTimeout(r, 0));
+		}
 		return outcome;
 	}
 
@@ -302,11 +393,11 @@ export class DexieCustomerService implements CustomerService {
 		return owners;
 	}
 
-	async #refuseTakenCards(
-		chunk: { rowNumber: number; draft: CustomerDraft }[],
+	async #refuseTakenCards<R extends { rowNumber: number; draft: CustomerDraft }>(
+		chunk: R[],
 		taken: Map<string, string>,
 		outcome: ImportOutcome
-	): Promise<{ rowNumber: number; draft: CustomerDraft }[]> {
+	): Promise<R[]> {
 		const clashes = chunk.filter((row) => row.draft.cards.some((c) => taken.has(c.toLowerCase())));
 		if (clashes.length === 0) return chunk;
 		const ownerIds = [

@@ -10,6 +10,7 @@
 // field value (Yjs garbage-collects deleted content) and leaves only the id, which is random.
 import * as Y from 'yjs';
 import type { Customer, CustomerDraft, CustomerField } from '$lib/domain/customer';
+import type { OpeningBalance } from '$lib/domain/opening';
 import { CUSTOMER_FIELDS } from '$lib/domain/customer';
 import {
 	applyEdits,
@@ -30,6 +31,24 @@ export const CUSTOMERS_MAP = 'customers';
  * go with them when the customer is deleted.
  */
 export const MEMBERS_MAP = 'members';
+/**
+ * Opening balances brought in by an import (domain/opening.ts): '<customerId>' → the balance, one
+ * value per customer (a later import replaces it whole; Yjs picks one of two concurrent writes on
+ * every tablet alike). In the customer's own bucket, so it replicates with them and goes with them.
+ */
+export const OPENINGS_MAP = 'openings';
+
+export function openingsMap(doc: Y.Doc): Y.Map<OpeningBalance> {
+	return doc.getMap(OPENINGS_MAP);
+}
+
+export function writeOpening(doc: Y.Doc, value: OpeningBalance): void {
+	openingsMap(doc).set(value.customerId, value);
+}
+
+export function readOpening(doc: Y.Doc, id: string): OpeningBalance | null {
+	return openingsMap(doc).get(id) ?? null;
+}
 
 interface BaseValue extends CustomerDraft {
 	createdAt: string;
@@ -71,6 +90,7 @@ export function deleteCustomer(map: Y.Map<unknown>, id: string, now: string): vo
 	writeTombstone(map, id, now, sharedKeys(id, CUSTOMER_FIELDS));
 	const members = membersOf(map);
 	if (members) for (const key of memberKeysOf(members, id)) members.delete(key);
+	if (map.doc && openingsMap(map.doc).has(id)) openingsMap(map.doc).delete(id);
 }
 
 function membersOf(map: Y.Map<unknown>): Y.Map<unknown> | null {

@@ -12,7 +12,9 @@ import type { GroupReport } from '$lib/domain/reports/report';
  * Bumped whenever what is derived, or how, changes: the first start after an update then rebuilds
  * every derived row from the replicated data.
  */
-export const DERIVE_VERSION = 4;
+// 5: opening balances from customer imports counted into statistics (CustomerStats.opening, an
+// opening day bucket).
+export const DERIVE_VERSION = 5;
 
 /** Where the derivation state lives in the kv table. */
 export const DERIVE_STATE_KEY = 'derive.state';

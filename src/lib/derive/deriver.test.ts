@@ -6,6 +6,9 @@ import { DocStore, type ChangeSet } from '$lib/store/docstore';
 import { allProjections, DERIVE_KINDS } from '$lib/projections';
 import { POINTS_DOC, salesDocName } from '$lib/store/docnames';
 import { adjustmentsMap, salesMap, trackSale, writeSale } from '$lib/sales/yjs';
+import { customerDocName } from '$lib/store/docnames';
+import { openingsMap, writeOpening } from '$lib/customers/yjs';
+import type { OpeningBalance } from '$lib/domain/opening';
 import { computeStats, rollWindow, type CustomerStats } from '$lib/domain/sales/stats';
 import type { PointAdjustment, Sale, SaleLine } from '$lib/domain/sales/types';
 import { Rng } from '$lib/domain/random';
@@ -58,6 +61,14 @@ function shop() {
 		},
 		async adjust(a: PointAdjustment) {
 			await store.transact([POINTS_DOC], (d) => adjustmentsMap(d.get(POINTS_DOC)!).set(a.id, a));
+		},
+		/** An import writes (or a later import replaces) a customer's opening balance; null removes it. */
+		async open(customerId: string, o: Omit<OpeningBalance, 'customerId' | 'source'> | null) {
+			const doc = customerDocName(customerId);
+			await store.transact([doc], (d) => {
+				if (o) writeOpening(d.get(doc)!, { ...o, customerId, source: 'import test.csv' });
+				else openingsMap(d.get(doc)!).delete(customerId);
+			});
 		}
 	};
 }
@@ -70,9 +81,14 @@ async function opened(name: string, opts: ConstructorParameters<typeof Deriver>[
 
 /** Every customer's statistics computed from scratch from the tables, as of `today`. */
 async function fromScratch(db: ShopDB, today: string): Promise<Map<string, CustomerStats>> {
-	const [sales, adjustments] = await Promise.all([db.sales.toArray(), db.adjustments.toArray()]);
-	const ids = new Set([...sales.map((s) => s.customerId).filter((x): x is string => !!x), ...adjustments.map((a) => a.customerId)]);
-	return new Map([...ids].map((id) => [id, computeStats(id, sales, adjustments, today, TZ)]));
+	const [sales, adjustments, openings] = await Promise.all([db.sales.toArray(), db.adjustments.toArray(), db.openingBalances.toArray()]);
+	const openingOf = new Map(openings.map((o) => [o.customerId, o]));
+	const ids = new Set([
+		...sales.map((s) => s.customerId).filter((x): x is string => !!x),
+		...adjustments.map((a) => a.customerId),
+		...openingOf.keys()
+	]);
+	return new Map([...ids].map((id) => [id, computeStats(id, sales, adjustments, today, TZ, openingOf.get(id) ?? null)]));
 }
 
 /** Stored statistics, seen as of `today` (a row whose figures did not change on a day is not rewritten). */
@@ -115,7 +131,8 @@ describe('derive queue', () => {
 		expect(s.days.map((b) => b.day)).toEqual(['2026-11-20', '2026-11-22']);
 	});
 
-	it('incremental derivation equals recomputation from scratch: random order, re-sent sales, late tablets, tracking, refunds, midnight', async () => {
+	it('incremental derivation equals recomputation from scratch: random order, re-sent sales, late tablets, tracking, refunds, opening balances, midnight', async () => {
+		let withOpening = 0;
 		for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
 			const rng = new Rng(seed);
 			const t = shop();
@@ -152,6 +169,13 @@ describe('derive queue', () => {
 					}
 				} else if (r < 0.78) {
 					await t.adjust({ id: `a${seed}-${step}`, customerId: rng.pick(customers), points: rng.int(-20, 20) || 1, reason: 'x', at: '2026-11-21T00:00:00Z', by: 'Ann' });
+				} else if (r < 0.84) {
+					// An import brings (or a second import replaces, or a deletion takes away) an opening balance.
+					const gone = rng.next() < 0.15;
+					await t.open(rng.pick(customers), gone ? null : {
+						at: `${rng.pick(days)}T09:00:00.000Z`, spend: rng.int(0, 200_000), orders: rng.int(0, 30), points: rng.int(0, 500),
+						lastOrderDate: rng.next() < 0.5 ? rng.pick(['2024-05-01', '2025-12-24', '2026-11-01']) : ''
+					});
 				} else if (r < 0.93) {
 					await d.drain(ctx(today));
 				} else {
@@ -164,7 +188,48 @@ describe('derive queue', () => {
 			await d.drain(ctx(today));
 			expect(await t.db.deriveQueue.count()).toBe(0);
 			expect(await stored(t.db, today), `seed ${seed}`).toEqual(await fromScratch(t.db, today));
+			withOpening += (await t.db.customerStats.toArray()).filter((x) => x.opening).length;
 		}
+		expect(withOpening).toBeGreaterThan(5);
+	});
+
+	it('an opening balance counts into statistics and memberships’ figures, replaced whole by a later import, never as a sale', async () => {
+		const t = shop();
+		const d = await opened(t.name);
+		await t.sell(sale('a', 'c1', '2026-11-20T10:00:00Z'));
+		await t.open('c1', { at: '2026-11-21T09:00:00.000Z', spend: 123_450, orders: 12, points: 300, lastOrderDate: '' });
+		await d.drain(ctx('2026-11-23'));
+		let s = (await t.db.customerStats.get('c1'))!;
+		expect(s.totalSpend).toBe(1000 + 123_450);
+		expect(s.visits).toBe(13);
+		expect(s.spend12m).toBe(1000 + 123_450);
+		expect(s.pointsBalance).toBe(10 + 300);
+		expect(s.saleIds).toEqual(['a']);
+		expect(s.lastVisit).toBe('2026-11-21T12:00:00.000Z');
+		// A later import with other figures replaces the balance; its last order date moves it out of the 12 months.
+		await t.open('c1', { at: '2026-11-22T09:00:00.000Z', spend: 50_000, orders: 4, points: 0, lastOrderDate: '2024-05-01' });
+		await d.drain(ctx('2026-11-23'));
+		s = (await t.db.customerStats.get('c1'))!;
+		expect(s.totalSpend).toBe(51_000);
+		expect(s.spend12m).toBe(1000);
+		expect(s.visits).toBe(5);
+		expect(s.visits12m).toBe(1);
+		expect(s.firstVisit).toBe('2024-05-01T12:00:00.000Z');
+		expect(await stored(t.db, '2026-11-23')).toEqual(await fromScratch(t.db, '2026-11-23'));
+		// A customer whose only history is an opening balance gets statistics, and loses them with it.
+		await t.open('c2', { at: '2026-11-22T09:00:00.000Z', spend: 9_900, orders: 0, points: 0, lastOrderDate: '' });
+		await d.drain(ctx('2026-11-23'));
+		expect((await t.db.customerStats.get('c2'))?.totalSpend).toBe(9_900);
+		await t.open('c2', null);
+		await d.drain(ctx('2026-11-23'));
+		expect(await t.db.customerStats.get('c2')).toBeUndefined();
+		// A full rebuild gives the same.
+		await t.open('c3', { at: '2026-11-22T09:00:00.000Z', spend: 700, orders: 1, points: 7, lastOrderDate: '2026-10-01' });
+		await d.drain(ctx('2026-11-23'));
+		const before = await stored(t.db, '2026-11-23');
+		await d.rebuild(ctx('2026-11-23'), 'requested');
+		expect(await stored(t.db, '2026-11-23')).toEqual(before);
+		expect(before.get('c3')?.pointsBalance).toBe(7);
 	});
 
 	it('a worker killed mid-batch leaves no half-written statistics and keeps the queue; a new worker finishes', async () => {

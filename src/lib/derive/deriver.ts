@@ -189,14 +189,20 @@ export class Deriver implements DeriveApi {
 			if (rows.length === 0) return null;
 			const saleIds = new Set<string>();
 			const adjustmentIds = new Set<string>();
+			const openingIds = new Set<string>();
 			const touched: Touched = { customers: new Set(), stats: new Set(), manual: new Set(), groups: false };
 			const seqs: number[] = [];
-			const size = () => saleIds.size + adjustmentIds.size + touched.customers.size + touched.manual.size;
+			const size = () => saleIds.size + adjustmentIds.size + openingIds.size + touched.customers.size + touched.manual.size;
 			for (const row of rows) {
 				if (seqs.length && size() >= BATCH_IDS) break;
 				seqs.push(row.seq!);
 				row.changes.sales?.forEach((id) => saleIds.add(id));
 				row.changes.points?.forEach((id) => adjustmentIds.add(id));
+				// An opening balance comes with a customer import: memberships it moves say "profile", not "sale".
+				row.changes.openings?.forEach((id) => {
+					openingIds.add(id);
+					touched.customers.add(id);
+				});
 				row.changes.customers?.forEach((id) => touched.customers.add(id));
 				row.changes.manualMembers?.forEach((pair) => touched.manual.add(splitPair(pair).customerId));
 				if (row.changes.groups?.length) touched.groups = true;
@@ -206,7 +212,7 @@ export class Deriver implements DeriveApi {
 			// Rows a pending rebuild has not reached are in an older form: compute those from scratch.
 			const fromScratch = (id: string) => !st || st.version !== DERIVE_VERSION || (cursor !== undefined && id > cursor);
 			const sales = await db.sales.bulkGet([...saleIds]);
-			const ids = await countIntoStats(db, sales, [...adjustmentIds], ctx, fromScratch);
+			const ids = await countIntoStats(db, sales, [...adjustmentIds], ctx, fromScratch, [...openingIds]);
 			// The shop's day totals (group reports), with every sale of the batch, a customer's or not.
 			await countIntoShopDays(db, sales, ctx);
 			ids.forEach((id) => touched.stats.add(id));

@@ -8,6 +8,7 @@ import {
 	addAdjustment,
 	addSale,
 	computeStats,
+	countsOpening,
 	isStatsCurrent,
 	needsWindowRecompute,
 	rollWindow,
@@ -15,17 +16,22 @@ import {
 } from '$lib/domain/sales/stats';
 import type { DeriveContext } from './api';
 import { groupBy } from '$lib/domain/collections';
+import type { OpeningBalance } from '$lib/domain/opening';
 
-export const STATS_TABLES = ['sales', 'adjustments', 'customerStats'] as const;
+export const STATS_TABLES = ['sales', 'adjustments', 'openingBalances', 'customerStats'] as const;
 
 /** A customer's whole history, read by index: for statistics computed from scratch. */
-async function historyOf(db: ShopDB, ids: string[]): Promise<{ sales: Sale[][]; adjustments: PointAdjustment[][] }> {
+async function historyOf(
+	db: ShopDB,
+	ids: string[]
+): Promise<{ sales: Sale[][]; adjustments: PointAdjustment[][]; openings: (OpeningBalance | undefined)[] }> {
 	// One equals() query per customer, all in flight at once (anyOf() walks a cursor key by key).
-	const [sales, adjustments] = await Promise.all([
+	const [sales, adjustments, openings] = await Promise.all([
 		Promise.all(ids.map((id) => db.sales.where('customerId').equals(id).toArray())),
-		Promise.all(ids.map((id) => db.adjustments.where('customerId').equals(id).toArray()))
+		Promise.all(ids.map((id) => db.adjustments.where('customerId').equals(id).toArray())),
+		db.openingBalances.bulkGet(ids)
 	]);
-	return { sales, adjustments };
+	return { sales, adjustments, openings };
 }
 
 /**
@@ -34,34 +40,54 @@ async function historyOf(db: ShopDB, ids: string[]): Promise<{ sales: Sale[][]; 
  * is exact: a counted id is never counted again (re-sent sales, repeated queue entries), the
  * windows roll forward on the way, and a customer is computed from scratch when they have no
  * statistics yet, when `fromScratch` says so (a rebuild has not reached them), or when the date
- * went back before their statistics' day. Returns the customers whose statistics were written.
+ * went back before their statistics' day. A customer whose opening balance arrived, changed or
+ * went (`openingIds`) is computed from scratch too: the balance is one figure that replaces the
+ * last, not an amount to add. Returns the customers whose statistics were written.
  */
 export async function countIntoStats(
 	db: ShopDB,
 	sales: readonly (Sale | undefined)[],
 	adjustmentIds: string[],
 	ctx: DeriveContext,
-	fromScratch: (customerId: string) => boolean
+	fromScratch: (customerId: string) => boolean,
+	openingIds: string[] = []
 ): Promise<string[]> {
 	const adjustments = await db.adjustments.bulkGet(adjustmentIds);
 	const batch = new Map<string, { sales: Sale[]; adjustments: PointAdjustment[] }>();
 	const of = (id: string) => batch.get(id) ?? batch.set(id, { sales: [], adjustments: [] }).get(id)!;
 	for (const s of sales) if (s?.customerId) of(s.customerId).sales.push(s);
 	for (const a of adjustments) if (a?.customerId) of(a.customerId).adjustments.push(a);
+	for (const id of openingIds) of(id);
 	if (batch.size === 0) return [];
 
 	const ids = [...batch.keys()];
 	const current = await db.customerStats.bulkGet(ids);
+	const opened = new Set(openingIds);
 	// From scratch: no statistics yet, a rebuild has not reached them, or they are in an earlier
 	// build's shape (addSale leaves those unchanged: the sale would go uncounted).
-	const scratch = ids.filter((id, i) => !current[i] || !isStatsCurrent(current[i]!) || fromScratch(id) || ctx.today < current[i]!.asOf);
+	const scratch = ids.filter(
+		(id, i) => opened.has(id) || !current[i] || !isStatsCurrent(current[i]!) || fromScratch(id) || ctx.today < current[i]!.asOf
+	);
 	const history = await historyOf(db, scratch);
 	const out = new Map<string, CustomerStats>();
+	const currentOf = new Map(ids.map((id, i) => [id, current[i]]));
+	const gone: string[] = [];
 	scratch.forEach((id, i) => {
-		out.set(id, computeStats(id, history.sales[i], history.adjustments[i], ctx.today, ctx.timeZone));
+		const before = currentOf.get(id);
+		const opening = history.openings[i] ?? null;
+		// An opening balance written again unchanged (a repeated queue row): nothing to write.
+		if (opened.has(id) && !batch.get(id)!.sales.length && !batch.get(id)!.adjustments.length && before && isStatsCurrent(before) &&
+			!fromScratch(id) && ctx.today === before.asOf && countsOpening(before, opening, ctx.timeZone)) return;
+		// A customer with neither history nor an opening balance keeps no statistics row.
+		if (!opening && history.sales[i].length === 0 && history.adjustments[i].length === 0) {
+			if (before) gone.push(id);
+			return;
+		}
+		out.set(id, computeStats(id, history.sales[i], history.adjustments[i], ctx.today, ctx.timeZone, opening));
 	});
+	const skip = new Set(scratch);
 	ids.forEach((id, i) => {
-		if (out.has(id)) return;
+		if (skip.has(id)) return;
 		const before = current[i]!;
 		let s = before;
 		for (const sale of batch.get(id)!.sales) s = addSale(s, sale, ctx.today, ctx.timeZone);
@@ -71,21 +97,25 @@ export async function countIntoStats(
 	});
 	// put(): statistics are derived rows, replaced whole.
 	if (out.size) await db.customerStats.bulkPut([...out.values()]);
-	return [...out.keys()];
+	// The opening balance was their only history (a customer deleted with it): as a rebuild leaves them.
+	if (gone.length) await db.customerStats.bulkDelete(gone);
+	return [...out.keys(), ...gone];
 }
 
-/** Every customer with sales or adjustments, sorted: the rows a rebuild writes. */
+/** Every customer with sales, adjustments or an opening balance, sorted: the rows a rebuild writes. */
 export async function customersWithHistory(db: ShopDB): Promise<string[]> {
-	const [withSales, adjusted] = await Promise.all([
+	const [withSales, adjusted, opened] = await Promise.all([
 		db.sales.orderBy('customerId').uniqueKeys() as Promise<string[]>,
-		db.adjustments.orderBy('customerId').uniqueKeys() as Promise<string[]>
+		db.adjustments.orderBy('customerId').uniqueKeys() as Promise<string[]>,
+		db.openingBalances.toCollection().primaryKeys() as Promise<string[]>
 	]);
-	return [...new Set([...withSales, ...adjusted])].sort();
+	return [...new Set([...withSales, ...adjusted, ...opened])].sort();
 }
 
 export interface CustomerHistory {
 	sales: Sale[];
 	adjustments: PointAdjustment[];
+	openings: OpeningBalance[];
 }
 
 /**
@@ -94,12 +124,13 @@ export interface CustomerHistory {
  */
 export function readRange(db: ShopDB, ids: string[]): Promise<CustomerHistory> {
 	const [lo, hi] = [ids[0], ids[ids.length - 1]];
-	return db.transaction('r', ['sales', 'adjustments'], async () => {
-		const [sales, adjustments] = await Promise.all([
+	return db.transaction('r', ['sales', 'adjustments', 'openingBalances'], async () => {
+		const [sales, adjustments, openings] = await Promise.all([
 			db.sales.where('customerId').between(lo, hi, true, true).toArray(),
-			db.adjustments.where('customerId').between(lo, hi, true, true).toArray()
+			db.adjustments.where('customerId').between(lo, hi, true, true).toArray(),
+			db.openingBalances.where(':id').between(lo, hi, true, true).toArray()
 		]);
-		return { sales, adjustments };
+		return { sales, adjustments, openings };
 	});
 }
 
@@ -107,9 +138,10 @@ export function readRange(db: ShopDB, ids: string[]): Promise<CustomerHistory> {
 export async function writeRange(db: ShopDB, ids: string[], history: CustomerHistory, ctx: DeriveContext): Promise<void> {
 	const salesOf = groupBy(history.sales, (s) => s.customerId!);
 	const adjOf = groupBy(history.adjustments, (a) => a.customerId);
+	const openingOf = new Map(history.openings.map((o) => [o.customerId, o]));
 	// put(): statistics are derived rows, replaced whole.
 	await db.customerStats.bulkPut(
-		ids.map((id) => computeStats(id, salesOf.get(id) ?? [], adjOf.get(id) ?? [], ctx.today, ctx.timeZone))
+		ids.map((id) => computeStats(id, salesOf.get(id) ?? [], adjOf.get(id) ?? [], ctx.today, ctx.timeZone, openingOf.get(id) ?? null))
 	);
 }
 
@@ -147,7 +179,9 @@ export async function rollStats(
 		else back.push(s.customerId);
 	}
 	const history = await historyOf(db, back);
-	back.forEach((id, i) => rolled.push(computeStats(id, history.sales[i], history.adjustments[i], ctx.today, ctx.timeZone)));
+	back.forEach((id, i) =>
+		rolled.push(computeStats(id, history.sales[i], history.adjustments[i], ctx.today, ctx.timeZone, history.openings[i] ?? null))
+	);
 	// put(): statistics are derived rows, replaced whole.
 	if (rolled.length) await db.customerStats.bulkPut(rolled);
 	return { last: rows[rows.length - 1].customerId, changed: rolled.map((s) => s.customerId) };

@@ -80,6 +80,11 @@ describe('cell readers', () => {
 	it('reads dates in ISO, UK and German forms and refuses two-digit years and impossible dates', () => {
 		expect(parseDateCell('1985-03-21', 'GB')).toEqual({ ok: true, ymd: '1985-03-21' });
 		expect(parseDateCell('1985-3-1 00:00:00', 'GB')).toEqual({ ok: true, ymd: '1985-03-01' });
+		// Shopify and ISO timestamps with a zone: the date as written.
+		expect(parseDateCell('2024-03-05 10:22:11 +0000', 'GB')).toEqual({ ok: true, ymd: '2024-03-05' });
+		expect(parseDateCell('2024-03-05T23:30:00-05:00', 'GB')).toEqual({ ok: true, ymd: '2024-03-05' });
+		expect(parseDateCell('2024-03-05T10:22:11Z', 'GB')).toEqual({ ok: true, ymd: '2024-03-05' });
+		expect(parseDateCell('2024-03-05 10:22 +01', 'GB')).toEqual({ ok: false });
 		expect(parseDateCell('21/03/1985', 'GB')).toEqual({ ok: true, ymd: '1985-03-21' });
 		expect(parseDateCell('1.3.1985', 'DE')).toEqual({ ok: true, ymd: '1985-03-01' });
 		expect(parseDateCell('03/04/1985', 'GB')).toEqual({ ok: true, ymd: '1985-04-03' });

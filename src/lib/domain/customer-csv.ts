@@ -18,6 +18,8 @@ import { fold } from './text';
 import { validateCustomer } from './validate';
 import { newId } from './ids';
 import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from './column-map';
+import { hasFigures, type OpeningFigures } from './opening';
+import { parseMoney } from './sales/items';
 
 export type ImportField =
 	| 'firstName'
@@ -40,7 +42,12 @@ export type ImportField =
 	| 'registeredAt'
 	| 'consentEmail'
 	| 'consentSms'
-	| 'consentPost';
+	| 'consentPost'
+	// An opening balance (domain/opening.ts): the previous system's figures for this customer.
+	| 'totalSpent'
+	| 'totalOrders'
+	| 'points'
+	| 'lastOrderDate';
 
 /** One entry per CSV column; null = ignore the column. */
 export type ColumnMapping = (ImportField | null)[];
@@ -55,6 +62,8 @@ export interface ImportContext {
 	recordedBy: string;
 	/** Address ids; seeded in tests. Defaults to newId. */
 	newId?: () => string;
+	/** ISO 4217, for reading "Total Spent"; GBP when not given. */
+	currency?: string;
 }
 
 export type RowProblemCode =
@@ -74,8 +83,15 @@ export interface RowProblem {
 	message: string;
 }
 
+export interface PreparedRow {
+	rowNumber: number;
+	draft: CustomerDraft;
+	/** The opening balance the row's Total Spent / Total Orders / Points / Last order date give. */
+	opening?: OpeningFigures;
+}
+
 export interface PreparedImport {
-	valid: { rowNumber: number; draft: CustomerDraft }[];
+	valid: PreparedRow[];
 	problems: RowProblem[];
 	invalidRowCount: number;
 }
@@ -210,6 +226,30 @@ export const IMPORT_FIELDS: FieldSpec<ImportField>[] = [
 		label: 'Post consent',
 		synonyms: ['post consent', 'postal consent', 'mail consent', 'direct mail consent', 'post opt in',
 			'postal marketing', 'accepts postal marketing', 'postal marketing consent', 'direct mail']
+	},
+	{
+		field: 'totalSpent',
+		label: 'Total spent (opening balance)',
+		synonyms: ['total spent', 'total spend', 'amount spent', 'spent', 'lifetime spend', 'lifetime value', 'total sales',
+			'total purchases', 'sales total', 'gesamtumsatz', 'umsatz', 'montant total', 'total gastado']
+	},
+	{
+		field: 'totalOrders',
+		label: 'Total orders (opening balance)',
+		synonyms: ['total orders', 'orders', 'orders count', 'order count', 'number of orders', 'total transactions',
+			'transactions', 'total visits', 'visits', 'purchases', 'bestellungen', 'anzahl bestellungen', 'commandes']
+	},
+	{
+		field: 'points',
+		label: 'Points (opening balance)',
+		synonyms: ['points', 'points balance', 'point balance', 'loyalty points', 'loyalty balance', 'reward points',
+			'punkte', 'punktestand', 'points fidélité', 'puntos']
+	},
+	{
+		field: 'lastOrderDate',
+		label: 'Last order date (opening balance)',
+		synonyms: ['last order date', 'last order', 'last purchase', 'last purchase date', 'last visit', 'last visit date',
+			'last order at', 'last sale', 'last sale date', 'letzter einkauf', 'dernier achat']
 	}
 ];
 
@@ -223,7 +263,9 @@ export const autoMap: (headers: string[]) => ColumnMapping = columnMapper(IMPORT
 
 type DateResult = { ok: true; ymd: string } | { ok: false };
 
-const ISO_DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]*Z?)?$/;
+// A time after the date is allowed and ignored, with or without a zone ('2024-03-05 10:22:11 +0000'
+// in Shopify's exports): the date is read as written, in the zone the exporting system wrote it in.
+const ISO_DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]*(?:Z| ?[+-]\d{2}:?\d{2})?)?$/;
 const LOCAL_DATE_RE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{2,4})$/;
 
 /**
@@ -467,7 +509,11 @@ export function customerImport(headers: string[], mapping: ColumnMapping, ctx: I
 				}
 			}
 
-			if (rowProblems.length === 0) valid.push({ rowNumber, draft: checked.draft });
+			const opening = readOpening(get, ctx, (f, value, code, params) => {
+				rowProblems.push({ rowNumber, field: header(f), value, code, message: messageFor({ field: f, code, params }) });
+			});
+
+			if (rowProblems.length === 0) valid.push(opening ? { rowNumber, draft: checked.draft, opening } : { rowNumber, draft: checked.draft });
 			else {
 				for (const p of rowProblems) problems.push(p);
 				invalidRowCount++;
@@ -475,6 +521,54 @@ export function customerImport(headers: string[], mapping: ColumnMapping, ctx: I
 		},
 		result: () => ({ valid, problems, invalidRowCount })
 	};
+}
+
+const OPENING_FIELDS = ['totalSpent', 'totalOrders', 'points', 'lastOrderDate'] as const;
+const MAX_ORDERS = 1_000_000;
+const MAX_POINTS = 100_000_000;
+
+/** The row's opening balance, or undefined when it has none (every opening column empty or zero). */
+function readOpening(
+	get: (f: ImportField) => string,
+	ctx: ImportContext,
+	problem: (f: ImportField, value: string, code: ErrorCode, params?: Record<string, string>) => void
+): OpeningFigures | undefined {
+	if (OPENING_FIELDS.every((f) => get(f) === '')) return undefined;
+	const figures: OpeningFigures = { spend: 0, orders: 0, points: 0, lastOrderDate: '' };
+	let ok = true;
+	const spent = get('totalSpent');
+	if (spent !== '') {
+		const n = parseMoney(spent, ctx.currency ?? 'GBP');
+		if (n === null || n < 0) {
+			problem('totalSpent', spent, n === null ? 'money-unreadable' : 'opening-spend-negative', { value: spent });
+			ok = false;
+		} else figures.spend = n;
+	}
+	const whole = (f: 'totalOrders' | 'points', max: number) => {
+		const v = get(f);
+		if (v === '') return 0;
+		const n = Number(v.replace(/[\s,']/g, ''));
+		if (!Number.isInteger(n) || n < 0 || n > max) {
+			problem(f, v, f === 'totalOrders' ? 'opening-orders-invalid' : 'opening-points-invalid', { value: v });
+			ok = false;
+			return 0;
+		}
+		return n;
+	};
+	figures.orders = whole('totalOrders', MAX_ORDERS);
+	figures.points = whole('points', MAX_POINTS);
+	const last = get('lastOrderDate');
+	if (last !== '') {
+		const d = parseDateCell(last, ctx.defaultCountry);
+		if (!d.ok) {
+			problem('lastOrderDate', last, 'opening-date-invalid', { value: last });
+			ok = false;
+		} else if (d.ymd > ctx.today) {
+			problem('lastOrderDate', last, 'opening-date-future', { value: last });
+			ok = false;
+		} else figures.lastOrderDate = d.ymd;
+	}
+	return ok && hasFigures(figures) ? figures : undefined;
 }
 
 export function prepareImport(csv: ParsedCsv, mapping: ColumnMapping, ctx: ImportContext): PreparedImport {

@@ -26,6 +26,15 @@ export type ErrorCode =
 	| 'tag-invalid'
 	| 'field-too-long'
 	| 'customer-gone'
+	// Customer import: matching rows to customers, opening balances (domain/customer-match.ts, opening.ts)
+	| 'import-match-ambiguous'
+	| 'import-match-in-file'
+	| 'import-match-gone'
+	| 'opening-spend-negative'
+	| 'opening-orders-invalid'
+	| 'opening-points-invalid'
+	| 'opening-date-invalid'
+	| 'opening-date-future'
 	// Items, sales and loyalty (src/lib/domain/sales/)
 	| 'item-name-required'
 	| 'sku-required'
@@ -183,6 +192,16 @@ type Params = Record<string, string>;
 const MESSAGES: Record<ErrorCode, (p: Params) => string> = {
 	'name-required': () => 'Enter a first or last name',
 	'customer-gone': () => 'This customer was deleted on another tablet, so the changes could not be saved',
+	'import-match-ambiguous': (p) =>
+		`This row matches two different customers (${p.first ?? 'one'} by ${p.firstBy ?? 'one key'}, ${p.second ?? 'another'} by ${p.secondBy ?? 'another'}): nothing was guessed. Correct the row, or merge the two customers first`,
+	'import-match-in-file': (p) =>
+		`Rows ${p.rows ?? 'of this file'} share the ${p.by ?? 'same key'} ${p.value ? `“${p.value}”` : ''}: they would be the same customer. Keep one row, or give each its own`,
+	'import-match-gone': (p) => `${p.name || 'The matched customer'} was deleted on another tablet since the preview, so this row was not written`,
+	'opening-spend-negative': (p) => `${p.value ? `“${p.value}”` : 'This amount'} is negative: a total spent is 0 or more`,
+	'opening-orders-invalid': (p) => `${p.value ? `“${p.value}”` : 'This'} is not a number of orders: use a whole number, 0 or more`,
+	'opening-points-invalid': (p) => `${p.value ? `“${p.value}”` : 'This'} is not a points balance: use a whole number, 0 or more`,
+	'opening-date-invalid': (p) => `${p.value ? `“${p.value}”` : 'This'} is not a date we can read: use YYYY-MM-DD or DD/MM/YYYY`,
+	'opening-date-future': (p) => `${p.value ? `“${p.value}”` : 'This date'} is in the future: a last order date is today or earlier`,
 	'email-invalid': () => 'This does not look like an email address, e.g. jane@example.com',
 	'phone-invalid': () =>
 		'This is not a phone number we can read. Include the country code for numbers from abroad, e.g. +33 1 23 45 67 89',

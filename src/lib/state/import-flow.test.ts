@@ -61,6 +61,23 @@ describe('ImportFlow: the step machine of every import', () => {
 		expect(flow.state.step).toBe('file');
 	});
 
+	it('revise replaces the preview’s check (matched again), keeps the preview on a failure, and only in the preview', async () => {
+		const { s } = steps();
+		const flow = new ImportFlow(s);
+		await flow.revise(async () => 9);
+		expect(flow.state.checked).toBeNull();
+		await flow.chooseFile(file);
+		await flow.check();
+		await flow.revise(async () => 7);
+		expect(flow.state).toMatchObject({ step: 'preview', checked: 7, progress: null, error: null });
+		await flow.revise(async () => {
+			throw new Error('the worker stopped');
+		});
+		expect(flow.state.step).toBe('preview');
+		expect(flow.state.checked).toBe(7);
+		expect(flow.state.error).toMatch(/the worker stopped/);
+	});
+
 	it('a refused file stays on the file step with the scan’s message, and nothing is checked', async () => {
 		const { s, calls } = steps({ scan: async () => ({ ok: false, code: 'file-empty', message: 'This file is empty.' }) });
 		const flow = new ImportFlow(s);

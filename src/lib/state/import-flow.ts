@@ -120,6 +120,21 @@ export class ImportFlow<F extends string, C, O> {
 		} else if (this.#state.progress) this.#steps.cancelRead();
 	}
 
+	/**
+	 * Replaces the preview's check with another answer for the same file (the customer import
+	 * matched again with other options); the preview stays up, with a failure shown above it.
+	 */
+	async revise(fn: () => Promise<C>): Promise<void> {
+		if (this.#state.step !== 'preview' || this.#state.progress) return;
+		this.#set({ error: null, progress: { phase: 'checking', done: 0, total: 1 } });
+		try {
+			const checked = await fn();
+			this.#set({ progress: null, checked: this.#state.step === 'preview' ? checked : this.#state.checked });
+		} catch (err) {
+			this.#set({ progress: null, error: describeError(err) });
+		}
+	}
+
 	/** From the preview back to the columns. */
 	back(): void {
 		if (this.#state.step === 'preview') this.#set({ step: 'mapping', checked: null });

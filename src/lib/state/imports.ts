@@ -1,12 +1,12 @@
 // What each import does at each step (ImportSteps for the shared ImportFlow), over the import
 // worker: the file is read and checked there, customers are written there too; items and sales
 // are written by the page's services (a few thousand rows, each sale needing its statistics).
-import type { ImportOutcome } from '$lib/customers/api';
 import { autoMap, type ImportContext, type ImportField } from '$lib/domain/customer-csv';
 import { autoMapItems, type ItemImportContext, type ItemImportField } from '$lib/domain/sales/items-csv';
 import { autoMapSales, type SalesImportField } from '$lib/domain/sales/sales-csv';
 import type { Item, Sale } from '$lib/domain/sales/types';
-import type { CustomerCheck, ItemCheck, OnProgress, SalesCheck, SalesCheckContext } from '$lib/imports/api';
+import type { MatchOptions } from '$lib/domain/customer-match';
+import type { CustomerCheck, CustomerImportOutcome, ItemCheck, OnProgress, SalesCheck, SalesCheckContext } from '$lib/imports/api';
 import { importWorker, remoteProgress, type ImportWorker } from '$lib/imports/client';
 import { ImportFlow, type ImportSteps, type WriteOptions } from './import-flow';
 
@@ -22,22 +22,27 @@ function common(worker: ImportWorker, noun: string) {
 	};
 }
 
-export type CustomerImportFlow = ImportFlow<ImportField, CustomerCheck, ImportOutcome>;
+export type CustomerImportFlow = ImportFlow<ImportField, CustomerCheck, CustomerImportOutcome>;
 
 export function customerImportFlow(worker: ImportWorker, dbName: string, context: () => ImportContext): CustomerImportFlow {
-	const steps: ImportSteps<ImportField, CustomerCheck, ImportOutcome> = {
+	const steps: ImportSteps<ImportField, CustomerCheck, CustomerImportOutcome> = {
 		...common(worker, 'customers'),
 		autoMap,
 		check: (file, info, mapping, onProgress) =>
-			worker.checkCustomers(file, info, plain(mapping), plain(context()), remoteProgress(onProgress)),
+			worker.checkCustomers(file, info, plain(mapping), plain(context()), { dbName }, remoteProgress(onProgress)),
 		ready: (c) => c.ready,
 		write: (_checked, { signal, onProgress }) => {
 			signal.addEventListener('abort', () => void worker.cancel());
 			return worker.writeCustomers(dbName, remoteProgress(onProgress));
 		},
-		stopped: (done, cancelled) => ({ imported: done, refused: [], cancelled })
+		stopped: (done, cancelled) => ({ imported: done, updated: 0, unchanged: 0, refused: [], cancelled })
 	};
 	return new ImportFlow(steps);
+}
+
+/** The checked customers matched again with other options (the preview's choices). */
+export function rematchCustomers(flow: CustomerImportFlow, worker: ImportWorker, match: MatchOptions): Promise<void> {
+	return flow.revise(() => worker.rematchCustomers(plain(match)));
 }
 
 export interface WriteOutcome {
@@ -124,7 +129,9 @@ export type CustomerCsvResult =
 			rows: number;
 			ready: number;
 			invalidRowCount: number;
-			outcome: ImportOutcome;
+			outcome: CustomerImportOutcome;
+			/** What the check found: new, to update, unchanged, problems. */
+			counts: CustomerCheck['counts'];
 			/** Milliseconds per phase, for the benchmark. */
 			ms: { read: number; check: number; write: number };
 	  };
@@ -145,7 +152,8 @@ export class ShopImports {
 			today,
 			now: new Date().toISOString(),
 			stores: settings.stores,
-			recordedBy: device.name
+			recordedBy: device.name,
+			currency: settings.currency
 		});
 	}
 
@@ -167,7 +175,14 @@ export class ShopImports {
 			if (!scan.ok) return { ok: false, message: scan.message };
 			const read = performance.now() - t;
 			t = performance.now();
-			const check = await worker.checkCustomers(file, scan.info, autoMap(scan.info.headers), this.customerContext(), onProgress);
+			const check = await worker.checkCustomers(
+				file,
+				scan.info,
+				autoMap(scan.info.headers),
+				this.customerContext(),
+				{ dbName: this.#shop.db.name },
+				onProgress
+			);
 			const checkMs = performance.now() - t;
 			t = performance.now();
 			const outcome = await worker.writeCustomers(this.#shop.db.name, onProgress);
@@ -176,6 +191,7 @@ export class ShopImports {
 				rows: scan.info.rowCount,
 				ready: check.ready,
 				invalidRowCount: check.invalidRowCount,
+				counts: check.counts,
 				outcome,
 				ms: { read, check: checkMs, write: performance.now() - t }
 			};
@@ -187,7 +203,7 @@ export class ShopImports {
 
 /** What ShopImports reads of the shop (ShopState; a type of its own to keep the import one way). */
 export interface ShopLike {
-	settings: { defaultCountry: string; stores: { id: string; name: string }[] };
+	settings: { defaultCountry: string; currency: string; stores: { id: string; name: string }[] };
 	today: string;
 	device: { name: string };
 	db: { name: string };

@@ -127,6 +127,31 @@ export class SyncState {
 		await call(c.relayUrl, `/api/devices/${encodeURIComponent(deviceId)}`, { method: 'DELETE', token: c.token });
 	}
 
+	/**
+	 * A new access token for a device; the old one stops working at once. For this tablet the new
+	 * token is saved and syncing resumes with it; another tablet is signed out (its sockets close
+	 * with 4403) and must be paired again.
+	 */
+	async rotateToken(deviceId: string): Promise<void> {
+		const c = this.#creds();
+		const path = `/api/devices/${encodeURIComponent(deviceId)}/rotate`;
+		if (deviceId !== c.deviceId) {
+			await call(c.relayUrl, path, { method: 'POST', token: c.token });
+			return;
+		}
+		// Stopped first, so the relay closing our sockets (4403) is not taken for being signed out.
+		this.#unsubscribe?.();
+		this.#unsubscribe = null;
+		await this.#engine?.stop();
+		this.#engine = null;
+		try {
+			const { token } = await call<{ token: string }>(c.relayUrl, path, { method: 'POST', token: c.token });
+			await this.#saveCredentials({ ...c, token });
+		} finally {
+			await this.#startEngine();
+		}
+	}
+
 	/** Push and fetch now (the engine does it by itself; this is the "Sync now" button). */
 	async syncNow(): Promise<void> {
 		this.#engine?.retryRefused();

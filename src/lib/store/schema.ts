@@ -9,6 +9,7 @@ import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import type { Group, ManualMember, Membership, MembershipEvent, MembershipKey } from '$lib/domain/groups/types';
 import type { ShopDay } from '$lib/domain/reports/report';
 import type { CampaignRecord } from '$lib/domain/reports/campaign';
+import type { OpeningBalance } from '$lib/domain/opening';
 
 /** A customer as projected for reading: the record plus derived keys for the indexes. */
 export interface CustomerRecord extends Customer {
@@ -119,6 +120,7 @@ export class ShopDB extends Dexie {
 	coupons!: Table<CouponRow, string>;
 	shopDays!: Table<ShopDay, string>;
 	campaigns!: Table<CampaignRecord, string>;
+	openingBalances!: Table<OpeningBalance, string>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -193,6 +195,11 @@ export class ShopDB extends Dexie {
 			shopDays: 'day',
 			campaigns: 'id, groupId',
 			membershipEvents: '++seq, customerId, [key+at]'
+		});
+		// Opening balances (issue 11), projected from each customer bucket's 'openings' map: one row
+		// per customer, read by the statistics (all of them on a rebuild). A new table only.
+		this.version(8).stores({
+			openingBalances: 'customerId'
 		});
 	}
 }

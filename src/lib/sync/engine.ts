@@ -1,8 +1,10 @@
 // Replication between this tablet and the relay.
 //
-// The standard y-websocket provider syncs one document per socket and needs the document in
-// memory, so a tablet cannot stay connected to all of them (100,000 customers and 500,000 sales
-// would not fit the heap budget). Instead:
+// Every document travels over ONE multiplexed websocket (mux-client.ts): a tablet catching up
+// on 20 documents holds one socket, not 20, so a shop behind one address never meets the relay's
+// per-address cap. A document still has to be in memory while it syncs, so a tablet cannot keep
+// all of them subscribed (100,000 customers and 500,000 sales would not fit the heap budget).
+// Instead:
 //
 // - `index` (tiny) and `settings` stay connected. `index` holds one entry per document and device:
 //   heads['<doc>/<deviceId>'] = { n, at, by }, rewritten by that device after the relay CONFIRMED
@@ -22,9 +24,8 @@
 // Because a head is written only after the relay has the change, a tablet that hears of it
 // always finds the change on the relay.
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
+import { MuxClient, type MuxChannel } from './mux-client';
+import { muxClose } from './mux-protocol';
 import type { DocStore } from '$lib/store/docstore';
 import { covers } from '$lib/store/docstore';
 import { SETTINGS_DOC } from '$lib/store/docnames';
@@ -51,14 +52,17 @@ export interface SyncCredentials {
 export type SyncState = 'offline' | 'connecting' | 'online' | 'unauthorized';
 
 /**
- * Why the relay closed a document's socket, when it was a limit (relay close codes 4413, 4507,
- * 4429, 1013). The refused change stays in this tablet's outbox; nothing is lost.
+ * Why the relay refused a document, when it was a limit (doc-error codes 4413, 4507, 4429, 1013
+ * on the multiplexed socket). The refused change stays in this tablet's outbox; nothing is lost.
  */
 export type SyncRefusal = 'doc-too-large' | 'shop-quota' | 'rate-limited' | 'busy';
 
 const REFUSALS: Record<number, SyncRefusal> = { 4413: 'doc-too-large', 4507: 'shop-quota', 4429: 'rate-limited', 1013: 'busy' };
 // Retrying these cannot help until someone acts (the owner frees space, an admin raises a limit).
 const HARD_REFUSALS = new Set<SyncRefusal>(['doc-too-large', 'shop-quota']);
+
+/** Why the relay refused this tablet (state 'unauthorized'). */
+export type SignedOutReason = 'revoked' | 'token-expired' | 'token-rotated';
 
 export interface SyncStatus {
 	state: SyncState;
@@ -70,6 +74,10 @@ export interface SyncStatus {
 	lastSyncedAt: number | null;
 	/** Documents being synced right now. */
 	syncing: number;
+	/** Set with state 'unauthorized'. */
+	signedOut?: SignedOutReason;
+	/** With 'token-expired': after how many days without use the relay signs a tablet out. */
+	idleDays?: number;
 }
 
 export interface SyncEngineOptions {
@@ -84,7 +92,7 @@ export interface SyncEngineOptions {
 }
 
 interface Link {
-	provider: WebsocketProvider;
+	channel: MuxChannel;
 	unpin: () => void;
 	keep: boolean;
 	users: number;
@@ -106,6 +114,7 @@ export class SyncEngine {
 	#cleanups: (() => void)[] = [];
 	/** Docs the relay refused for good (until retryRefused): not pushed, not reconnected. */
 	#refused = new Map<string, SyncRefusal>();
+	#mux: MuxClient | null = null;
 
 	constructor(store: DocStore, creds: SyncCredentials, opts: SyncEngineOptions = {}) {
 		this.#store = store;
@@ -135,6 +144,27 @@ export class SyncEngine {
 		await this.#refreshPending();
 		this.#cleanups.push(this.#store.onOutbox(() => void this.#refreshPending().then(() => this.pump())));
 
+		const mux = new MuxClient({
+			// `shop` is no secret: it lets a proxy in front of several relays keep a shop on one.
+			url: `${wsUrl(this.#creds.relayUrl)}?shop=${encodeURIComponent(this.#creds.shopId)}`,
+			token: this.#creds.token,
+			maxBackoffMs: 5000,
+			...(this.#opts.WebSocketImpl ? { WebSocketImpl: this.#opts.WebSocketImpl } : {})
+		});
+		this.#mux = mux;
+		this.#cleanups.push(() => mux.destroy());
+		const onStatus = (status: string) => {
+			if (this.#status.state === 'unauthorized') return;
+			this.#set({ state: status === 'disconnected' ? 'offline' : 'connecting' });
+		};
+		const onClose = ({ code }: { code: number }) => void this.#checkAuthorised(code);
+		mux.on('status', onStatus);
+		mux.on('close', onClose);
+		this.#cleanups.push(() => {
+			mux.off('status', onStatus);
+			mux.off('close', onClose);
+		});
+
 		const index = await this.#link(INDEX_DOC, true);
 		await this.#link(SETTINGS_DOC, true);
 		const heads = (await this.#store.open(INDEX_DOC)).getMap<Head>(HEADS);
@@ -145,10 +175,6 @@ export class SyncEngine {
 		heads.observe(onHeads);
 		this.#cleanups.push(() => heads.unobserve(onHeads));
 
-		const onStatus = ({ status }: { status: string }) => {
-			if (this.#status.state === 'unauthorized') return;
-			this.#set({ state: status === 'connected' ? 'connecting' : status === 'connecting' ? 'connecting' : 'offline' });
-		};
 		const onSync = (synced: boolean) => {
 			if (!synced || this.#stopped) return;
 			this.#set({ state: 'online' });
@@ -156,23 +182,17 @@ export class SyncEngine {
 			void this.#pullChanged([...heads.keys()]);
 			void this.pump();
 		};
-		const onClose = () => void this.#checkAuthorised();
-		index.provider.on('status', onStatus);
-		index.provider.on('sync', onSync);
-		index.provider.on('connection-close', onClose);
-		this.#cleanups.push(() => {
-			index.provider.off('status', onStatus);
-			index.provider.off('sync', onSync);
-			index.provider.off('connection-close', onClose);
-		});
-		if (index.provider.synced) onSync(true);
+		index.channel.on('sync', onSync);
+		this.#cleanups.push(() => index.channel.off('sync', onSync));
+		if (index.channel.synced) onSync(true);
 	}
 
 	async stop(): Promise<void> {
 		this.#stopped = true;
-		for (const c of this.#cleanups) c();
-		this.#cleanups = [];
 		for (const name of [...this.#links.keys()]) this.#unlink(name);
+		for (const c of this.#cleanups.reverse()) c();
+		this.#cleanups = [];
+		this.#mux = null;
 		this.#set({ state: 'offline' });
 	}
 
@@ -227,20 +247,21 @@ export class SyncEngine {
 		if (this.#status.pending === 0 && this.#pulls.size === 0) await this.#markSynced();
 	}
 
-	/** The relay closed a doc's socket: when it was a limit, say so and stop hammering it. */
-	#onClosed(doc: string, provider: WebsocketProvider, code: number | undefined): void {
-		const reason = code === undefined ? undefined : REFUSALS[code];
+	/** The relay refused a doc on the shared socket: when it was a limit, say so and stop hammering it. */
+	#onDocError(doc: string, channel: MuxChannel, code: number): void {
+		const reason = REFUSALS[code];
 		if (!reason || this.#stopped) return;
 		if (HARD_REFUSALS.has(reason)) {
 			this.#refused.set(doc, reason);
-			provider.disconnect();
+			// No automatic resubscribe (not even on reconnect) until retryRefused.
+			channel.pause();
 		}
 		this.#set({ refusal: { reason, doc } });
 	}
 
 	/** "Sync now": offer the relay the refused documents again (a limit may have been raised). */
 	retryRefused(): void {
-		for (const doc of this.#refused.keys()) this.#links.get(doc)?.provider.connect();
+		for (const doc of this.#refused.keys()) this.#links.get(doc)?.channel.resume();
 		this.#refused.clear();
 		if (this.#status.refusal) this.#set({ refusal: null });
 	}
@@ -322,11 +343,11 @@ export class SyncEngine {
 				// was). A link that synced earlier may not have it yet (still in flight, or lost with
 				// a connection that died), and a 'sync' event only says SOME step 2 arrived.
 				for (let attempt = 0; ; attempt++) {
-					if (attempt > 0 || link.provider.synced) resync(link.provider);
+					if (attempt > 0 || link.channel.synced) link.channel.resync();
 					await this.#waitSynced(link);
 					const relay = await this.#relayStateVector(doc);
 					if (!relay) throw new Error('relay state vector unavailable');
-					const local = Y.decodeStateVector(Y.encodeStateVector(link.provider.doc));
+					const local = Y.decodeStateVector(Y.encodeStateVector(link.channel.doc));
 					if (covers(local, Object.fromEntries(relay))) break;
 					if (attempt >= 5 || this.#stopped) throw new Error(`${doc}: not caught up with the relay`);
 					await sleep(50 * 2 ** attempt);
@@ -356,19 +377,20 @@ export class SyncEngine {
 		let linking = this.#linking.get(doc);
 		if (!linking) {
 			linking = (async () => {
+				const mux = this.#mux;
+				if (!mux) throw new Error('sync engine stopped');
 				const unpin = await this.#store.pin(doc);
 				const ydoc = await this.#store.open(doc);
-				const provider = new WebsocketProvider(wsUrl(this.#creds.relayUrl), doc, ydoc, {
-					params: { token: this.#creds.token },
-					disableBc: true,
-					maxBackoffTime: 5000,
-					...(this.#opts.WebSocketImpl ? { WebSocketPolyfill: this.#opts.WebSocketImpl } : {})
-				});
-				provider.on('connection-close', (event: CloseEvent | null) => this.#onClosed(doc, provider, event?.code));
-				provider.on('sync', (synced: boolean) => {
+				if (this.#mux !== mux) {
+					unpin();
+					throw new Error('sync engine stopped');
+				}
+				const channel = mux.channel(doc, ydoc);
+				channel.on('doc-error', ({ code }) => this.#onDocError(doc, channel, code));
+				channel.on('sync', (synced: boolean) => {
 					if (synced && this.#status.refusal?.doc === doc) this.#set({ refusal: null });
 				});
-				const link: Link = { provider, unpin, keep, users: 0, timer: null };
+				const link: Link = { channel, unpin, keep, users: 0, timer: null };
 				this.#links.set(doc, link);
 				return link;
 			})().finally(() => this.#linking.delete(doc));
@@ -391,18 +413,18 @@ export class SyncEngine {
 		const link = this.#links.get(doc);
 		if (!link) return;
 		if (link.timer) clearTimeout(link.timer);
-		link.provider.destroy();
+		link.channel.destroy();
 		link.unpin();
 		this.#links.delete(doc);
 	}
 
 	#waitSynced(link: Link, timeoutMs = 20_000): Promise<void> {
-		if (link.provider.synced) return Promise.resolve();
+		if (link.channel.synced) return Promise.resolve();
 		return new Promise((resolve, reject) => {
 			const done = () => {
 				clearTimeout(timer);
 				clearInterval(refusedCheck);
-				link.provider.off('sync', onSync);
+				link.channel.off('sync', onSync);
 			};
 			const timer = setTimeout(() => {
 				done();
@@ -410,7 +432,7 @@ export class SyncEngine {
 			}, timeoutMs);
 			// A doc the relay refused will not sync: give up now rather than at the timeout.
 			const refusedCheck = setInterval(() => {
-				if (!link.provider.shouldConnect) {
+				if (link.channel.paused) {
 					done();
 					reject(new Error('refused by the relay'));
 				}
@@ -420,7 +442,7 @@ export class SyncEngine {
 				done();
 				resolve();
 			};
-			link.provider.on('sync', onSync);
+			link.channel.on('sync', onSync);
 		});
 	}
 
@@ -441,19 +463,34 @@ export class SyncEngine {
 		}
 	}
 
-	/** A closed socket may mean the relay refused us: ask it who we are. */
-	async #checkAuthorised(): Promise<void> {
+	/**
+	 * A closed socket may mean the relay refused us: ask it who we are. `closeCode` 4403 says the
+	 * token was replaced (by the owner; a tablet rotating its own restarts with the new one).
+	 */
+	async #checkAuthorised(closeCode?: number): Promise<void> {
 		if (this.#stopped) return;
 		try {
 			const res = await this.#opts.fetch(`${this.#creds.relayUrl}/api/me`, {
 				headers: { authorization: `Bearer ${this.#creds.token}` }
 			});
+			if (this.#stopped) return;
 			if (res.status === 401 || res.status === 403) {
-				this.#set({ state: 'unauthorized' });
+				const body = (await res.json().catch(() => null)) as { error?: string; idleDays?: number } | null;
+				const signedOut: SignedOutReason =
+					body?.error === 'token-expired' ? 'token-expired' : closeCode === muxClose.tokenRotated ? 'token-rotated' : 'revoked';
+				this.#set({
+					state: 'unauthorized',
+					signedOut,
+					...(signedOut === 'token-expired' && body?.idleDays ? { idleDays: body.idleDays } : {})
+				});
 				for (const name of [...this.#links.keys()]) this.#unlink(name);
+				this.#mux?.destroy();
+			} else if (res.ok) {
+				// Refused a moment ago yet fine now (a close racing a restart): connect again.
+				this.#mux?.reconnect();
 			}
 		} catch {
-			// Unreachable relay: offline, and the provider keeps trying.
+			// Unreachable relay: offline, and the socket keeps trying.
 		}
 	}
 
@@ -486,23 +523,13 @@ export class SyncEngine {
 	}
 }
 
-/** Makes a connected provider sync again: its 'sync' event fires on the relay's next step 2. */
-function resync(provider: WebsocketProvider): void {
-	provider.synced = false;
-	const ws = provider.ws;
-	if (!provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return; // a reconnect syncs anyway
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, 0); // messageSync
-	syncProtocol.writeSyncStep1(encoder, provider.doc);
-	ws.send(encoding.toUint8Array(encoder));
-}
-
 /** The document a heads key announces: '<doc>/<deviceId>', or '<doc>' as older versions wrote it. */
 function docOfSlot(slot: string): string {
 	const slash = slot.indexOf('/');
 	return slash === -1 ? slot : slot.slice(0, slash);
 }
 
+/** The multiplexed endpoint: no doc name, no token (it goes in the first frame). */
 export function wsUrl(relayUrl: string): string {
 	return relayUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/sync';
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { tokenSubprotocols } from '../auth.js';
 import { createRelay, type Relay, type RelayOptions } from '../server.js';
 import { MemoryStorage } from '../storage/memory.js';
 
@@ -84,8 +85,9 @@ export async function pairStaff(h: Harness, ownerToken: string, deviceName = 'Ti
 
 export function connect(h: Harness, docName: string, token: string) {
 	const doc = new Y.Doc();
+	// The stock provider, token in the subprotocol header (never in the URL).
 	const provider = new WebsocketProvider(h.wsBase, docName, doc, {
-		params: { token },
+		protocols: tokenSubprotocols(token),
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		// Node has BroadcastChannel: two providers in one process would otherwise sync
 		// through it and never test the relay.
@@ -117,9 +119,12 @@ export const synced = (provider: WebsocketProvider) => waitFor('sync', () => pro
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A raw ws client, to see exactly what the relay answers at the upgrade or on bad frames. */
-export function rawSocket(url: string, options: WebSocket.ClientOptions = {}) {
-	const ws = new WebSocket(url, options);
+/**
+ * A raw ws client, to see exactly what the relay answers at the upgrade or on bad frames.
+ * `token` goes in the subprotocol header, as the stock provider sends it.
+ */
+export function rawSocket(url: string, { token, ...options }: WebSocket.ClientOptions & { token?: string } = {}) {
+	const ws = new WebSocket(url, token === undefined ? [] : tokenSubprotocols(token), options);
 	const result = {
 		ws,
 		messages: 0,

@@ -7,7 +7,7 @@ import { allProjections, DERIVE_KINDS } from '$lib/projections';
 import { DexieCustomerService } from '$lib/customers/service';
 import { SyncEngine, type SyncCredentials, type SyncEngineOptions } from '$lib/sync/engine';
 import { seededIds } from '$lib/domain/ids';
-import { createRelay, type Relay, type RelayLimits } from '../../../sync-server/src/server';
+import { createRelay, type Relay, type RelayLimits, type RelayOptions } from '../../../sync-server/src/server';
 import { MemoryStorage } from '../../../sync-server/src/storage/memory';
 import type { RelayStorage } from '../../../sync-server/src/storage/types';
 
@@ -40,15 +40,17 @@ export const TEST_SETUP_SECRET = 'unit-test-setup-secret';
 export async function startTestRelay(
 	storage: RelayStorage = new MemoryStorage(),
 	port = 0,
-	limits: Partial<RelayLimits> = {}
+	/** E.g. a fake clock and an idle limit for token expiry, or lower quotas. */
+	extra: Pick<RelayOptions, 'now' | 'tokenIdleDays'> & { limits?: Partial<RelayLimits> } = {}
 ): Promise<TestRelay> {
 	const make = () =>
 		createRelay({
 			storage,
 			staticDir: '/nonexistent',
 			setupSecret: TEST_SETUP_SECRET,
-			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000, ...limits },
-			log: () => {}
+			log: () => {},
+			...extra,
+			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000, ...extra.limits }
 		});
 	let relay = make();
 	const addr = await relay.listen(port, '127.0.0.1');

@@ -6,51 +6,20 @@ import type { CustomerStats } from '$lib/domain/sales/stats';
 import { shop } from '$lib/state/shop.svelte';
 import { describeError } from '$lib/state/errors';
 import { formatDateTime } from '$lib/domain/dates';
+import type { OpeningBalance } from '$lib/domain/opening';
+import { ledgerOf, type LedgerEntry } from '$lib/domain/sales/ledger';
 
-export interface LedgerEntry {
-	id: string;
-	at: string;
-	kind: 'sale' | 'refund' | 'adjustment';
-	/** Receipt number, or the adjustment's reason. */
-	label: string;
-	by: string;
-	earned: number;
-	redeemed: number;
-	/** Net change of the balance. */
-	change: number;
-	saleId?: string;
-}
-
-/** Every movement of points, newest first: earned and redeemed per sale, adjustments with reasons. */
-export function ledgerOf(sales: readonly Sale[], adjustments: readonly PointAdjustment[]): LedgerEntry[] {
-	const out: LedgerEntry[] = [];
-	for (const s of sales) {
-		if (s.pointsEarned === 0 && s.pointsRedeemed === 0) continue;
-		out.push({
-			id: s.id,
-			at: s.at,
-			kind: s.refundOf ? 'refund' : 'sale',
-			label: s.receiptNo,
-			by: s.deviceName,
-			earned: s.pointsEarned,
-			redeemed: s.pointsRedeemed,
-			change: s.pointsEarned - s.pointsRedeemed,
-			saleId: s.id
-		});
-	}
-	for (const a of adjustments) {
-		out.push({ id: a.id, at: a.at, kind: 'adjustment', label: a.reason, by: a.by, earned: 0, redeemed: 0, change: a.points });
-	}
-	return out.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-}
+export type { LedgerEntry };
 
 export class CustomerActivity {
 	loaded = $state(false);
 	sales = $state.raw<Sale[]>([]);
 	adjustments = $state.raw<PointAdjustment[]>([]);
 	stats = $state.raw<CustomerStats | null>(null);
+	/** What an import brought from the previous system (spend, orders, points), if anything. */
+	opening = $state.raw<OpeningBalance | null>(null);
 
-	readonly ledger: LedgerEntry[] = $derived(ledgerOf(this.sales, this.adjustments));
+	readonly ledger: LedgerEntry[] = $derived(ledgerOf(this.sales, this.adjustments, this.opening));
 	readonly balance: number = $derived(this.stats?.pointsBalance ?? 0);
 
 	/** Follows customer `id`; returns the unsubscribe. */
@@ -80,9 +49,14 @@ export class CustomerActivity {
 			},
 			error
 		});
+		const openingSub = liveQuery(() => shop.db.openingBalances.get(id)).subscribe({
+			next: (o) => (this.opening = o ?? null),
+			error
+		});
 		return () => {
 			historySub.unsubscribe();
 			statsSub.unsubscribe();
+			openingSub.unsubscribe();
 		};
 	}
 }

@@ -14,8 +14,23 @@ const RELAY_MESSAGES: Record<string, string> = {
 		'That setup code is not right, or it was already used for another shop. Check it against the shop server (restarting it shows a new one).',
 	'owner-only': 'Only an owner’s tablet can do this.',
 	'cannot-revoke-self': 'A tablet cannot remove itself. Use another owner tablet.',
-	unauthorized: 'This tablet is no longer allowed to sync with the shop. Ask the owner to pair it again.'
+	unauthorized: 'This tablet is no longer allowed to sync with the shop. Ask the owner to pair it again.',
+	'token-expired': 'This tablet was signed out after a long time without use. Pair it again.',
+	'device-revoked': 'That tablet was removed from the shop; it must be paired again.',
+	'device-not-found': 'That tablet is no longer in this shop.'
 };
+
+/** Why this tablet is signed out, for the person holding it. */
+export function signedOutLabel(status: SyncStatus): string {
+	if (status.signedOut === 'token-expired') {
+		const days = status.idleDays ? `${status.idleDays} days` : 'a long time';
+		return `This tablet was signed out after ${days} without use. Pair it again.`;
+	}
+	if (status.signedOut === 'token-rotated') {
+		return 'This tablet’s access token was changed on another tablet, so it was signed out. Pair it again.';
+	}
+	return 'This tablet was removed from the shop or its access is no longer valid. Ask the owner to pair it again.';
+}
 
 /** The one place a failed relay call becomes a sentence for the person at the tablet. */
 export function describeRelayError(err: unknown): string {

@@ -243,6 +243,8 @@ export function groupReport(input: GroupReportInput): GroupReport {
 		let bought = false;
 		for (let i = firstFrom(m.days, from); i < m.days.length && m.days[i].day <= to; i++) {
 			const b = m.days[i];
+			// An opening balance is no sale in the range: the report counts sales only.
+			if (b.opening) continue;
 			add(group, b);
 			add(groupBy[index.get(b.day)!], b);
 			if (b.transactions > 0) bought = true;

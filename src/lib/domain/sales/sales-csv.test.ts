@@ -110,3 +110,24 @@ describe('prepareSalesImport', () => {
 		expect(r.sales[0].pointsEarned).toBe(0);
 	});
 });
+
+describe('sales of customers with an opening balance', () => {
+	it('are left out on or before the balance’s day (it already counts them), imported after it', () => {
+		const text = [
+			'Receipt,Date,Card,SKU,Qty',
+			'2001,01/07/2024 14:05,2000012345678,CND,1',
+			'2002,02/07/2024 23:30,2000012345678,CND,1',
+			'2003,03/07/2024 00:30,2000012345678,CND,1'
+		].join('\n');
+		const csv = parseCsv(text);
+		const { ctx: c } = ctx({ coveredUntil: (id: string) => (id === 'cust-jane' ? '2024-07-02' : null) });
+		const r = prepareSalesImport(csv, autoMapSales(csv.headers), c);
+		expect(r.covered).toEqual([
+			{ rowNumber: 2, receiptNo: '2001', customerId: 'cust-jane', until: '2024-07-02' },
+			// 23:30 London time is still the 2nd (22:30 UTC).
+			{ rowNumber: 3, receiptNo: '2002', customerId: 'cust-jane', until: '2024-07-02' }
+		]);
+		expect(r.sales.map((s) => s.receiptNo)).toEqual(['2003']);
+		expect(r.problems).toEqual([]);
+	});
+});

@@ -14,6 +14,7 @@ import { columnMapper, labelsOf, mappedColumns, type FieldSpec } from '../column
 import { pointsFor } from './cart';
 import { parseMoney, skuKey } from './items';
 import { saleTotals } from './totals';
+import { saleDay } from './stats';
 import type { Item, LoyaltySettings, Payment, Sale, SaleLine } from './types';
 
 export type SalesImportField =
@@ -92,6 +93,21 @@ export interface SalesImportContext {
 	loyalty?: LoyaltySettings;
 	deviceName?: string;
 	newId?: () => string;
+	/**
+	 * The day (shop zone) up to which a customer's history is already counted by an opening balance
+	 * from a customer import (domain/opening.ts), or null. Their sales on or before it are left out,
+	 * so the same history is never counted twice.
+	 */
+	coveredUntil?: (customerId: string) => string | null;
+}
+
+/** A sale left out because the customer's opening balance already counts it. */
+export interface CoveredSale {
+	rowNumber: number;
+	receiptNo: string;
+	customerId: string;
+	/** The opening balance's day the sale is on or before. */
+	until: string;
 }
 
 export interface UnmatchedCustomer {
@@ -104,6 +120,7 @@ export interface PreparedSalesImport {
 	sales: Sale[];
 	problems: RowProblem[];
 	unmatched: UnmatchedCustomer[];
+	covered: CoveredSale[];
 }
 
 // ---- Dates and times in the shop's zone ------------------------------------------------------
@@ -310,6 +327,7 @@ export function salesImport(headers: string[], mapping: SalesColumnMapping, ctx:
 		result() {
 		const sales: Sale[] = [];
 		const unmatched: UnmatchedCustomer[] = [];
+		const covered: CoveredSale[] = [];
 		for (const [receiptNo, rows] of receipts) {
 			const first = rows[0];
 			first.storeId ??= defaultStore;
@@ -359,6 +377,12 @@ export function salesImport(headers: string[], mapping: SalesColumnMapping, ctx:
 				customerId = ctx.findCustomer(first.customer);
 				if (customerId === null) unmatched.push({ rowNumber: first.rowNumber, receiptNo, key: first.customer });
 			}
+			const until = customerId ? (ctx.coveredUntil?.(customerId) ?? null) : null;
+			const day = until ? saleDay(first.at!, ctx.timeZone) : null;
+			if (customerId && until && day && day <= until) {
+				covered.push({ rowNumber: first.rowNumber, receiptNo, customerId, until });
+				continue;
+			}
 			const payments: Payment[] = [];
 			if (total !== 0) payments.push({ method: first.payment, amount: total });
 			if (pointsValue !== 0) payments.push({ method: 'points', amount: pointsValue });
@@ -386,7 +410,7 @@ export function salesImport(headers: string[], mapping: SalesColumnMapping, ctx:
 			});
 		}
 		problems.sort((a, b) => a.rowNumber - b.rowNumber);
-			return { sales, problems, unmatched };
+			return { sales, problems, unmatched, covered };
 		}
 	};
 }

@@ -274,3 +274,35 @@ describe('incremental stats equal stats from scratch (property)', () => {
 		expect(withBought).toBeGreaterThan(300);
 	});
 });
+
+describe('an opening balance in statistics', () => {
+	const opening = { customerId: 'c1', at: '2025-03-01T09:00:00.000Z', spend: 123_450, orders: 12, points: 300, lastOrderDate: '', source: 'import a.csv' };
+
+	it('counts in all-time figures, in windows that include its date, and in the points balance; never as a sale', () => {
+		const s = computeStats('c1', [sale({ id: 'a', pointsEarned: 8 })], [], '2025-03-20', TZ, opening);
+		expect(s.totalSpend).toBe(850 + 123_450);
+		expect(s.spend12m).toBe(850 + 123_450);
+		expect(s.visits).toBe(13);
+		expect(s.visits12m).toBe(13);
+		expect(s.pointsBalance).toBe(308);
+		expect(s.saleIds).toEqual(['a']);
+		expect(s.averageBasket).toBe(Math.round((850 + 123_450) / 13));
+		expect(s.days.map((b) => [b.day, b.opening ?? false])).toEqual([['2025-03-01', true], ['2025-03-10', false]]);
+		// A year after its date it has left the 12 months, not the totals.
+		const later = rollWindow(s, '2026-03-05')!;
+		expect(later.spend12m).toBe(850);
+		expect(later.totalSpend).toBe(850 + 123_450);
+		// Dated at its last order date when the file gives one.
+		const dated = computeStats('c1', [], [], '2025-03-20', TZ, { ...opening, lastOrderDate: '2023-06-30' });
+		expect(dated.spend12m).toBe(0);
+		expect(dated.lastVisit).toBe('2023-06-30T12:00:00.000Z');
+	});
+
+	it('sales added after it equal everything from scratch, also a sale on the opening’s own day', () => {
+		const sales = [sale({ id: 'a', at: '2025-03-01T15:00:00.000Z' }), sale({ id: 'b', at: '2025-02-01T10:00:00.000Z' }), sale({ id: 'c' })];
+		let s = computeStats('c1', [], [], '2025-03-20', TZ, opening);
+		for (const x of [sales[2], sales[0], sales[1], sales[0]]) s = addSale(s, x, '2025-03-20', TZ);
+		expect(s).toStrictEqual(computeStats('c1', sales, [], '2025-03-20', TZ, opening));
+		expect(s.days.filter((b) => b.day === '2025-03-01').map((b) => b.opening ?? false)).toEqual([false, true]);
+	});
+});

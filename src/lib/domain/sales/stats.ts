@@ -12,6 +12,7 @@
 // and every windowed figure is a short sum over those buckets. At midnight rollWindow re-sums
 // the 12-month figures from the buckets, without reading any sale, in either direction.
 import { todayIn } from '../dates';
+import { openingDay, openingInstant, type OpeningBalance } from '../opening';
 import type { PointAdjustment, Sale } from './types';
 
 /** What one shop-zone day of a customer's sales adds up to. */
@@ -28,6 +29,22 @@ export interface DayBucket {
 	/** Points earned and redeemed that day (a refund's negative figures subtract). For the group report. */
 	earned: number;
 	redeemed: number;
+	/**
+	 * Set on the one bucket that holds the customer's opening balance (domain/opening.ts): kept apart
+	 * from the sales of its day, after them, so the group report (which counts sales) can leave it
+	 * out while tiers, rules and the windowed figures count it like any other day.
+	 */
+	opening?: true;
+}
+
+/** The opening balance as counted, so a change to it is seen (counted again from scratch). */
+export interface CountedOpening {
+	at: string;
+	spend: number;
+	orders: number;
+	points: number;
+	/** The shop-zone day it is dated at: its last order date, else the day of the import. */
+	day: string;
 }
 
 export interface CustomerStats {
@@ -50,8 +67,14 @@ export interface CustomerStats {
 	pointsEarned: number;
 	pointsRedeemed: number;
 	pointsAdjusted: number;
-	/** earned − redeemed + adjusted; may be negative (two offline tablets redeeming the same points). */
+	/** earned − redeemed + adjusted + the opening balance's points; may be negative (two offline tablets redeeming the same points). */
 	pointsBalance: number;
+	/**
+	 * The opening balance counted in: its spend in totalSpend, its orders in visits (and in the
+	 * windows that include its day), its points in pointsBalance, its day in lastVisit/firstVisit
+	 * when it has orders. Null without one.
+	 */
+	opening: CountedOpening | null;
 	/** totalSpend / visits, rounded; 0 without visits. */
 	averageBasket: number;
 	/** Up to TOP_N, most units first (net of refunds), then by name. */
@@ -256,7 +279,7 @@ function finish(s: CustomerStats): CustomerStats {
 	s.spend12m = spend;
 	s.grossMargin12m = margin;
 	s.visits12m = visits;
-	s.pointsBalance = s.pointsEarned - s.pointsRedeemed + s.pointsAdjusted;
+	s.pointsBalance = s.pointsEarned - s.pointsRedeemed + s.pointsAdjusted + (s.opening?.points ?? 0);
 	s.averageBasket = s.visits > 0 ? Math.round(s.totalSpend / s.visits) : 0;
 	s.topBrands = top(s.brandUnits).map(([brand, count]) => ({ brand, count }));
 	s.topSizes = top(s.variantUnits).map(([variant, count]) => ({ variant, count }));
@@ -322,6 +345,7 @@ export function emptyStats(customerId: string, today: string): CustomerStats {
 		pointsRedeemed: 0,
 		pointsAdjusted: 0,
 		pointsBalance: 0,
+		opening: null,
 		averageBasket: 0,
 		topBrands: [],
 		topSizes: [],
@@ -346,7 +370,8 @@ export function computeStats(
 	sales: readonly Sale[],
 	adjustments: readonly PointAdjustment[],
 	today: string,
-	timeZone: string
+	timeZone: string,
+	opening: OpeningBalance | null = null
 ): CustomerStats {
 	const s = emptyStats(customerId, today);
 	const seen = new Set<string>();
@@ -405,7 +430,40 @@ export function computeStats(
 	s.days = [...buckets.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 	s.lastBought = sortedPairs(bought);
 	s.spendBy = spendFlat(spend);
+	if (opening && opening.customerId === customerId) countOpening(s, opening, timeZone);
 	return finish(s);
+}
+
+/** The opening balance as statistics count it, or null (an unreadable import instant). */
+export function countedOpening(o: OpeningBalance, timeZone: string): CountedOpening | null {
+	const importDay = saleDay(o.at, timeZone);
+	if (importDay === null) return null;
+	return { at: o.at, spend: o.spend, orders: o.orders, points: o.points, day: openingDay(o, importDay) };
+}
+
+/** Whether `stats` counted exactly `o` (null: none). */
+export function countsOpening(stats: CustomerStats, o: OpeningBalance | null, timeZone: string): boolean {
+	const want = o ? countedOpening(o, timeZone) : null;
+	const had = stats.opening;
+	if (!want || !had) return !want && !had;
+	return want.at === had.at && want.spend === had.spend && want.orders === had.orders && want.points === had.points && want.day === had.day;
+}
+
+/** Adds the opening balance to sums made from sales only (computeStats; the caller finishes). */
+function countOpening(s: CustomerStats, o: OpeningBalance, timeZone: string): void {
+	const c = countedOpening(o, timeZone);
+	if (!c) return;
+	s.opening = c;
+	s.totalSpend += c.spend;
+	s.visits += c.orders;
+	if (c.orders > 0) {
+		const at = openingInstant(c.day);
+		s.lastVisit = later(s.lastVisit, at);
+		s.firstVisit = earlier(s.firstVisit, at);
+	}
+	// Its own bucket after the day's sales: windows count it, the group report leaves it out.
+	s.days.push({ day: c.day, spend: c.spend, margin: 0, visits: c.orders, transactions: c.orders, earned: 0, redeemed: 0, opening: true });
+	s.days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : (a.opening ? 1 : 0) - (b.opening ? 1 : 0)));
 }
 
 // ---- Incremental ---------------------------------------------------------------------------
@@ -440,7 +498,8 @@ function addToDays(days: readonly DayBucket[], day: string, c: Contribution): Da
 	const out = days.slice();
 	// Sales mostly arrive in order: search from the end.
 	let i = out.length;
-	while (i > 0 && out[i - 1].day > day) i--;
+	// The opening balance's bucket stays apart, after the sales of its day.
+	while (i > 0 && (out[i - 1].day > day || (out[i - 1].day === day && out[i - 1].opening))) i--;
 	const t = c.visit ? 1 : 0;
 	if (i > 0 && out[i - 1].day === day) {
 		const b = out[i - 1];
@@ -526,7 +585,7 @@ export function addAdjustment(stats: CustomerStats, adj: PointAdjustment): Custo
  * statistics stored by an earlier build lack them, and only computeStats can fill them in.
  */
 export function isStatsCurrent(stats: CustomerStats): boolean {
-	return Array.isArray(stats.days) && Array.isArray(stats.lastBought) && Array.isArray(stats.spendBy);
+	return Array.isArray(stats.days) && Array.isArray(stats.lastBought) && Array.isArray(stats.spendBy) && stats.opening !== undefined;
 }
 
 /**
