@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { resolve } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY } from './tests/support/env';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY, TEST_SETUP_SECRET } from './tests/support/env';
 
 // The browser tests run against the real relay serving the real build (`npm test` builds both
 // first), so what passes here is what a till gets: service worker, SPA fallback and all.
@@ -41,6 +41,7 @@ export default defineConfig({
 		env: {
 			PORT: String(PORT),
 			DATA_DIR: process.env.SHOP_CRM_TEST_DATA_DIR,
+			SETUP_SECRET: TEST_SETUP_SECRET,
 			STATIC_DIR: resolve('build')
 		}
 	}

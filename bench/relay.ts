@@ -17,7 +17,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CUSTOMER_BUCKETS } from '../src/lib/store/docnames';
-import { startLocalCluster, startRelayProcess, stopRelayProcess, type RelayProcess } from '../sync-server/src/testing/cluster';
+import { CLUSTER_SETUP_SECRET, startLocalCluster, startRelayProcess, stopRelayProcess, type RelayProcess } from '../sync-server/src/testing/cluster';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../sync-server/src/testing/postgres';
 import { PostgresStorage } from '../sync-server/src/storage/postgres';
 import { tokenSubprotocols } from '../sync-server/src/auth';
@@ -175,7 +175,7 @@ async function openTablets(base: string, wsBase: string): Promise<Socket[]> {
 	for (let s = 0; s < Math.ceil(TABLETS / TABLETS_PER_SHOP); s++) {
 		const res = await fetch(`${base}/api/shops`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', 'x-setup-secret': CLUSTER_SETUP_SECRET },
 			body: JSON.stringify({ shopName: `Bench ${s}`, deviceName: 'Till' })
 		});
 		if (res.status !== 201) throw new Error(`create shop: ${res.status} ${await res.text()}`);

@@ -21,7 +21,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY } from '../tests/support/env';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, RELAY_ENTRY, TEST_SETUP_SECRET } from '../tests/support/env';
 import { generateCustomers, DEMO_STORES } from '../src/lib/domain/demo';
 import type { CustomerDraft } from '../src/lib/domain/customer';
 import { customerDocName } from '../src/lib/store/docnames';
@@ -50,7 +50,7 @@ interface PageGlobals {
 	};
 	shopCrmSync: {
 		status: { state: string; pending: number; lastSyncedAt: number | null; syncing: number };
-		createShop(i: { shopName: string; deviceName: string; settings: unknown }): Promise<void>;
+		createShop(i: { shopName: string; deviceName: string; settings: unknown; setupSecret?: string }): Promise<void>;
 		createPairing(): Promise<{ code: string }>;
 		pair(i: { code: string; deviceName: string }): Promise<void>;
 	};
@@ -69,7 +69,7 @@ interface OwnRelay {
 /** As tests/support/relay.ts startRelay, but keeps the child so we can read its /proc entry. */
 async function spawnRelay(dataDir: string): Promise<OwnRelay> {
 	const child: ChildProcess = spawn(process.execPath, [resolve(RELAY_ENTRY)], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: resolve('build') },
+		env: { ...process.env, SETUP_SECRET: TEST_SETUP_SECRET, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: resolve('build') },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -195,13 +195,14 @@ export async function benchSync(record: Record_, opts: { customers: number }): P
 		// --- set up: A creates the shop, B pairs -------------------------------------------------
 		const a = await openTablet(browser, relay.url);
 		await a.page.evaluate(
-			(stores) =>
+			({ stores, setupSecret }) =>
 				(globalThis as unknown as PageGlobals).shopCrmSync.createShop({
 					shopName: 'Bench shop',
 					deviceName: 'Till A',
-					settings: { stores }
+					settings: { stores },
+					setupSecret
 				}),
-			DEMO_STORES
+			{ stores: DEMO_STORES, setupSecret: TEST_SETUP_SECRET }
 		);
 		await waitStatus(a.page, 'online', 30_000);
 		const pairB = await a.page.evaluate(() => (globalThis as unknown as PageGlobals).shopCrmSync.createPairing());
@@ -418,9 +419,9 @@ async function wholeShop(browser: Browser, record: Record_, N: number): Promise<
 	try {
 		const a = await openTablet(browser, relay.url);
 		await a.page.evaluate(
-			(stores) =>
-				(globalThis as unknown as PageGlobals).shopCrmSync.createShop({ shopName: 'Bench shop 2', deviceName: 'Till A2', settings: { stores } }),
-			DEMO_STORES
+			({ stores, setupSecret }) =>
+				(globalThis as unknown as PageGlobals).shopCrmSync.createShop({ shopName: 'Bench shop 2', deviceName: 'Till A2', settings: { stores }, setupSecret }),
+			{ stores: DEMO_STORES, setupSecret: TEST_SETUP_SECRET }
 		);
 		await waitStatus(a.page, 'idle', 30_000);
 		const tLoad = Date.now();

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openApp } from './support/app';
+import { TEST_SETUP_SECRET } from './support/env';
 import { startRelay } from './support/relay';
 import { openTablet, type AppWindow as W } from './support/tablet';
 import { attachCustomer, MUG_BARCODE, openSale, payCard, seedItems } from './support/till';
@@ -257,7 +258,7 @@ test('an offline tablet applies the same benefits from its own data', async ({ b
 		const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
 		const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
 		await openTablet(pa, relay.url);
-		await pa.evaluate(() => (globalThis as W).shopCrmSync.createShop({ shopName: 'Benefits test', deviceName: 'Till A', settings: {} }));
+		await pa.evaluate((setupSecret) => (globalThis as W).shopCrmSync.createShop({ shopName: 'Benefits test', deviceName: 'Till A', settings: {}, setupSecret }), TEST_SETUP_SECRET);
 		const code = await pa.evaluate(async () => (await (globalThis as W).shopCrmSync.createPairing()).code);
 		await openTablet(pb, relay.url);
 		await pb.evaluate((code) => (globalThis as W).shopCrmSync.pair({ code, deviceName: 'Till B' }), code);

@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TEST_SETUP_SECRET } from './support/env';
 import { startRelay, type Relay } from './support/relay';
 import { openTablet, type AppWindow as W } from './support/tablet';
 
@@ -56,7 +57,7 @@ test('two offline tablets sell to one customer: after reconnecting, both sales, 
 		const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
 		const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
 		await openTablet(pa, relay.url);
-		await pa.evaluate(() => (globalThis as W).shopCrmSync.createShop({ shopName: 'Sales test', deviceName: 'Till A', settings: {} }));
+		await pa.evaluate((setupSecret) => (globalThis as W).shopCrmSync.createShop({ shopName: 'Sales test', deviceName: 'Till A', settings: {}, setupSecret }), TEST_SETUP_SECRET);
 		const code = await pa.evaluate(async () => (await (globalThis as W).shopCrmSync.createPairing()).code);
 		await openTablet(pb, relay.url);
 		await pb.evaluate((code) => (globalThis as W).shopCrmSync.pair({ code, deviceName: 'Till B' }), code);

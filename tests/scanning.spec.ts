@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { expect, expectShell, test } from './support/fixtures';
 import type { AppWindow } from './support/tablet';
+import { TEST_SETUP_SECRET } from './support/env';
 import { barcodeVideo, cameraBrowser, videoDir } from './support/fake-camera';
 import { ITEMS, MUG_BARCODE, openSale, seedItems } from './support/till';
 import { cardNumber, isEan13, sequenceOf, type CardRange } from '../src/lib/domain/cards';
@@ -165,6 +166,7 @@ test.describe('camera', () => {
 		await ready(a, '/settings/devices');
 		await a.getByLabel('Shop name').fill('Scanner Shop');
 		await a.getByLabel('This tablet’s name').fill('Till 1');
+		await a.getByLabel('Setup code').fill(TEST_SETUP_SECRET);
 		await a.getByRole('button', { name: 'Create shop' }).click();
 		await expect(a.getByTestId('sync-state')).toHaveText('Online', { timeout: 20_000 });
 		await a.getByRole('button', { name: 'Add tablet' }).click();

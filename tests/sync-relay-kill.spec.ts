@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TEST_SETUP_SECRET } from './support/env';
 import { startRelay, type Relay } from './support/relay';
 import { openTablet, type AppWindow as W } from './support/tablet';
 
@@ -21,7 +22,7 @@ test('relay killed with SIGKILL mid-sync and restarted: nothing is lost', async 
 		const [a, b, c] = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
 		const [pa, pb, pc] = await Promise.all([a.newPage(), b.newPage(), c.newPage()]);
 		await openTablet(pa, relay.url);
-		await pa.evaluate(() => (globalThis as W).shopCrmSync.createShop({ shopName: 'Kill test', deviceName: 'Till A', settings: {} }));
+		await pa.evaluate((setupSecret) => (globalThis as W).shopCrmSync.createShop({ shopName: 'Kill test', deviceName: 'Till A', settings: {}, setupSecret }), TEST_SETUP_SECRET);
 		const [codeB, codeC] = await pa.evaluate(async () => [
 			(await (globalThis as W).shopCrmSync.createPairing()).code,
 			(await (globalThis as W).shopCrmSync.createPairing()).code

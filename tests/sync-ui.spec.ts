@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'uqr';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/env';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, TEST_SETUP_SECRET } from './support/env';
 import { expect, expectShell, test } from './support/fixtures';
 import { cuttableSockets } from './support/sockets';
 
@@ -47,6 +47,7 @@ async function showDevices(page: Page): Promise<void> {
 async function createShop(page: Page, shopName: string): Promise<void> {
 	await page.getByLabel('Shop name').fill(shopName);
 	await page.getByLabel('This tablet’s name').fill('Till 1');
+	await page.getByLabel('Setup code').fill(TEST_SETUP_SECRET);
 	await page.getByRole('button', { name: 'Create shop' }).click();
 	await expectOnline(page);
 }
@@ -119,6 +120,14 @@ test('a shop is set up on one tablet, a second joins with the code, and edits fl
 	const b = await openTablet(browser, baseURL);
 	await expect(a.page.getByRole('heading', { name: 'Set up a new shop' })).toBeVisible();
 	await expect(a.page.getByRole('heading', { name: 'Join a shop' })).toBeVisible();
+
+	// Without the setup code the form says what is missing; with a wrong one, the relay does.
+	await a.page.getByLabel('Shop name').fill('Corner Shop');
+	await a.page.getByRole('button', { name: 'Create shop' }).click();
+	await expect(a.page.getByText('Enter the setup code the shop server printed when it started')).toBeVisible();
+	await a.page.getByLabel('Setup code').fill('ABCD-EFGH');
+	await a.page.getByRole('button', { name: 'Create shop' }).click();
+	await expect(a.page.getByRole('alert')).toContainText('That setup code is not right');
 
 	await createShop(a.page, 'Corner Shop');
 	await expect(a.page.getByText('Owner', { exact: true }).first()).toBeVisible();

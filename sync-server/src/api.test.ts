@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PAIRING_TTL_MS } from './shops.js';
 import { MemoryStorage } from './storage/memory.js';
-import { api, bearer, cleanupAll, createShop, startRelay } from './testing/relay-harness.js';
+import { api, bearer, cleanupAll, createShop, SETUP_SECRET, startRelay } from './testing/relay-harness.js';
 
 afterEach(cleanupAll);
 
@@ -9,7 +9,7 @@ describe('api: shops and devices', () => {
 	it('creates a shop with an owner device whose token is stored only as a hash', async () => {
 		const storage = new MemoryStorage();
 		const h = await startRelay({ storage });
-		const res = await api(h, 'POST', '/api/shops', { shopName: 'Corner Shop', deviceName: 'Till 1' });
+		const res = await api(h, 'POST', '/api/shops', { shopName: 'Corner Shop', deviceName: 'Till 1' }, { 'x-setup-secret': SETUP_SECRET });
 		expect(res.status).toBe(201);
 		expect(res.body).toMatchObject({ role: 'owner' });
 		expect(res.body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -38,12 +38,51 @@ describe('api: shops and devices', () => {
 		expect(await api(h, 'GET', '/api/shops')).toMatchObject({ status: 405, body: { error: 'method-not-allowed' } });
 	});
 
-	it('requires the setup secret when one is configured', async () => {
+	it('requires the setup secret when one is configured, again and again', async () => {
 		const h = await startRelay({ setupSecret: 's3cret' });
+		expect(h.relay.setupCode).toBeNull();
 		const body = { shopName: 'S', deviceName: 'D' };
-		expect(await api(h, 'POST', '/api/shops', body)).toMatchObject({ status: 401, body: { error: 'setup-secret-required' } });
-		expect((await api(h, 'POST', '/api/shops', body, { 'x-setup-secret': 'wrong' })).status).toBe(401);
+		expect(await api(h, 'POST', '/api/shops', body)).toMatchObject({ status: 401, body: { error: 'setup-code-required' } });
+		expect(await api(h, 'POST', '/api/shops', body, { 'x-setup-secret': 'wrong' })).toMatchObject({
+			status: 403,
+			body: { error: 'setup-code-invalid' }
+		});
 		expect((await api(h, 'POST', '/api/shops', body, { 'x-setup-secret': 's3cret' })).status).toBe(201);
+		expect((await api(h, 'POST', '/api/shops', { ...body, setupCode: 's3cret' })).status).toBe(201);
+	});
+
+	it('without a secret, a one-time setup code creates exactly one shop', async () => {
+		const h = await startRelay({ setupSecret: undefined });
+		const code = h.relay.setupCode!;
+		expect(code).toMatch(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+		const body = { shopName: 'S', deviceName: 'D' };
+		expect(await api(h, 'POST', '/api/shops', body)).toMatchObject({ status: 401, body: { error: 'setup-code-required' } });
+		expect(await api(h, 'POST', '/api/shops', { ...body, setupCode: 'AAAA-AAAA' })).toMatchObject({
+			status: 403,
+			body: { error: 'setup-code-invalid' }
+		});
+		// Typed on a tablet: lower case, no dash; two tablets racing with it: one wins.
+		const typed = code.replace('-', '').toLowerCase();
+		const [a, b] = await Promise.all([
+			api(h, 'POST', '/api/shops', body, { 'x-setup-secret': typed }),
+			api(h, 'POST', '/api/shops', { ...body, setupCode: code })
+		]);
+		expect([a.status, b.status].sort()).toEqual([201, 403]);
+		expect(h.relay.setupCode).toBeNull();
+		expect((await api(h, 'POST', '/api/shops', { ...body, setupCode: code })).status).toBe(403);
+		// Guessing is capped like pairing: 10 wrong codes a minute, then 429 even for a right one.
+		const fresh = await startRelay({ setupSecret: undefined });
+		for (let i = 0; i < 10; i++) {
+			expect((await api(fresh, 'POST', '/api/shops', { ...body, setupCode: `WRONG${i}` })).status).toBe(403);
+		}
+		expect(await api(fresh, 'POST', '/api/shops', { ...body, setupCode: fresh.relay.setupCode })).toMatchObject({
+			status: 429,
+			body: { error: 'too-many-requests' }
+		});
+		// Existing shops carry on: pairing needs no setup code.
+		const owner = a.status === 201 ? a.body : b.body;
+		const pairing = await api(h, 'POST', '/api/pairings', {}, bearer(owner.token));
+		expect((await api(h, 'POST', '/api/pair', { code: pairing.body.code, deviceName: 'Till 2' })).status).toBe(201);
 	});
 });
 

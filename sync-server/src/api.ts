@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { secretsEqual, type AuthOutcome, type Principal } from './auth.js';
+import type { AuthOutcome, Principal } from './auth.js';
 import type { ApiErrorCode } from './errors.js';
 import { readJsonBody, sendError, sendJson, type RateLimiter } from './http-util.js';
 import type { Log } from './log.js';
+import type { SetupGate } from './setup.js';
 import type { ShopRegistry } from './shops.js';
 import { DOC_NAME } from './ws-sync.js';
 
@@ -18,8 +19,12 @@ export interface ApiOptions {
 	onDeviceRevoked: (shopId: string, deviceId: string) => void;
 	/** Called after a device's token was replaced, to close the sockets opened with the old one. */
 	onTokenRotated: (shopId: string, deviceId: string) => void;
-	setupSecret?: string;
+	setup: SetupGate;
 	pairLimiter: RateLimiter;
+	/** Failed setup-code attempts per address. */
+	setupLimiter: RateLimiter;
+	/** Called after a one-time setup code was used. */
+	onSetupCodeUsed?: () => void;
 	clientIp: (req: IncomingMessage) => string;
 	log: Log;
 }
@@ -31,6 +36,15 @@ const text = (value: unknown, max: number): string | null =>
 	typeof value === 'string' && value.trim().length > 0 && value.trim().length <= max ? value.trim() : null;
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** decodeURIComponent without the URIError a malformed `%` sequence throws. */
+export function safeDecode(component: string): string | null {
+	try {
+		return decodeURIComponent(component);
+	} catch {
+		return null;
+	}
+}
 
 /** Shops, devices and pairing. No business rules: just who may sync a shop's documents. */
 export function createApi(options: ApiOptions) {
@@ -49,21 +63,35 @@ export function createApi(options: ApiOptions) {
 		return handler(body.value);
 	}
 
-	const createShop = (req: IncomingMessage) =>
-		withBody(req, async (body): Promise<Reply> => {
-			if (options.setupSecret) {
-				const given = req.headers['x-setup-secret'];
-				if (typeof given !== 'string' || !secretsEqual(given, options.setupSecret)) {
-					return { error: 'setup-secret-required' };
-				}
-			}
+	const createShop = async (req: IncomingMessage): Promise<Reply> => {
+		// Wrong codes are counted like pairing attempts (a one-time code must not be guessable);
+		// an install creating many shops with its right secret is not slowed down.
+		const ip = options.clientIp(req);
+		if (options.setupLimiter.blocked(ip)) return { error: 'too-many-requests' };
+		return withBody(req, async (body): Promise<Reply> => {
 			const shopName = text(body.shopName, NAME_MAX);
 			const deviceName = text(body.deviceName, NAME_MAX);
 			if (!shopName || !deviceName) return { error: 'invalid-request' };
-			const device = await registry.createShop(shopName, deviceName);
+			const header = req.headers['x-setup-secret'];
+			const given = typeof header === 'string' ? header : typeof body.setupCode === 'string' ? body.setupCode : undefined;
+			const check = options.setup.claim(given);
+			if (check !== 'ok') {
+				options.setupLimiter.allow(ip);
+				log('shop-refused', { reason: check });
+				return { error: check };
+			}
+			let device;
+			try {
+				device = await registry.createShop(shopName, deviceName);
+			} catch (error) {
+				options.setup.release(given!);
+				throw error;
+			}
 			log('shop-created', { shop: device.shopId, device: device.deviceId });
+			if (!options.setup.usesSecret) options.onSetupCodeUsed?.();
 			return { status: 201, body: device };
 		});
+	};
 
 	const createPairing = (req: IncomingMessage) =>
 		withPrincipal(req, (principal) =>
@@ -166,10 +194,16 @@ export function createApi(options: ApiOptions) {
 		if (device) return only('DELETE', () => revokeDevice(req, device[1]));
 		const rotate = /^\/api\/devices\/([A-Za-z0-9_-]{1,64})\/rotate$/.exec(pathname);
 		if (rotate) return only('POST', () => rotateToken(req, rotate[1]));
-		const doc = /^\/api\/docs\/([^/]{1,64})\/state-vector$/.exec(pathname);
-		if (doc) return only('GET', () => stateVector(req, decodeURIComponent(doc[1])));
-		const compacting = /^\/api\/docs\/([^/]{1,64})\/compact$/.exec(pathname);
-		if (compacting) return only('POST', () => compact(req, decodeURIComponent(compacting[1])));
+		const doc = /^\/api\/docs\/([^/]{1,200})\/state-vector$/.exec(pathname);
+		if (doc) {
+			const name = safeDecode(doc[1]);
+			return name === null ? { error: 'bad-path' } : only('GET', () => stateVector(req, name));
+		}
+		const compacting = /^\/api\/docs\/([^/]{1,200})\/compact$/.exec(pathname);
+		if (compacting) {
+			const name = safeDecode(compacting[1]);
+			return name === null ? { error: 'bad-path' } : only('POST', () => compact(req, name));
+		}
 		return { error: 'not-found' };
 	}
 

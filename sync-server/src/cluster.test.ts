@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { tokenSubprotocols } from './auth.js';
-import { startLocalCluster, type LocalCluster } from './testing/cluster.js';
+import { CLUSTER_SETUP_SECRET, startLocalCluster, type LocalCluster } from './testing/cluster.js';
 import { postgresUnavailable, startPostgres, type TestPostgres } from './testing/postgres.js';
 import { backendOrder } from './testing/shop-proxy.js';
 import { waitFor } from './testing/relay-harness.js';
@@ -48,7 +48,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 }
 
 async function createShop(name: string): Promise<Shop> {
-	const res = await post('/api/shops', { shopName: name, deviceName: 'Till 1' });
+	const res = await post('/api/shops', { shopName: name, deviceName: 'Till 1' }, { 'x-setup-secret': CLUSTER_SETUP_SECRET });
 	expect(res.status).toBe(201);
 	return res.body as Shop;
 }

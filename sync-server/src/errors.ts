@@ -4,8 +4,15 @@ export const apiErrors = {
 	'invalid-request': [400, 'The request is missing a field or has one of the wrong type.'],
 	'bad-path': [400, 'The path is not valid.'],
 	unauthorized: [401, 'A valid device token is required.'],
+	'setup-code-required': [
+		401,
+		'Creating a shop needs the setup code the relay printed when it started (or its SETUP_SECRET).'
+	],
+	'setup-code-invalid': [
+		403,
+		'This setup code is not right or was already used. Restart the relay for a new one, or use its SETUP_SECRET.'
+	],
 	'token-expired': [401, 'This device was signed out after too long without use. Pair it again.'],
-	'setup-secret-required': [401, 'Creating a shop on this relay requires the setup secret.'],
 	'owner-only': [403, 'Only an owner device may do this.'],
 	'cannot-revoke-self': [400, 'A device cannot revoke itself; use another owner device.'],
 	'not-found': [404, 'Nothing here.'],

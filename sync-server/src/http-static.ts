@@ -3,6 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { contentSecurityPolicy, inlineScriptHashes, type SecurityOptions } from './headers.js';
+import { sendError } from './http-util.js';
 
 const CONTENT_TYPES: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
@@ -38,9 +40,22 @@ interface Found {
  * Serves the built PWA. Immutable hashed assets are cached for a year; everything else is
  * revalidated (ETag), so a new deploy reaches tablets on their next load.
  */
-export function createStaticHandler(staticDir: string) {
+export function createStaticHandler(staticDir: string, security: SecurityOptions = {}) {
 	const root = resolve(staticDir);
 	const compressed = new Map<string, Buffer>();
+	const policies = new Map<string, string>();
+
+	/** A page's CSP names the hashes of its own inline scripts (SvelteKit's bootstrap). */
+	async function policyFor(found: Found): Promise<string> {
+		const cacheKey = `${found.path}:${found.stats.mtimeMs}:${found.stats.size}`;
+		let policy = policies.get(cacheKey);
+		if (!policy) {
+			policy = contentSecurityPolicy(security, inlineScriptHashes(await readFile(found.path, 'utf8')));
+			if (policies.size >= CACHE_MAX_ENTRIES) policies.clear();
+			policies.set(cacheKey, policy);
+		}
+		return policy;
+	}
 
 	async function findFile(path: string): Promise<Found | null> {
 		for (const candidate of [path, `${path}.html`, join(path, 'index.html')]) {
@@ -75,11 +90,11 @@ export function createStaticHandler(staticDir: string) {
 		try {
 			decoded = decodeURIComponent(pathname);
 		} catch {
-			return plain(res, 400, 'Bad path');
+			return sendError(res, 'bad-path');
 		}
 		const segments = decoded.split('/');
 		if (decoded.includes('\0') || decoded.includes('\\') || segments.includes('..')) {
-			return plain(res, 400, 'Bad path');
+			return sendError(res, 'bad-path');
 		}
 		const target = resolve(root, '.' + decoded);
 		// Belt and braces after the '..' check: nothing outside the static root, ever.
@@ -96,6 +111,7 @@ export function createStaticHandler(staticDir: string) {
 		res.setHeader('Cache-Control', cacheControl(decoded));
 		res.setHeader('ETag', etag);
 		res.setHeader('X-Content-Type-Options', 'nosniff');
+		if (fileExt === '.html') res.setHeader('Content-Security-Policy', await policyFor(found));
 		if (req.headers['if-none-match'] === etag) {
 			res.writeHead(304);
 			return void res.end();

@@ -95,6 +95,12 @@ export class RateLimiter {
 		return entry.count <= this.perMinute;
 	}
 
+	/** Whether the key is over its budget this minute, without counting an attempt. */
+	blocked(key: string): boolean {
+		const entry = this.#hits.get(key);
+		return entry !== undefined && this.now() - entry.windowStart < 60_000 && entry.count >= this.perMinute;
+	}
+
 	#sweep(now: number) {
 		for (const [key, entry] of this.#hits) {
 			if (now - entry.windowStart >= 60_000) this.#hits.delete(key);

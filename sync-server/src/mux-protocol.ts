@@ -34,7 +34,9 @@ export const muxClose = {
 	authTimeout: 4408,
 	sendBufferFull: 4409,
 	badFrame: 1003,
-	shuttingDown: 1001
+	shuttingDown: 1001,
+	/** The shop has too many connections open: reconnect later. */
+	tryAgainLater: 1013
 } as const;
 
 /** Codes of a per-doc error frame (the socket and the other docs carry on). */
@@ -43,7 +45,16 @@ export const docErrorCode = {
 	unavailable: 1011,
 	badDocName: 4400,
 	notSubscribed: 4404,
-	tooManyDocs: 4429
+	tooManyDocs: 4429,
+	// Quotas (limits.ts): the change is refused, never applied; the reason says which.
+	/** The doc would pass MAX_DOC_MB (or is stored over it). */
+	docTooLarge: 4413,
+	/** The device sends faster than its budget (same code as tooManyDocs: try again later). */
+	rateLimited: 4429,
+	/** The shop's storage would pass MAX_SHOP_MB. */
+	shopQuota: 4507,
+	/** The relay has too many docs in memory: try again later. */
+	busy: 1013
 } as const;
 
 export function frame(docName: string, message: Uint8Array): Uint8Array {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { CloseReason } from './limits.js';
 import { docErrorCode, muxClose } from './mux-protocol.js';
 import { encodeAwareness } from './shared-doc.js';
 import { muxClient } from './testing/mux-harness.js';
@@ -364,5 +365,42 @@ describe('the stock y-websocket client', () => {
 		await waitFor('refused at the upgrade', () => errors.length > 0);
 		expect(stock.provider.synced).toBe(false);
 		expect(stock.provider.wsconnected).toBe(false);
+	});
+
+	it('refuses an update over a quota per doc (4413 with its reason, never applied); the socket and other docs carry on', async () => {
+		const h = await startRelay({ limits: { maxDocBytes: 4096 } });
+		const owner = await createShop(h);
+		const staff = await pairStaff(h, owner.token);
+		const a = muxClient(h, owner.token);
+		const b = muxClient(h, staff.token);
+		await Promise.all([a.waitReady(), b.waitReady()]);
+		const big = a.subscribe('big');
+		const other = a.subscribe('other');
+		await waitFor('synced', () => big.synced() && other.synced());
+		m(big.doc).set('x', 'y'.repeat(8000));
+		await waitFor('doc error', () => a.docErrors.length > 0);
+		expect(a.docErrors).toEqual([{ doc: 'big', code: docErrorCode.docTooLarge, reason: CloseReason.docTooLarge }]);
+		m(other.doc).set('k', 'v');
+		const seen = b.subscribe('other');
+		await waitFor('other doc still syncs', () => m(seen.doc).get('k') === 'v');
+		const bigOnB = b.subscribe('big');
+		await waitFor('big synced on b', () => bigOnB.synced());
+		expect(m(bigOnB.doc).has('x')).toBe(false);
+		expect(a.raw.closeCode).toBeUndefined();
+	});
+
+	it("refuses a device over its update rate per doc with 4429, and a shop's sockets past its cap with 1013", async () => {
+		const h = await startRelay({ limits: { updatesPerSecond: 1, updateBurst: 3, maxConnectionsPerShop: 1 } });
+		const owner = await createShop(h);
+		const a = muxClient(h, owner.token);
+		await a.waitReady();
+		const doc = a.subscribe('flood');
+		await waitFor('synced', () => doc.synced());
+		for (let i = 0; i < 10; i++) m(doc.doc).set(`k${i}`, 'v');
+		await waitFor('rate refusal', () => a.docErrors.length > 0);
+		expect(a.docErrors[0]).toEqual({ doc: 'flood', code: docErrorCode.rateLimited, reason: CloseReason.rateLimited });
+		const second = muxClient(h, owner.token);
+		expect(await second.raw.closed).toBe(muxClose.tryAgainLater);
+		expect(a.raw.closeCode).toBeUndefined();
 	});
 });

@@ -8,6 +8,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { RawData, WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { AuthOutcome, Principal } from './auth.js';
+import { CloseReason, DocTooLargeError, RelayBusyError } from './limits.js';
 import type { Log } from './log.js';
 import { control, controlFrame, CONTROL, docErrorCode, frame, muxClose, unframe } from './mux-protocol.js';
 import { encodeAwareness, messageAwareness, messageQueryAwareness, messageSync, type SharedDoc } from './shared-doc.js';
@@ -17,6 +18,8 @@ export interface MuxOptions {
 	hub: SyncHub;
 	log: Log;
 	checkToken: (token: string) => Promise<AuthOutcome>;
+	/** Counts an authenticated socket against its shop's connection cap; false: the shop is full. */
+	admit?: (principal: Principal, ws: WebSocket) => boolean;
 	/** A socket that has not authenticated by then is closed with 4408. */
 	authTimeoutMs: number;
 	/** Documents one socket may hold subscribed at once. */
@@ -112,6 +115,12 @@ class MuxSession implements HubConnection {
 			this.#closeSocket(code, outcome.error);
 			return false;
 		}
+		if (this.options.admit && !this.options.admit(outcome.principal, this.ws)) {
+			this.principal = null;
+			// 1013 Try Again Later: the tablet reconnects with backoff.
+			this.#closeSocket(muxClose.tryAgainLater, 'too many connections for this shop');
+			return false;
+		}
 		const { shopId, deviceId, role } = outcome.principal;
 		this.#send(
 			controlFrame(control.ready, (e) => {
@@ -199,7 +208,17 @@ class MuxSession implements HubConnection {
 				sub.deliver!(encoding.toUint8Array(encoder));
 			},
 			(error: unknown) => {
-				this.options.log('doc-load-failed', { doc: `${principal.shopId}/${docName}`, error: String(error).slice(0, 200) });
+				const doc = `${principal.shopId}/${docName}`;
+				// Refused per doc, as the per-doc path closes its socket: the tablet's other docs carry on.
+				if (error instanceof RelayBusyError) {
+					this.options.log('doc-refused', { doc, reason: 'loaded-bytes' });
+					return sub.fail(docErrorCode.busy, CloseReason.busy);
+				}
+				if (error instanceof DocTooLargeError) {
+					this.options.log('doc-refused', { doc, bytes: error.bytes });
+					return sub.fail(docErrorCode.docTooLarge, CloseReason.docTooLarge);
+				}
+				this.options.log('doc-load-failed', { doc, error: String(error).slice(0, 200) });
 				sub.fail(docErrorCode.unavailable, 'document unavailable');
 			}
 		);
@@ -225,7 +244,20 @@ class MuxSession implements HubConnection {
 					syncProtocol.writeSyncStep2(encoder, shared.doc, decoding.readVarUint8Array(decoder));
 					shared.deliverWhenStored(sub, encoding.toUint8Array(encoder));
 				} else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
-					Y.applyUpdate(shared.doc, decoding.readVarUint8Array(decoder), sub);
+					const update = decoding.readVarUint8Array(decoder);
+					const refusal = this.options.hub.refusal(this.principal!, shared, update);
+					if (refusal) {
+						this.options.log('ws-update-refused', {
+							doc: `${this.principal!.shopId}/${sub.docName}`,
+							device: this.principal!.deviceId,
+							code: refusal.code,
+							bytes: update.length
+						});
+						// Only this doc: it is dropped with the reason, the tablet keeps the change and its other docs.
+						this.#unsubscribe(sub);
+						return this.#docError(sub.docName, refusal.code, refusal.reason);
+					}
+					Y.applyUpdate(shared.doc, update, sub);
 				} else {
 					throw new Error(`unknown sync message ${syncType}`);
 				}

@@ -3,6 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { DocTooLargeError } from './limits.js';
 import type { Log } from './log.js';
 import { isShared, type RelayStorage } from './storage/types.js';
 
@@ -40,6 +41,15 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
 	return encoding.toUint8Array(encoder);
 }
 
+export interface DocSizeHooks {
+	/** Refuse to load a document whose stored log is larger than this (bytes). */
+	maxBytes: number;
+	/** The size recorded for the doc, if known: a doc over the limit is refused unread. */
+	knownBytes?: number;
+	/** Called whenever the stored size changes (appends, compaction). */
+	onStoredBytes(bytes: number): void;
+}
+
 /**
  * A document held in memory while it has clients. Everything that can carry document content
  * to a client (broadcasts and sync-step-2 answers) waits on one chain behind the storage
@@ -52,6 +62,7 @@ export class SharedDoc {
 	unloadTimer: NodeJS.Timeout | undefined;
 	#chain: Promise<void> = Promise.resolve();
 	#stored: number;
+	#storedBytes: number;
 	#failed = false;
 	// Shared store only: every entry with seq <= #seq is in `doc`; own entries appended past it
 	// (another instance's entry in between not read yet) wait in #ownSeqs.
@@ -67,9 +78,12 @@ export class SharedDoc {
 		private readonly log: Log,
 		private readonly compactAfter: number,
 		private readonly onStorageFailure: (doc: SharedDoc) => void,
-		storedCount: number
+		storedCount: number,
+		storedBytes: number,
+		private readonly sizes: DocSizeHooks | undefined
 	) {
 		this.#stored = storedCount;
+		this.#storedBytes = storedBytes;
 		// The relay itself is not a participant.
 		this.awareness.setLocalState(null);
 		this.awareness.on('update', this.#onAwarenessUpdate);
@@ -80,14 +94,38 @@ export class SharedDoc {
 		storage: RelayStorage,
 		log: Log,
 		compactAfter: number,
-		onStorageFailure: (doc: SharedDoc) => void
+		onStorageFailure: (doc: SharedDoc) => void,
+		sizes?: DocSizeHooks
 	): Promise<SharedDoc> {
+		// Refused before reading when the recorded size says so (a recorded size over the limit is
+		// a log that was merged and still did not fit), and before applying (where Yjs needs up to
+		// ~18× the encoded size in heap) when the log turns out too large.
+		if (sizes?.knownBytes !== undefined && sizes.knownBytes > sizes.maxBytes) {
+			throw new DocTooLargeError(key, sizes.knownBytes);
+		}
+		// A shared store numbers its entries: remember how far we read (see remoteAppended).
 		const entries = isShared(storage)
 			? await storage.readUpdatesAfter(key, 0)
 			: (await storage.readUpdates(key)).map((update) => ({ seq: 0, update }));
-		const updates = entries.map((entry) => entry.update);
-		const shared = new SharedDoc(key, storage, log, compactAfter, onStorageFailure, updates.length);
-		shared.#seq = entries.at(-1)?.seq ?? 0;
+		let updates = entries.map((entry) => entry.update);
+		const lastSeq = entries.at(-1)?.seq ?? 0;
+		let bytes = byteLength(updates);
+		if (sizes && bytes > sizes.maxBytes) {
+			// An uncompacted log overstates the doc: merging (streamed, without building a Y.Doc)
+			// tells whether the document itself is over the limit.
+			const merged = bytes <= sizes.maxBytes * LOG_SLACK ? Y.mergeUpdates(updates) : null;
+			if (!merged || merged.length > sizes.maxBytes) {
+				sizes.onStoredBytes(bytes);
+				throw new DocTooLargeError(key, merged?.length ?? bytes);
+			}
+			if (isShared(storage)) await storage.replaceUpdatesThrough(key, merged, lastSeq);
+			else await storage.replaceUpdates(key, merged, updates.length);
+			updates = [merged];
+			bytes = merged.length;
+		}
+		sizes?.onStoredBytes(bytes);
+		const shared = new SharedDoc(key, storage, log, compactAfter, onStorageFailure, updates.length, bytes, sizes);
+		shared.#seq = lastSeq;
 		let skipped = 0;
 		for (const update of updates) {
 			// One bad entry must not make the whole document unreadable.
@@ -101,6 +139,11 @@ export class SharedDoc {
 		// Listening only now, so what was loaded is not stored a second time.
 		shared.doc.on('update', shared.#onDocUpdate);
 		return shared;
+	}
+
+	/** Bytes of this doc's stored update log (an upper bound of its encoded state). */
+	get storedBytes(): number {
+		return this.#storedBytes;
 	}
 
 	get failed(): boolean {
@@ -135,8 +178,12 @@ export class SharedDoc {
 		void this.#enqueue(async () => {
 			const batch = this.#pending;
 			this.#pending = [];
-			await this.#append(batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((p) => p.update)));
+			const stored = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((p) => p.update));
+			await this.#append(stored);
 			this.#stored++;
+			// The merged entry is what was stored: its size is what the quotas count.
+			this.#storedBytes += stored.length;
+			this.sizes?.onStoredBytes(this.#storedBytes);
 			for (const p of batch) this.broadcast(p.message, p.origin);
 			if (this.#stored > this.compactAfter) await this.#compact();
 		});
@@ -210,6 +257,9 @@ export class SharedDoc {
 			this.#seq = seq;
 			if (this.#ownSeqs.delete(seq)) continue;
 			this.#stored++;
+			// Stored by another instance, still this doc's bytes (the quotas count them here too).
+			this.#storedBytes += update.length;
+			this.sizes?.onStoredBytes(this.#storedBytes);
 			// Structs this relay held back for a missing dependency were never stored; if this
 			// entry completes them, the resulting update goes through the normal append path.
 			const store = this.doc.store;
@@ -239,6 +289,8 @@ export class SharedDoc {
 		}
 		this.log('doc-compacted', { doc: this.key, replaced: this.#stored });
 		this.#stored = 1;
+		this.#storedBytes = merged.length;
+		this.sizes?.onStoredBytes(this.#storedBytes);
 	}
 
 	/**
@@ -269,6 +321,11 @@ export class SharedDoc {
 		this.doc.destroy();
 	}
 }
+
+// How far a stored log may pass the limit and still be merged to see whether the doc fits.
+const LOG_SLACK = 4;
+
+const byteLength = (updates: Uint8Array[]) => updates.reduce((sum, u) => sum + u.length, 0);
 
 // A tablet that stops reading would otherwise make the relay buffer every update for it.
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;

@@ -17,6 +17,12 @@ import type { RelayStorage } from './storage/types.js';
 //   device/<shopId>/<deviceId>    DeviceRecord
 //   token/<sha256(token)>         { shopId, deviceId }   lookup index, deleted on revoke
 //   pairing/<sha256(code)>        PairingRecord          deleted when used
+//   lastseen/<shopId>/<deviceId>  { at }                 written by logins, never the device record
+//
+// The device record is written only when the device is created, rotated and revoked (those in the
+// device's queue). Logins write lastSeenAt under its own key: a login that read the record just
+// before a revoke can then never put back a copy without revokedAt or with an old token hash.
+// Idle expiry reads that key (falling back to the record's own lastSeenAt from older data).
 
 export interface ShopRecord {
 	id: string;
@@ -82,8 +88,10 @@ export type RedeemResult =
 export class ShopRegistry {
 	// Single use within this process even when two tablets redeem one code at the same moment.
 	#claiming = new Set<string>();
-	// Every read-modify-write of a device record runs in its device's queue: a lastSeenAt write
-	// from a stale read would otherwise put back a rotated token hash or a cleared revokedAt.
+	// Device keys revoked by this process: a login in flight across the revoke is refused.
+	#revoked = new Set<string>();
+	// Every read-modify-write of a device record (rotate, revoke) and every login of that device
+	// runs in its device's queue, so a login never sees half a rotation or half a revoke.
 	#deviceQueues = new Map<string, Promise<unknown>>();
 	readonly tokenIdleDays: number;
 
@@ -148,11 +156,19 @@ export class ShopRegistry {
 		return this.#serial(key, async (): Promise<AuthOutcome> => {
 			const device = await this.storage.getMeta<DeviceRecord>(key);
 			if (!device || device.revokedAt !== null || device.tokenHash !== hash) return { ok: false, error: 'unauthorized' };
-			if (this.#idleExpired(device)) return { ok: false, error: 'token-expired', idleDays: this.tokenIdleDays };
-			const lastSeen = device.lastSeenAt ? Date.parse(device.lastSeenAt) : 0;
-			if (this.now() - lastSeen >= LAST_SEEN_EVERY_MS) {
-				await this.storage.putMeta(key, { ...device, lastSeenAt: this.#iso() });
+			// The last use lives under its own key (any instance may have written it).
+			const seenKey = `lastseen/${index.shopId}/${index.deviceId}`;
+			const seen = await this.storage.getMeta<{ at: string }>(seenKey);
+			const lastSeenAt = seen?.at ?? device.lastSeenAt;
+			if (this.#idleExpired({ ...device, lastSeenAt })) {
+				return { ok: false, error: 'token-expired', idleDays: this.tokenIdleDays };
 			}
+			const lastSeen = lastSeenAt ? Date.parse(lastSeenAt) : 0;
+			if (this.now() - lastSeen >= LAST_SEEN_EVERY_MS) {
+				await this.storage.putMeta(seenKey, { at: this.#iso() });
+			}
+			// Revoked while we were reading (by this process): the revoke has answered, so this login fails too.
+			if (this.#revoked.has(key)) return { ok: false, error: 'unauthorized' };
 			return { ok: true, principal: { shopId: device.shopId, deviceId: device.id, role: device.role } };
 		});
 	}
@@ -201,15 +217,32 @@ export class ShopRegistry {
 	}
 
 	async listDevices(shopId: string): Promise<DeviceRecord[]> {
-		return (await this.storage.listMeta<DeviceRecord>(`device/${shopId}/`)).map(([, d]) => d);
+		const seen = new Map(
+			(await this.storage.listMeta<{ at: string }>(`lastseen/${shopId}/`)).map(([k, v]) => [k.split('/')[2], v.at])
+		);
+		return (await this.storage.listMeta<DeviceRecord>(`device/${shopId}/`)).map(([, d]) => ({
+			...d,
+			// Records from before the separate key still carry their own lastSeenAt.
+			lastSeenAt: seen.get(d.id) ?? d.lastSeenAt
+		}));
+	}
+
+	/** Revoked by this process (a socket authenticated just before a revoke is closed on attach). */
+	isRevoked(shopId: string, deviceId: string): boolean {
+		return this.#revoked.has(`device/${shopId}/${deviceId}`);
 	}
 
 	/** Returns false when the shop has no such device; revoking twice is harmless. */
 	async revokeDevice(shopId: string, deviceId: string): Promise<boolean> {
 		const key = `device/${shopId}/${deviceId}`;
+		// Marked before the queue: a login queued behind this revoke is refused even before it runs.
+		this.#revoked.add(key);
 		return this.#serial(key, async () => {
 			const device = await this.storage.getMeta<DeviceRecord>(key);
-			if (!device) return false;
+			if (!device) {
+				this.#revoked.delete(key);
+				return false;
+			}
 			if (device.revokedAt === null) {
 				await this.storage.putMeta(key, { ...device, revokedAt: this.#iso() });
 			}

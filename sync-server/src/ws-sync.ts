@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { RawData, WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Principal } from './auth.js';
+import { CloseCode, CloseReason, DocTooLargeError, RelayBusyError, type DeviceRates, type StorageUsage } from './limits.js';
 import type { Log } from './log.js';
 import {
 	encodeAwareness,
@@ -27,6 +28,17 @@ export interface SyncHubOptions {
 	/** How long a doc stays in memory after its last client left. */
 	unloadDelayMs: number;
 	pingIntervalMs: number;
+	/** Size quotas and update rates; without them (tests of other things) nothing is limited. */
+	quotas?: SyncQuotas;
+}
+
+export interface SyncQuotas {
+	maxDocBytes: number;
+	maxShopBytes: number;
+	/** Stored bytes of all loaded docs together: bounds the heap (Yjs takes 1–18× that). */
+	maxLoadedBytes: number;
+	usage: StorageUsage;
+	rates: DeviceRates;
 }
 
 /** A socket the hub pings, closes on revocation and at shutdown: per-doc or multiplexed. */
@@ -75,6 +87,13 @@ export class SyncHub {
 		return this.#live.size;
 	}
 
+	/** Stored bytes of the docs in memory. */
+	get loadedBytes(): number {
+		let total = 0;
+		for (const shared of this.#live.values()) total += shared.storedBytes;
+		return total;
+	}
+
 	get connectionCount(): number {
 		return this.#clients.size;
 	}
@@ -112,6 +131,15 @@ export class SyncHub {
 				if (states.length > 0) send(ws, encodeAwareness(shared.awareness, states));
 			},
 			(error: unknown) => {
+				if (error instanceof RelayBusyError) {
+					this.options.log('doc-refused', { doc: client.docKey, reason: 'loaded-bytes' });
+					// 1013 Try Again Later: y-websocket reconnects with backoff.
+					return this.#close(client, 1013, CloseReason.busy);
+				}
+				if (error instanceof DocTooLargeError) {
+					this.options.log('doc-refused', { doc: client.docKey, bytes: error.bytes });
+					return this.#close(client, CloseCode.docTooLarge, CloseReason.docTooLarge);
+				}
 				this.options.log('doc-load-failed', { doc: client.docKey, error: String(error).slice(0, 200) });
 				this.#close(client, 1011, 'document unavailable');
 			}
@@ -167,9 +195,7 @@ export class SyncHub {
 			}
 			let loading = this.#docs.get(key);
 			if (!loading) {
-				loading = SharedDoc.load(key, this.options.storage, this.options.log, this.options.compactAfter, (d) =>
-					this.#drop(d)
-				);
+				loading = this.#load(key);
 				const mine = loading;
 				this.#docs.set(key, mine);
 				mine.then(
@@ -203,6 +229,49 @@ export class SyncHub {
 		}
 		await this.options.storage.reclaim?.(docKey);
 		this.options.log('doc-compacted-on-request', { doc: docKey });
+	}
+
+	async #load(key: string): Promise<SharedDoc> {
+		const quotas = this.options.quotas;
+		const knownBytes = quotas && (await quotas.usage.docBytes(key));
+		if (quotas && knownBytes !== undefined && knownBytes <= quotas.maxDocBytes) {
+			if (this.loadedBytes + knownBytes > quotas.maxLoadedBytes) throw new RelayBusyError(key);
+		}
+		const sizes = quotas && {
+			maxBytes: quotas.maxDocBytes,
+			knownBytes,
+			onStoredBytes: (bytes: number) => void quotas.usage.record(key, bytes)
+		};
+		return SharedDoc.load(key, this.options.storage, this.options.log, this.options.compactAfter, (d) => this.#drop(d), sizes);
+	}
+
+	/**
+	 * Whether `principal` may apply `update` to `shared`: checked before Y.applyUpdate, which is
+	 * where a large update costs the relay many times its size in heap. Null: go ahead. Both the
+	 * per-doc path (closes the socket with the code) and the multiplexed one (a doc-error) ask.
+	 */
+	refusal(principal: Principal, shared: SharedDoc, update: Uint8Array): { code: number; reason: string } | null {
+		const quotas = this.options.quotas;
+		if (!quotas) return null;
+		const { shopId, deviceId } = principal;
+		if (!quotas.rates.allow(`${shopId}/${deviceId}`, update.length)) {
+			return { code: CloseCode.rateLimited, reason: CloseReason.rateLimited };
+		}
+		// Loaded with the doc (#load), so known here without waiting.
+		const shopBytes = quotas.usage.loadedShopBytes(shopId) ?? 0;
+		let growth = update.length;
+		if (shared.storedBytes + growth > quotas.maxDocBytes || shopBytes + growth > quotas.maxShopBytes) {
+			// A catching-up tablet may resend what the relay has: count only what is new.
+			growth = Y.diffUpdate(update, Y.encodeStateVector(shared.doc)).length;
+			if (growth <= 2) return null;
+		}
+		if (shared.storedBytes + growth > quotas.maxDocBytes) {
+			return { code: CloseCode.docTooLarge, reason: CloseReason.docTooLarge };
+		}
+		if (shopBytes + growth > quotas.maxShopBytes) {
+			return { code: CloseCode.shopQuota, reason: CloseReason.shopQuota };
+		}
+		return null;
 	}
 
 	/** Removes `client` from the doc; the doc unloads a while after its last peer left. */
@@ -267,7 +336,18 @@ export class SyncHub {
 				) {
 					// Not syncProtocol.readSyncMessage: it swallows apply errors, and a client that
 					// sends undecodable updates must be dropped, not ignored.
-					Y.applyUpdate(shared.doc, decoding.readVarUint8Array(decoder), client);
+					const update = decoding.readVarUint8Array(decoder);
+					const refusal = this.refusal(client.principal, shared, update);
+					if (refusal) {
+						this.options.log('ws-update-refused', {
+							doc: client.docKey,
+							device: client.principal.deviceId,
+							code: refusal.code,
+							bytes: update.length
+						});
+						return this.#close(client, refusal.code, refusal.reason);
+					}
+					Y.applyUpdate(shared.doc, update, client);
 				} else {
 					throw new Error(`unknown sync message ${syncType}`);
 				}
@@ -363,6 +443,7 @@ export class SyncHub {
 		await Promise.all([...this.#live.values()].map((shared) => this.#unload(shared)));
 		await Promise.all([...this.#unloading.values()]);
 		await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+		await this.options.quotas?.usage.flush();
 	}
 }
 

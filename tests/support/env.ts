@@ -12,5 +12,11 @@ export const CHROMIUM_ARGS = [
 	'--disable-sync'
 ] as const;
 
+/**
+ * The relays the tests start are set up like a hosted install: creating a shop needs this
+ * SETUP_SECRET (a fresh `npm start` would print a one-time code instead).
+ */
+export const TEST_SETUP_SECRET = 'playwright-setup-secret';
+
 /** The relay entry point; overridable only to try the tests against another relay build. */
 export const RELAY_ENTRY = process.env.SHOP_CRM_RELAY_ENTRY ?? 'sync-server/dist/main.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { RELAY_ENTRY } from './env';
+import { RELAY_ENTRY, TEST_SETUP_SECRET } from './env';
 
 export interface Relay {
 	/** e.g. http://localhost:43121 */
@@ -24,7 +24,7 @@ const LISTENING = /listening on (http:\/\/\S+)/i;
 export async function startRelay(options: { staticDir: string; dataDir?: string; port?: number }): Promise<Relay> {
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'shop-crm-relay-'));
 	const child = spawn(process.execPath, [resolve(RELAY_ENTRY)], {
-		env: { ...process.env, PORT: String(options.port ?? 0), DATA_DIR: dataDir, STATIC_DIR: options.staticDir },
+		env: { ...process.env, SETUP_SECRET: TEST_SETUP_SECRET, PORT: String(options.port ?? 0), DATA_DIR: dataDir, STATIC_DIR: options.staticDir },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -118,6 +118,34 @@ describe('sync engine against the relay', () => {
 		await eventually(() => expect(b.engine!.status.state).toBe('unauthorized'));
 	});
 
+	it('a change the relay refuses for size stays on the tablet, and the status says why', async () => {
+		// Small enough that a few customers pass it, large enough for index and settings.
+		relay = await startTestRelay(undefined, 0, { limits: { maxDocBytes: 4096 } });
+		const owner = await createShop(relay);
+		const a = makeTablet('A', owner);
+		tablets.push(a);
+		await a.connect();
+		await eventually(() => expect(a.engine!.status.state).toBe('online'));
+		for (let i = 0; i < 40; i++) await created(a, draft({ firstName: `Big${i}`, lastName: 'x'.repeat(60), notes: 'n'.repeat(1500) }));
+		await eventually(() => expect(a.engine!.status.refusal?.reason).toBe('doc-too-large'), 10_000);
+		await a.engine!.pump();
+		// Still there, waiting for the limit to be raised: nothing was dropped.
+		expect(a.engine!.status.pending).toBeGreaterThan(0);
+		expect(await a.db.outbox.count()).toBeGreaterThan(0);
+		expect(a.engine!.status.state).toBe('online');
+		// Not retried on its own (the doc's channel is paused) …
+		const outbox = await a.db.outbox.count();
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(a.engine!.status.refusal?.reason).toBe('doc-too-large');
+		expect(await a.db.outbox.count()).toBe(outbox);
+		// … until "Sync now": offered again, refused again for the same reason, still kept.
+		a.engine!.retryRefused();
+		expect(a.engine!.status.refusal ?? null).toBeNull();
+		void a.engine!.pump();
+		await eventually(() => expect(a.engine!.status.refusal?.reason).toBe('doc-too-large'), 10_000);
+		expect(await a.db.outbox.count()).toBe(outbox);
+	}, 30_000);
+
 	it('a tablet holds one socket for all its documents', async () => {
 		const [a, b] = await shopWithTablets(2);
 		await a.connect();

@@ -164,6 +164,7 @@ export class SyncState {
 
 	/** Push and fetch now (the engine does it by itself; this is the "Sync now" button). */
 	async syncNow(): Promise<void> {
+		this.#engine?.retryRefused();
 		await this.#engine?.pump();
 	}
 

@@ -52,11 +52,23 @@ export interface SyncCredentials {
 
 export type SyncState = 'offline' | 'connecting' | 'online' | 'unauthorized';
 
+/**
+ * Why the relay refused a document, when it was a limit (doc-error codes 4413, 4507, 4429, 1013
+ * on the multiplexed socket). The refused change stays in this tablet's outbox; nothing is lost.
+ */
+export type SyncRefusal = 'doc-too-large' | 'shop-quota' | 'rate-limited' | 'busy';
+
+const REFUSALS: Record<number, SyncRefusal> = { 4413: 'doc-too-large', 4507: 'shop-quota', 4429: 'rate-limited', 1013: 'busy' };
+// Retrying these cannot help until someone acts (the owner frees space, an admin raises a limit).
+const HARD_REFUSALS = new Set<SyncRefusal>(['doc-too-large', 'shop-quota']);
+
 /** Why the relay refused this tablet (state 'unauthorized'). */
 export type SignedOutReason = 'revoked' | 'token-expired' | 'token-rotated';
 
 export interface SyncStatus {
 	state: SyncState;
+	/** Set while the relay refuses one of this tablet's documents (see SyncRefusal). */
+	refusal?: { reason: SyncRefusal; doc: string } | null;
 	/** Local changes the relay has not confirmed yet. */
 	pending: number;
 	/** When this tablet last had nothing to send and nothing to fetch (epoch ms), or null. */
@@ -101,6 +113,8 @@ export class SyncEngine {
 	#pumpAgain = false;
 	#pulls = new Map<string, Promise<void>>();
 	#cleanups: (() => void)[] = [];
+	/** Docs the relay refused for good (until retryRefused): not pushed, not reconnected. */
+	#refused = new Map<string, SyncRefusal>();
 	#mux: MuxClient | null = null;
 
 	constructor(store: DocStore, creds: SyncCredentials, opts: SyncEngineOptions = {}) {
@@ -262,13 +276,35 @@ export class SyncEngine {
 		}
 	}
 
+	/** The relay refused a doc on the shared socket: when it was a limit, say so and stop hammering it. */
+	#onDocError(doc: string, channel: MuxChannel, code: number): void {
+		const reason = REFUSALS[code];
+		if (!reason || this.#stopped) return;
+		if (HARD_REFUSALS.has(reason)) {
+			this.#refused.set(doc, reason);
+			// No automatic resubscribe (not even on reconnect) until retryRefused.
+			channel.pause();
+		}
+		this.#set({ refusal: { reason, doc } });
+	}
+
+	/** "Sync now": offer the relay the refused documents again (a limit may have been raised). */
+	retryRefused(): void {
+		for (const doc of this.#refused.keys()) this.#links.get(doc)?.channel.resume();
+		this.#refused.clear();
+		if (this.#status.refusal) this.#set({ refusal: null });
+	}
+
 	/** Syncs one doc and waits for the relay to confirm our changes. True when all are confirmed. */
 	async #pushDoc(doc: string): Promise<boolean> {
+		// Refused by the relay: the changes stay in the outbox until "Sync now" tries again.
+		if (this.#refused.has(doc)) return false;
 		const link = await this.#link(doc, false);
 		link.users++;
 		try {
 			await this.#waitSynced(link);
-			for (let attempt = 0; attempt < 20 && !this.#stopped; attempt++) {
+			// Stops early when the relay refuses the doc meanwhile (#onClosed).
+			for (let attempt = 0; attempt < 20 && !this.#stopped && !this.#refused.has(doc); attempt++) {
 				const sv = await this.#relayStateVector(doc);
 				if (sv) {
 					const rows = await this.#store.db.outbox.where('doc').equals(doc).toArray();
@@ -378,7 +414,12 @@ export class SyncEngine {
 					unpin();
 					throw new Error('sync engine stopped');
 				}
-				const link: Link = { channel: mux.channel(doc, ydoc), unpin, keep, users: 0, timer: null };
+				const channel = mux.channel(doc, ydoc);
+				channel.on('doc-error', ({ code }) => this.#onDocError(doc, channel, code));
+				channel.on('sync', (synced: boolean) => {
+					if (synced && this.#status.refusal?.doc === doc) this.#set({ refusal: null });
+				});
+				const link: Link = { channel, unpin, keep, users: 0, timer: null };
 				this.#links.set(doc, link);
 				return link;
 			})().finally(() => this.#linking.delete(doc));
@@ -409,14 +450,25 @@ export class SyncEngine {
 	#waitSynced(link: Link, timeoutMs = 20_000): Promise<void> {
 		if (link.channel.synced) return Promise.resolve();
 		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => {
+			const done = () => {
+				clearTimeout(timer);
+				clearInterval(refusedCheck);
 				link.channel.off('sync', onSync);
+			};
+			const timer = setTimeout(() => {
+				done();
 				reject(new Error('sync timed out'));
 			}, timeoutMs);
+			// A doc the relay refused will not sync: give up now rather than at the timeout.
+			const refusedCheck = setInterval(() => {
+				if (link.channel.paused) {
+					done();
+					reject(new Error('refused by the relay'));
+				}
+			}, 200);
 			const onSync = (synced: boolean) => {
 				if (!synced) return;
-				clearTimeout(timer);
-				link.channel.off('sync', onSync);
+				done();
 				resolve();
 			};
 			link.channel.on('sync', onSync);

@@ -214,6 +214,7 @@ export class MuxChannel extends ObservableV2<ChannelEvents> {
 	#synced = false;
 	#subscribed = false;
 	#destroyed = false;
+	#paused = false;
 	#retries = 0;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -236,9 +237,36 @@ export class MuxChannel extends ObservableV2<ChannelEvents> {
 		this.emit('sync', [synced]);
 	}
 
+	/** Paused (see pause): not subscribed, not even after a reconnect. */
+	get paused(): boolean {
+		return this.#paused;
+	}
+
+	/**
+	 * Stops syncing this doc until resume(): for a doc the relay refused (over a quota), where
+	 * trying again cannot help until someone acts. Local updates wait in the doc meanwhile.
+	 */
+	pause(): void {
+		if (this.#destroyed || this.#paused) return;
+		this.#paused = true;
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#retryTimer = null;
+		if (this.#subscribed) this.client.send(controlFrame(control.unsubscribe, (e) => encoding.writeVarString(e, this.name)));
+		this.#subscribed = false;
+		this.#setSynced(false);
+	}
+
+	/** Syncs again after pause(). */
+	resume(): void {
+		if (!this.#paused) return;
+		this.#paused = false;
+		this.#retries = 0;
+		if (this.client.ready) this.subscribe();
+	}
+
 	/** (Re)subscribes: sends sync step 1; 'sync' fires on the relay's step 2. */
 	subscribe(): void {
-		if (this.#destroyed) return;
+		if (this.#destroyed || this.#paused) return;
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, messageSync);
 		syncProtocol.writeSyncStep1(encoder, this.doc);
@@ -272,6 +300,8 @@ export class MuxChannel extends ObservableV2<ChannelEvents> {
 		this.#subscribed = false;
 		this.#setSynced(false);
 		this.emit('doc-error', [{ code, reason }]);
+		// A listener may have paused the doc (a quota refusal): then no retry.
+		if (this.#paused) return;
 		if (this.#retryTimer) clearTimeout(this.#retryTimer);
 		const delay = code === docErrorCode.notSubscribed ? 0 : Math.min(2 ** this.#retries++ * 500, 30_000);
 		this.#retryTimer = setTimeout(() => {

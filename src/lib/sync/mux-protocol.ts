@@ -25,7 +25,9 @@ export const muxClose = {
 	authTimeout: 4408,
 	sendBufferFull: 4409,
 	badFrame: 1003,
-	shuttingDown: 1001
+	shuttingDown: 1001,
+	/** The shop has too many connections open: reconnect later. */
+	tryAgainLater: 1013
 } as const;
 
 export const docErrorCode = {
@@ -33,7 +35,12 @@ export const docErrorCode = {
 	unavailable: 1011,
 	badDocName: 4400,
 	notSubscribed: 4404,
-	tooManyDocs: 4429
+	tooManyDocs: 4429,
+	// The relay's quotas refused a change (never applied): the tablet keeps it and says why.
+	docTooLarge: 4413,
+	rateLimited: 4429,
+	shopQuota: 4507,
+	busy: 1013
 } as const;
 
 /** Closes after which reconnecting with the same token is pointless. */

@@ -2,6 +2,7 @@
 // instance is sync-server/src/main.ts in its own process (so it can be SIGKILLed), on PostgreSQL
 // (DATABASE_URL) or on its own LevelDB, behind a shop-hashing proxy when there are several.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,12 @@ import { freePort } from './postgres.js';
 import { startShopProxy, type ShopProxy } from './shop-proxy.js';
 
 const mainFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+
+/**
+ * The SETUP_SECRET every process started here gets (the caller's SETUP_SECRET, or a random one):
+ * behind the proxy, one instance's one-time setup code would not work on the others.
+ */
+export const CLUSTER_SETUP_SECRET = process.env.SETUP_SECRET || randomBytes(12).toString('base64url');
 
 export interface RelayProcess {
 	port: number;
@@ -39,6 +46,7 @@ export async function startRelayProcess(options: StartRelayProcessOptions = {}):
 			STATIC_DIR: join(scratch, 'static'),
 			DATA_DIR: join(scratch, 'data'),
 			DATABASE_URL: options.databaseUrl ?? '',
+			SETUP_SECRET: CLUSTER_SETUP_SECRET,
 			...options.env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -30,10 +30,14 @@ export function tempDir(prefix: string): string {
 	return dir;
 }
 
+/** The setup secret harness relays use unless a test sets its own (or `setupSecret: undefined`). */
+export const SETUP_SECRET = 'harness-setup-secret';
+
 export async function startRelay(options: Partial<RelayOptions> = {}): Promise<Harness> {
 	const relay = createRelay({
 		storage: options.storage ?? new MemoryStorage(),
 		staticDir: options.staticDir ?? tempDir('relay-static-'),
+		setupSecret: 'setupSecret' in options ? options.setupSecret : SETUP_SECRET,
 		...options,
 		limits: { unloadDelayMs: 20, ...options.limits }
 	});
@@ -67,7 +71,7 @@ export async function api(
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function createShop(h: Harness, shopName = 'Corner Shop') {
-	const res = await api(h, 'POST', '/api/shops', { shopName, deviceName: 'Till 1' });
+	const res = await api(h, 'POST', '/api/shops', { shopName, deviceName: 'Till 1' }, { 'x-setup-secret': SETUP_SECRET });
 	if (res.status !== 201) throw new Error(`createShop: ${res.status}`);
 	return res.body as { shopId: string; deviceId: string; token: string; role: string };
 }

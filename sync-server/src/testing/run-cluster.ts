@@ -1,5 +1,5 @@
 // sync-server/cluster/run-local.sh: a local cluster until Ctrl-C (see that script).
-import { startLocalCluster } from './cluster.js';
+import { CLUSTER_SETUP_SECRET, startLocalCluster } from './cluster.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 
 const port = Number(process.env.PORT ?? 8787);
@@ -15,6 +15,7 @@ const cluster = await startLocalCluster({ databaseUrl, instances, proxyPort: por
 console.log(
 	`Cluster: ${instances} relays (ports ${cluster.instances.map((i) => i.port).join(', ')}) behind ${cluster.base}`
 );
+console.log(`Setup code (SETUP_SECRET of every instance): ${CLUSTER_SETUP_SECRET}`);
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.on(signal, () => {

@@ -7,7 +7,7 @@ import { allProjections, DERIVE_KINDS } from '$lib/projections';
 import { DexieCustomerService } from '$lib/customers/service';
 import { SyncEngine, type SyncCredentials, type SyncEngineOptions } from '$lib/sync/engine';
 import { seededIds } from '$lib/domain/ids';
-import { createRelay, type Relay, type RelayOptions } from '../../../sync-server/src/server';
+import { createRelay, type Relay, type RelayLimits, type RelayOptions } from '../../../sync-server/src/server';
 import { MemoryStorage } from '../../../sync-server/src/storage/memory';
 import type { RelayStorage } from '../../../sync-server/src/storage/types';
 
@@ -34,20 +34,24 @@ export interface TestRelay {
 	start(): Promise<void>;
 }
 
+/** The setup secret of test relays (creating a shop needs it, as on a hosted relay). */
+export const TEST_SETUP_SECRET = 'unit-test-setup-secret';
+
 export async function startTestRelay(
 	storage: RelayStorage = new MemoryStorage(),
 	port = 0,
-	/** E.g. a fake clock and an idle limit for token expiry, or a long unloadDelayMs so docs stay loaded. */
-	extra: Pick<RelayOptions, 'now' | 'tokenIdleDays'> & { limits?: { unloadDelayMs?: number } } = {}
+	/** E.g. a fake clock and an idle limit for token expiry, or lower quotas. */
+	extra: Pick<RelayOptions, 'now' | 'tokenIdleDays'> & { limits?: Partial<RelayLimits> } = {}
 ): Promise<TestRelay> {
 	const { limits, ...rest } = extra;
 	const make = () =>
 		createRelay({
 			storage,
 			staticDir: '/nonexistent',
-			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000, ...limits },
+			setupSecret: TEST_SETUP_SECRET,
 			log: () => {},
-			...rest
+			...rest,
+			limits: { unloadDelayMs: 50, pingIntervalMs: 60_000, ...limits }
 		});
 	let relay = make();
 	const addr = await relay.listen(port, '127.0.0.1');
@@ -81,7 +85,7 @@ export async function startTestRelay(
 export async function createShop(relay: TestRelay, shopName = 'Test shop'): Promise<SyncCredentials & { role: string }> {
 	const res = await fetch(`${relay.url}/api/shops`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', 'x-setup-secret': TEST_SETUP_SECRET },
 		body: JSON.stringify({ shopName, deviceName: 'Owner tablet' })
 	});
 	if (res.status !== 201) throw new Error(`create shop: ${res.status}`);

@@ -1,6 +1,6 @@
 // Words for sync: one table for relay and camera outcomes, and the status phrases shared by the
 // app-bar indicator and the devices page, so both always say the same thing.
-import type { SyncStatus } from '$lib/sync/engine';
+import type { SyncRefusal, SyncStatus } from '$lib/sync/engine';
 import { RelayError } from '$lib/state/sync.svelte';
 import { describeError } from '$lib/state/errors';
 import type { CameraProblem } from '$lib/devices/camera';
@@ -9,7 +9,9 @@ const RELAY_MESSAGES: Record<string, string> = {
 	'pairing-code-invalid': 'That pairing code is not right. Check it against the owner’s tablet, or ask for a new one.',
 	'pairing-code-expired': 'That pairing code has expired (codes last 10 minutes). Ask the owner for a new one.',
 	'too-many-requests': 'Too many attempts from this network. Wait a minute, then try again.',
-	'setup-secret-required': 'This shop server needs its setup secret to create a shop. Enter it under Advanced.',
+	'setup-code-required': 'Creating a shop needs the setup code the shop server shows when it starts. Enter it above.',
+	'setup-code-invalid':
+		'That setup code is not right, or it was already used for another shop. Check it against the shop server (restarting it shows a new one).',
 	'owner-only': 'Only an owner’s tablet can do this.',
 	'cannot-revoke-self': 'A tablet cannot remove itself. Use another owner tablet.',
 	unauthorized: 'This tablet is no longer allowed to sync with the shop. Ask the owner to pair it again.',
@@ -43,6 +45,16 @@ export const CAMERA_MESSAGES: Record<CameraProblem, string> = {
 	'no-camera': 'No camera was found on this tablet. Type the code instead.',
 	'camera-busy': 'The camera is in use by another app. Close it and try again, or type the code instead.',
 	'camera-failed': 'The camera could not be started. Type the code instead.'
+};
+
+/** What the relay's limits mean for the person at the till (engine SyncRefusal). */
+export const REFUSAL_MESSAGES: Record<SyncRefusal, string> = {
+	'doc-too-large':
+		'The shop server refused a change: one of the shop’s data files has reached its size limit. The change is kept on this tablet. Ask the server’s administrator to raise MAX_DOC_MB, then press Sync now.',
+	'shop-quota':
+		'The shop server refused a change: this shop has used all the storage the server allows it. The change is kept on this tablet. Ask the server’s administrator to raise MAX_SHOP_MB, then press Sync now.',
+	'rate-limited': 'This tablet is sending changes faster than the shop server accepts. It slows down and keeps trying; nothing is lost.',
+	busy: 'The shop server is busy. This tablet keeps trying; nothing is lost.'
 };
 
 export const STATE_LABELS: Record<SyncStatus['state'], string> = {
