@@ -17,7 +17,8 @@
 //
 // BENCH_RELAY_ONLY=1,2,fault runs only those scenarios (numbered as in `scenarios` below).
 import { loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
@@ -104,6 +105,24 @@ function relayCpuSeconds(pids: number[]): number {
 		}
 	}
 	return ticks / 100;
+}
+
+let postmasterPid = 0;
+
+/** CPU seconds of PostgreSQL: the postmaster and its children (the pooled backends persist). */
+function postgresCpuSeconds(): number {
+	if (!postmasterPid) return 0;
+	const pids = [postmasterPid];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+			if (Number(fields[1]) === postmasterPid) pids.push(Number(entry));
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+	return relayCpuSeconds(pids);
 }
 
 function syncMessage(kind: number, payload: Uint8Array): Uint8Array {
@@ -287,13 +306,22 @@ interface StepResult {
 	p99: number;
 	missing: number;
 	cpu: number;
+	/** PostgreSQL's processes (idle in the LevelDB rows). */
+	pgCpu: number;
+	/** The proxy's process, when there is one. */
+	proxyCpu: number;
+	/** This process: the generator and the simulated tablets. */
+	benchCpu: number;
 	load: number;
 }
 
-async function runLoad(channels: Channel[], rate: number, ms: number, pids: number[]): Promise<StepResult> {
+async function runLoad(channels: Channel[], rate: number, ms: number, pids: number[], proxyPid?: number): Promise<StepResult> {
 	sent.clear();
 	samples = [];
 	const cpuBefore = relayCpuSeconds(pids);
+	const proxyBefore = proxyPid ? relayCpuSeconds([proxyPid]) : 0;
+	const pgBefore = postgresCpuSeconds();
+	const benchBefore = process.cpuUsage();
 	const started = performance.now();
 	let count = 0;
 	await new Promise<void>((resolve) => {
@@ -310,7 +338,12 @@ async function runLoad(channels: Channel[], rate: number, ms: number, pids: numb
 	});
 	const sendSeconds = (performance.now() - started) / 1000;
 	await new Promise((resolve) => setTimeout(resolve, 1000));
-	const cpu = (relayCpuSeconds(pids) - cpuBefore) / ((performance.now() - started) / 1000);
+	const seconds = (performance.now() - started) / 1000;
+	const cpu = (relayCpuSeconds(pids) - cpuBefore) / seconds;
+	const proxyCpu = proxyPid ? (relayCpuSeconds([proxyPid]) - proxyBefore) / seconds : NaN;
+	const pgCpu = (postgresCpuSeconds() - pgBefore) / seconds;
+	const bench = process.cpuUsage(benchBefore);
+	const benchCpu = (bench.user + bench.system) / 1e6 / seconds;
 	const sorted = samples.sort((a, b) => a - b);
 	let missing = 0;
 	for (const entry of sent.values()) missing += Math.max(0, entry.expected - entry.received);
@@ -322,17 +355,22 @@ async function runLoad(channels: Channel[], rate: number, ms: number, pids: numb
 		p99: pct(sorted, 99),
 		missing,
 		cpu,
+		pgCpu,
+		proxyCpu,
+		benchCpu,
 		load: loadavg()[0]
 	};
 }
 
 const rows: string[] = [];
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const percent = (share: number) => `${(share * 100).toFixed(0)} %`;
 
 interface Target {
 	base: string;
 	wsBase: string;
 	pids: number[];
+	proxyPid?: number;
 	stop: () => Promise<void>;
 }
 
@@ -345,8 +383,9 @@ async function scenario(name: string, mode: Mode, start: () => Promise<Target>) 
 		const openSeconds = (performance.now() - opened) / 1000;
 		console.log(`${TABLETS} tablets, ${tablets.links.length} sockets (${tablets.channels.length} docs) open in ${openSeconds.toFixed(1)} s`);
 		for (const rate of RATES) {
-			const r = await runLoad(tablets.channels, rate, STEP_MS, target.pids);
-			const row = `| ${name} | ${tablets.links.length} | ${openSeconds.toFixed(1)} | ${r.rate} | ${r.sentPerSecond} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.missing} | ${(r.cpu * 100).toFixed(0)} % | ${r.load.toFixed(2)} |`;
+			const r = await runLoad(tablets.channels, rate, STEP_MS, target.pids, target.proxyPid);
+			const proxy = Number.isFinite(r.proxyCpu) ? `${percent(r.proxyCpu)}` : '–';
+			const row = `| ${name} | ${tablets.links.length} | ${openSeconds.toFixed(1)} | ${r.rate} | ${r.sentPerSecond} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.missing} | ${percent(r.cpu)} | ${percent(r.pgCpu)} | ${proxy} | ${percent(r.benchCpu)} | ${r.load.toFixed(2)} |`;
 			console.log(row);
 			rows.push(row);
 			if (r.p95 > P95_LIMIT_MS || r.sentPerSecond < rate * 0.9) break;
@@ -359,7 +398,7 @@ async function scenario(name: string, mode: Mode, start: () => Promise<Target>) 
 
 async function faultTest(pg: TestPostgres, mode: Mode, env: Record<string, string>): Promise<string[]> {
 	console.log(`\n## one instance SIGKILLed under load (${mode})`);
-	const cluster = await startLocalCluster({ databaseUrl: pg.url, instances: 3, env });
+	const cluster = await startLocalCluster({ databaseUrl: pg.url, instances: 3, env, proxyProcess: true });
 	try {
 		const tablets = await openTablets(cluster.base, cluster.wsBase, mode);
 		reconnecting = true;
@@ -421,6 +460,7 @@ async function main() {
 	if (unavailable) throw new Error(unavailable);
 	const began = Date.now();
 	const pg = await startPostgres({ fsync: true });
+	postmasterPid = Number(readFileSync(join(pg.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
 	const env = { MAX_CONNECTIONS_PER_IP: '1000000', PG_POOL_SIZE: process.env.PG_POOL_SIZE ?? '10' };
 	const single = (databaseUrl?: string) => async (): Promise<Target> => {
 		const relay: RelayProcess = await startRelayProcess({ databaseUrl, env });
@@ -428,8 +468,14 @@ async function main() {
 		return { base, wsBase: `ws://127.0.0.1:${relay.port}/sync`, pids: [relay.child.pid!], stop: () => stopRelayProcess(relay) };
 	};
 	const three = async (): Promise<Target> => {
-		const cluster = await startLocalCluster({ databaseUrl: pg.url, instances: 3, env });
-		return { base: cluster.base, wsBase: cluster.wsBase, pids: cluster.instances.map((i) => i.child.pid!), stop: cluster.stop };
+		const cluster = await startLocalCluster({ databaseUrl: pg.url, instances: 3, env, proxyProcess: true });
+		return {
+			base: cluster.base,
+			wsBase: cluster.wsBase,
+			pids: cluster.instances.map((i) => i.child.pid!),
+			proxyPid: cluster.proxy.pid,
+			stop: cluster.stop
+		};
 	};
 	const only = process.env.BENCH_RELAY_ONLY?.split(',');
 	const scenarios: [string, Mode, () => Promise<Target>][] = [
@@ -446,8 +492,8 @@ async function main() {
 		}
 		const fault = only && !only.includes('fault') ? [] : await faultTest(pg, 'mux', env);
 		console.log(`\n${TABLETS} tablets (${TABLETS_PER_SHOP} a shop, ${DOCS.length} docs each), steps of ${STEP_MS / 1000} s, p95 limit ${P95_LIMIT_MS} ms\n`);
-		console.log('| setup | sockets | all open in s | asked /s | sent /s | p50 ms | p95 ms | p99 ms | not received | relay CPU | load |');
-		console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+		console.log('| setup | sockets | all open in s | asked /s | sent /s | p50 ms | p95 ms | p99 ms | not received | relay CPU | PostgreSQL CPU | proxy CPU | bench CPU | load |');
+		console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 		for (const row of rows) console.log(row);
 		if (fault.length) {
 			console.log(`\n| fault test: 3 instances, multiplexed tablets, one instance SIGKILLed after 3 s of load |  |\n|---|---|`);
