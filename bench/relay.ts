@@ -459,7 +459,8 @@ async function main() {
 	const unavailable = postgresUnavailable();
 	if (unavailable) throw new Error(unavailable);
 	const began = Date.now();
-	const pg = await startPostgres({ fsync: true });
+	// BENCH_RELAY_PG_FSYNC=0: PostgreSQL without fsync, to see what the WAL flush costs.
+	const pg = await startPostgres({ fsync: process.env.BENCH_RELAY_PG_FSYNC !== '0' });
 	postmasterPid = Number(readFileSync(join(pg.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
 	const env = { MAX_CONNECTIONS_PER_IP: '1000000', PG_POOL_SIZE: process.env.PG_POOL_SIZE ?? '10' };
 	const single = (databaseUrl?: string) => async (): Promise<Target> => {
