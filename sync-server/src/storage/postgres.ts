@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS relay_meta (
 // never the update: payloads are limited to 8000 bytes and a Yjs update can be megabytes.
 //
 // It is not sent in the append's own transaction: PostgreSQL serialises the commits of every
-// transaction that notifies (one lock for the whole database, held through the commit's WAL
+// transaction that notifies (one lock for the whole server, held through the commit's WAL
 // flush), so appends that notified committed one fsync after the other, whatever the pool size or
 // the number of instances (measured on the 2-core VM: ~400–700 appends/s against ~2,300–3,000
 // without; bench/README.md). Appends now commit in parallel (and share WAL flushes), and their
