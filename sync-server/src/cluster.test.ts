@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -80,9 +80,12 @@ describe.skipIf(unavailable !== null)('relay cluster: 3 instances on one Postgre
 		pg = await startPostgres();
 		cluster = await startLocalCluster({ databaseUrl: pg.url, instances: 3 });
 	}, 90_000);
-	afterAll(async () => {
-		for (const provider of providers) provider.destroy();
+	// Each provider adds a process 'exit' listener until destroyed.
+	afterEach(async () => {
+		for (const provider of providers.splice(0)) provider.destroy();
 		await cleanupAll();
+	});
+	afterAll(async () => {
 		await cluster?.stop();
 		await pg?.stop();
 	}, 30_000);
