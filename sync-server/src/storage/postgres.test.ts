@@ -72,6 +72,41 @@ describe.skipIf(unavailable !== null)('PostgresStorage', () => {
 			}
 		});
 
+		it('announces every append of many concurrent ones, each readable when heard, the last ones before close() returns', async () => {
+			const schema = `shared_${++schemas}`;
+			const a = await PostgresStorage.open(server.url, { schema });
+			const b = await PostgresStorage.open(server.url, { schema });
+			try {
+				const heard: string[] = [];
+				const checks: Promise<boolean>[] = [];
+				b.listen({
+					onAppended: (doc, seq) => {
+						heard.push(`${doc}#${seq}`);
+						// The notice is sent after the entry committed: whoever hears it can read it.
+						checks.push(b.readUpdatesAfter(doc, seq - 1).then((entries) => entries[0]?.seq === seq));
+					},
+					onRevoked: () => {},
+					onResync: () => {}
+				});
+				await new Promise((resolve) => setTimeout(resolve, 200));
+				// Appends no longer notify in their own transaction (which serialised their commits):
+				// their notices are batched; none may be lost, including those still queued at close().
+				const docs = [...Array(300).keys()].map((i) => `s/d${i % 30}`);
+				const seqs = await Promise.all(docs.map((doc, i) => a.appendUpdateSeq(doc, new Uint8Array([i]))));
+				await a.close();
+				const expected = docs.map((doc, i) => `${doc}#${seqs[i]}`).sort();
+				const deadline = Date.now() + 5000;
+				while (heard.length < expected.length && Date.now() < deadline) {
+					await new Promise((resolve) => setTimeout(resolve, 20));
+				}
+				expect([...heard].sort()).toEqual(expected);
+				expect((await Promise.all(checks)).every(Boolean)).toBe(true);
+			} finally {
+				await a.close();
+				await b.close();
+			}
+		});
+
 		it('loses nothing when two instances compact one doc at once', async () => {
 			const schema = `shared_${++schemas}`;
 			const a = await PostgresStorage.open(server.url, { schema });

@@ -79,7 +79,8 @@ export async function startRelayProcess(options: StartRelayProcessOptions = {}):
 
 export interface LocalCluster {
 	instances: RelayProcess[];
-	proxy: ShopProxy;
+	/** `pid` when the proxy runs in a process of its own (`proxyProcess`). */
+	proxy: ShopProxy & { pid?: number };
 	/** http://127.0.0.1:<proxy port> */
 	base: string;
 	/** ws://127.0.0.1:<proxy port>/sync */
@@ -93,6 +94,8 @@ export async function startLocalCluster(options: {
 	proxyPort?: number;
 	env?: Record<string, string>;
 	echo?: boolean;
+	/** Run the proxy in its own process (shop-proxy-main.ts), as nginx would be, not in ours. */
+	proxyProcess?: boolean;
 }): Promise<LocalCluster> {
 	const count = options.instances ?? 3;
 	const instances = await Promise.all(
@@ -104,10 +107,10 @@ export async function startLocalCluster(options: {
 			})
 		)
 	);
-	const proxy = await startShopProxy(
-		instances.map((instance) => ({ host: '127.0.0.1', port: instance.port })),
-		options.proxyPort ?? 0
-	);
+	const backends = instances.map((instance) => ({ host: '127.0.0.1', port: instance.port }));
+	const proxy = options.proxyProcess
+		? await startProxyProcess(backends, options.proxyPort ?? 0)
+		: await startShopProxy(backends, options.proxyPort ?? 0);
 	return {
 		instances,
 		proxy,
@@ -116,6 +119,36 @@ export async function startLocalCluster(options: {
 		async stop() {
 			await proxy.close();
 			await Promise.all(instances.map((instance) => stopRelayProcess(instance)));
+		}
+	};
+}
+
+async function startProxyProcess(backends: { host: string; port: number }[], port: number): Promise<ShopProxy & { pid: number }> {
+	const child = spawn(process.execPath, ['--import', 'tsx', join(dirname(mainFile), 'testing', 'shop-proxy-main.ts')], {
+		env: { ...process.env, BACKENDS: backends.map((b) => `${b.host}:${b.port}`).join(','), PORT: String(port) },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-5000)));
+	child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-5000)));
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const deadline = Date.now() + 30_000;
+	let match: RegExpExecArray | null;
+	while (!(match = /proxy listening on (\d+)/.exec(output))) {
+		if (child.exitCode !== null || Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`proxy process did not start:\n${output}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	return {
+		port: Number(match[1]),
+		pid: child.pid!,
+		async close() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+			await exited;
+			clearTimeout(timer);
 		}
 	};
 }

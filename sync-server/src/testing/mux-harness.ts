@@ -18,9 +18,12 @@ export function muxUrl(h: Harness): string {
 	return h.wsBase;
 }
 
-/** One tablet's socket; `token` undefined sends no auth frame at all. */
-export function muxClient(h: Harness, token: string | undefined, options: WebSocket.ClientOptions = {}) {
-	const raw = rawSocket(muxUrl(h), options);
+/**
+ * One tablet's socket to a harness, or to a URL (a cluster instance or the proxy:
+ * `ws://…/sync?shop=<shopId>`, as the app connects); `token` undefined sends no auth frame at all.
+ */
+export function muxClient(target: Harness | string, token: string | undefined, options: WebSocket.ClientOptions = {}) {
+	const raw = rawSocket(typeof target === 'string' ? target : muxUrl(target), options);
 	const docs = new Map<string, { doc: Y.Doc; synced: boolean }>();
 	const docErrors: DocError[] = [];
 	/** Every frame received, by doc name ('' for control) and first message byte. */
