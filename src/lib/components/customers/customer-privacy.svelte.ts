@@ -2,6 +2,7 @@
 import { liveQuery } from 'dexie';
 import type { ConsentEvent } from '$lib/domain/privacy/consent';
 import { assemblePersonalData, exportFileName } from '$lib/domain/privacy/export';
+import { stripDerived } from '$lib/customers/service';
 import type { ErasureRow } from '$lib/store/schema';
 import { shop } from '$lib/state/shop.svelte';
 import { keyNames } from '$lib/state/groups.svelte';
@@ -38,14 +39,16 @@ export function followErasureLog(cb: (rows: ErasureRow[]) => void): () => void {
 export async function exportPersonalData(id: string): Promise<void> {
 	const customer = await shop.customers.get(id);
 	if (!customer) throw new Error('This customer no longer exists.');
-	const [consentHistory, sales, adjustments, stats, groups, membershipHistory, records] = await Promise.all([
+	const [consentHistory, sales, adjustments, stats, groups, membershipHistory, records, opening, merged] = await Promise.all([
 		shop.customers.consentHistory(id),
 		shop.sales.ofCustomer(id),
 		shop.sales.adjustmentsOf(id),
 		shop.sales.stats(id),
 		shop.groups.groupsOf(id),
 		shop.groups.history(id),
-		shop.groups.list()
+		shop.groups.list(),
+		shop.db.openingBalances.get(id),
+		shop.loadMerges().then((m) => m.mergedInto(id))
 	]);
 	const exportedAt = new Date().toISOString();
 	const data = assemblePersonalData({
@@ -59,7 +62,9 @@ export async function exportPersonalData(id: string): Promise<void> {
 		groupNames: keyNames(records),
 		shop: { name: shop.settings.shopName, timeZone: shop.settings.timeZone, currency: shop.settings.currency, stores: shop.settings.stores },
 		exportedAt,
-		exportedBy: shop.device.name
+		exportedBy: shop.device.name,
+		opening: opening ?? null,
+		mergedFrom: merged.map((m) => ({ customer: stripDerived(m.record), mergedAt: m.at, mergedBy: m.by }))
 	});
 	downloadText(exportFileName(id, exportedAt), JSON.stringify(data, null, 2), 'application/json;charset=utf-8');
 }

@@ -79,6 +79,27 @@ describe('personal data export', () => {
 		expect(JSON.parse(JSON.stringify(out))).toEqual(out);
 	});
 
+	it('holds the opening balance and the records merged into this customer', () => {
+		const base = input();
+		const old = { ...base.customer, id: 'cust-0', firstName: 'Anna', email: 'anna@old.example', notes: 'from the old till' };
+		const out = assemblePersonalData({
+			...base,
+			opening: { customerId: 'cust-1', spend: 123450, orders: 12, points: 300, lastOrderDate: '2026-03-01', at: '2026-11-01T09:00:00.000Z', source: 'import customers.csv' },
+			mergedFrom: [{ customer: old, mergedAt: '2026-11-20T10:00:00.000Z', mergedBy: 'Owner tablet' }]
+		});
+		expect(out.openingBalance?.spend).toBe(123450);
+		expect(out.mergedFrom.map((m) => m.customer.email)).toEqual(['anna@old.example']);
+		expect(out.summary).toContain('OPENING BALANCE');
+		expect(out.summary).toContain('£1,234.50 over 12 orders');
+		expect(out.summary).toContain('Anna');
+		expect(out.summary).toContain('anna@old.example');
+		expect(out.summary).toContain('from the old till');
+		// Without either, both are there and empty (the file's shape never changes).
+		const plain = assemblePersonalData(base);
+		expect(plain.openingBalance).toBeNull();
+		expect(plain.mergedFrom).toEqual([]);
+	});
+
 	it('has a readable summary in the shop’s zone and currency', () => {
 		const { summary } = assemblePersonalData(input());
 		expect(summary).toContain('Personal data held by Corner Shop about Ana Ruiz');

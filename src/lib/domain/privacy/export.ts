@@ -12,6 +12,7 @@ import type { CustomerStats } from '$lib/domain/sales/stats';
 import type { MembershipEvent } from '$lib/domain/groups/types';
 import { formatDateTime } from '$lib/domain/dates';
 import { formatMoney } from '$lib/domain/sales/items';
+import type { OpeningBalance } from '$lib/domain/opening';
 
 export const EXPORT_FORMAT = 'shop-crm/personal-data';
 export const EXPORT_VERSION = 1;
@@ -38,6 +39,10 @@ export interface PersonalDataInput {
 	shop: { name: string; timeZone: string; currency: string; stores: { id: string; name: string }[] };
 	exportedAt: string;
 	exportedBy: string;
+	/** What an import brought from the previous system, if anything. */
+	opening?: OpeningBalance | null;
+	/** Customers merged into this one (the same person): their records as they were kept. */
+	mergedFrom?: readonly { customer: Customer; mergedAt: string; mergedBy: string }[];
 }
 
 export interface PersonalDataExport {
@@ -57,6 +62,8 @@ export interface PersonalDataExport {
 	pointsLedger: { balance: number; adjustments: PointAdjustment[]; perSale: { saleId: string; receiptNo: string; at: string; earned: number; redeemed: number }[] };
 	statistics: CustomerStats | null;
 	groups: { current: GroupInfoForExport[]; history: (MembershipEvent & { name: string })[] };
+	openingBalance: OpeningBalance | null;
+	mergedFrom: { customer: Customer; mergedAt: string; mergedBy: string }[];
 }
 
 /** The whole export: the data as stored, plus a readable summary of it. */
@@ -85,7 +92,9 @@ export function assemblePersonalData(input: PersonalDataInput): PersonalDataExpo
 		sales,
 		pointsLedger: { balance, adjustments: [...input.adjustments], perSale },
 		statistics: input.stats,
-		groups: { current: [...input.groups], history }
+		groups: { current: [...input.groups], history },
+		openingBalance: input.opening ?? null,
+		mergedFrom: [...(input.mergedFrom ?? [])]
 	};
 	return { ...out, summary: summaryText(out, input) };
 }
@@ -147,6 +156,21 @@ function summaryText(data: Omit<PersonalDataExport, 'summary'>, input: PersonalD
 	lines.push(`Balance: ${data.pointsLedger.balance}`);
 	for (const p of data.pointsLedger.perSale) lines.push(`${when(p.at)} receipt ${p.receiptNo}: +${p.earned} −${p.redeemed}`);
 	for (const a of data.pointsLedger.adjustments) lines.push(`${when(a.at)} adjustment ${a.points > 0 ? '+' : ''}${a.points}: ${a.reason} (by ${a.by})`);
+
+	if (data.openingBalance) {
+		const o = data.openingBalance;
+		section('Opening balance');
+		lines.push(`From ${o.source} on ${when(o.at)}: ${money(o.spend)} over ${o.orders} orders, ${o.points} points${o.lastOrderDate ? `, last order ${o.lastOrderDate}` : ''}`);
+	}
+
+	if (data.mergedFrom.length) {
+		section('Records merged into this one');
+		for (const m of data.mergedFrom) {
+			const r = m.customer;
+			const contact = [r.email, r.phone, ...r.cards].filter(Boolean).join(', ');
+			lines.push(`${fullName(r) || '(no name)'}${contact ? ` (${contact})` : ''}, merged ${when(m.mergedAt)} by ${m.mergedBy}${r.notes ? `; notes: ${r.notes}` : ''}`);
+		}
+	}
 
 	section('Groups');
 	if (data.groups.current.length === 0) lines.push('None.');
