@@ -53,7 +53,8 @@ test('filters narrow the list and the count follows; clearing brings everyone ba
 
 test('the list is virtualised, sorts by its columns, and scrolls to the last customer', async ({ page }) => {
 	await loadDemo(page);
-	const rowLinks = page.locator('a[href^="/customers/"]:not([href$="/new"]):not([href$="/import"])');
+	// The customers' links inside the table (the header's links to other customer pages are not rows).
+	const rowLinks = page.getByRole('table', { name: 'Customers' }).locator('a[href^="/customers/"]');
 	// 3,000 customers but only a screenful (plus overscan) of rows in the page.
 	expect(await rowLinks.count()).toBeLessThan(80);
 

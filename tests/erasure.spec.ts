@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRelay } from './support/relay';
 import { openTablet, type AppWindow as W } from './support/tablet';
+import { TEST_SETUP_SECRET } from './support/env';
 
 const NAME = ['Wilhelmina', 'Quenby'];
 const EMAIL = 'wq.secret@example.org';
@@ -82,7 +83,7 @@ test('erasure leaves no trace on the relay, on the erasing tablet, and on a tabl
 		const pa = await a.newPage();
 		const pb = await b.newPage();
 		await openTablet(pa, relay.url);
-		await pa.evaluate(() => (globalThis as W).shopCrmSync.createShop({ shopName: 'Erasure test', deviceName: 'Owner tablet', settings: {} }));
+		await pa.evaluate((setupSecret) => (globalThis as W).shopCrmSync.createShop({ shopName: 'Erasure test', deviceName: 'Owner tablet', settings: {}, setupSecret }), TEST_SETUP_SECRET);
 		const code = await pa.evaluate(async () => (await (globalThis as W).shopCrmSync.createPairing()).code);
 		await openTablet(pb, relay.url);
 		await pb.evaluate((code) => (globalThis as W).shopCrmSync.pair({ code, deviceName: 'Till B' }), code);
