@@ -50,3 +50,25 @@ test('a draft left with a bad email is set aside, never mixed into a new custome
 	await page.getByRole('button', { name: 'Save' }).click();
 	await expect(page.getByRole('heading', { name: 'Ben Okafor' })).toBeVisible();
 });
+
+test('a consent the customer answered can be granted or withdrawn, never set back to "Not asked"', async ({ page }) => {
+	await openApp(page, '/settings');
+	await page.waitForFunction(() => (globalThis as unknown as { shopCrm?: { ready?: boolean } }).shopCrm?.ready);
+	const id = await page.evaluate(async () => {
+		const shop = (globalThis as unknown as { shopCrm: { customers: { create(d: unknown): Promise<{ ok: boolean; id: string }> } } }).shopCrm;
+		const r = await shop.customers.create({
+			firstName: 'Cara', lastName: 'Moss', email: 'cara@example.com', phone: '', birthDate: '', gender: 'not-stated', addresses: [],
+			defaultAddressId: null, cards: [], consents: { email: { status: 'granted', date: '2026-11-01T10:00:00.000Z', source: 'till', recordedBy: 'Till 1' } },
+			tags: [], notes: '', storeId: '', registeredAt: '2026-11-01T10:00:00.000Z'
+		});
+		if (!r.ok) throw new Error('not created');
+		return r.id;
+	});
+	await page.goto(`/customers/${id}/edit`);
+	const email = page.getByRole('group', { name: 'Email' });
+	await expect(email.getByRole('radio', { name: 'Withdrawn' })).toBeVisible();
+	await expect(email.getByRole('radio', { name: 'Granted' })).toBeChecked();
+	await expect(email.getByRole('radio', { name: 'Not asked' })).toHaveCount(0);
+	// A channel nobody asked about still offers it.
+	await expect(page.getByRole('group', { name: 'SMS' }).getByRole('radio', { name: 'Not asked' })).toBeChecked();
+});
