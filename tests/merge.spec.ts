@@ -66,6 +66,9 @@ test('a merge on one tablet and a sale to the merged-away customer on an offline
 		await pa.getByRole('button', { name: 'Merge into Jon Smith' }).click();
 		await expect(pa).toHaveURL(new RegExp(`/customers/${kept}$`));
 		await expect(pa.getByRole('heading', { name: 'Jon Smith' })).toBeVisible();
+		// The kept customer's profile names who was merged into them, when and by which tablet.
+		const merged = pa.getByRole('region', { name: 'Merged into this customer' });
+		await expect(merged).toContainText(/Johnny Smith on \d{1,2} \w{3} 2026, \d\d:\d\d by Till A/);
 		expect(await customerIds(pa)).toEqual([kept]);
 		// A rings up a sale to the kept customer.
 		await openSale(pa);
