@@ -3,15 +3,13 @@
 // stored before sent, one SharedDoc per `${shopId}/${docName}`, unloaded after its last peer.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { RawData, WebSocket } from 'ws';
-import * as Y from 'yjs';
 import type { AuthOutcome, Principal } from './auth.js';
 import { CloseReason, DocTooLargeError, RelayBusyError } from './limits.js';
 import type { Log } from './log.js';
 import { control, controlFrame, CONTROL, docErrorCode, frame, muxClose, unframe } from './mux-protocol.js';
-import { encodeAwareness, messageAwareness, messageQueryAwareness, messageSync, type SharedDoc } from './shared-doc.js';
+import { messageSync, type SharedDoc } from './shared-doc.js';
 import { DOC_NAME, type FailablePeer, type HubConnection, type SyncHub } from './ws-sync.js';
 
 export interface MuxOptions {
@@ -234,43 +232,20 @@ class MuxSession implements HubConnection {
 	#onDocMessage(sub: Subscription, shared: SharedDoc, message: Uint8Array): void {
 		if (sub.gone || this.closing) return;
 		try {
-			const decoder = decoding.createDecoder(message);
-			const type = decoding.readVarUint(decoder);
-			if (type === messageSync) {
-				const syncType = decoding.readVarUint(decoder);
-				if (syncType === syncProtocol.messageYjsSyncStep1) {
-					const encoder = encoding.createEncoder();
-					encoding.writeVarUint(encoder, messageSync);
-					syncProtocol.writeSyncStep2(encoder, shared.doc, decoding.readVarUint8Array(decoder));
-					shared.deliverWhenStored(sub, encoding.toUint8Array(encoder));
-				} else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
-					const update = decoding.readVarUint8Array(decoder);
-					const refusal = this.options.hub.refusal(this.principal!, shared, update);
-					if (refusal) {
-						this.options.log('ws-update-refused', {
-							doc: `${this.principal!.shopId}/${sub.docName}`,
-							device: this.principal!.deviceId,
-							code: refusal.code,
-							bytes: update.length
-						});
-						// Only this doc: it is dropped with the reason, the tablet keeps the change and its other docs.
-						this.#unsubscribe(sub);
-						return this.#docError(sub.docName, refusal.code, refusal.reason);
-					}
-					Y.applyUpdate(shared.doc, update, sub);
-				} else {
-					throw new Error(`unknown sync message ${syncType}`);
-				}
-			} else if (type === messageAwareness) {
-				// Showing awareness is wanting it: from now on this doc's other peers' states reach us.
-				sub.awareness = 'others';
-				awarenessProtocol.applyAwarenessUpdate(shared.awareness, decoding.readVarUint8Array(decoder), sub);
-			} else if (type === messageQueryAwareness) {
-				sub.awareness = 'others';
-				sub.deliver!(encodeAwareness(shared.awareness, [...shared.awareness.getStates().keys()]));
-			} else {
-				throw new Error(`unknown message type ${type}`);
-			}
+			shared.receive(message, sub, {
+				reply: (m) => sub.deliver!(m),
+				replyWhenStored: (m) => shared.deliverWhenStored(sub, m),
+				refuse: (update) => {
+					const refusal = this.options.hub.checkUpdate(this.principal!, `${this.principal!.shopId}/${sub.docName}`, shared, update);
+					if (!refusal) return false;
+					// Only this doc: it is dropped with the reason, the tablet keeps the change and its other docs.
+					this.#unsubscribe(sub);
+					this.#docError(sub.docName, refusal.code, refusal.reason);
+					return true;
+				},
+				// Showing or asking for awareness is wanting it: from now on this doc's other peers' states reach us.
+				onAwareness: () => (sub.awareness = 'others')
+			});
 		} catch (error) {
 			this.options.log('ws-bad-message', {
 				doc: `${this.principal?.shopId}/${sub.docName}`,

@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -13,6 +14,18 @@ export const messageQueryAwareness = 3;
 
 // Origin of updates read back from a store shared with other relay instances: already stored.
 const fromStore = Symbol('stored by another instance');
+
+/** What SharedDoc.receive needs from the path a message came in on. */
+export interface PeerHandlers {
+	/** Sends now (awareness). */
+	reply(message: Uint8Array): void;
+	/** Sends once every update applied so far is stored (document content). */
+	replyWhenStored(message: Uint8Array): void;
+	/** True when the update is refused (and the peer told): it is not applied. */
+	refuse(update: Uint8Array): boolean;
+	/** The peer sent or asked for awareness. */
+	onAwareness?(): void;
+}
 
 /** One socket on one doc (a multiplexed socket is one peer in each doc it subscribed to). */
 export interface Peer {
@@ -271,6 +284,40 @@ export class SharedDoc {
 			}
 		}
 		if (this.#stored > this.compactAfter) await this.#compact();
+	}
+
+	/**
+	 * One y-websocket message from a peer (both paths: a socket per doc, and the multiplexed one):
+	 * sync step 1 answered once stored, step 2 / update checked by `refuse` before Y.applyUpdate
+	 * (where a large update costs many times its size in heap), awareness and its query passed on.
+	 * Throws on anything undecodable: the caller drops that peer, since syncProtocol.readSyncMessage
+	 * would swallow apply errors and keep a client that sends garbage.
+	 */
+	receive(message: Uint8Array, origin: unknown, peer: PeerHandlers): void {
+		const decoder = decoding.createDecoder(message);
+		const type = decoding.readVarUint(decoder);
+		if (type === messageSync) {
+			const syncType = decoding.readVarUint(decoder);
+			if (syncType === syncProtocol.messageYjsSyncStep1) {
+				const encoder = encoding.createEncoder();
+				encoding.writeVarUint(encoder, messageSync);
+				syncProtocol.writeSyncStep2(encoder, this.doc, decoding.readVarUint8Array(decoder));
+				peer.replyWhenStored(encoding.toUint8Array(encoder));
+			} else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+				const update = decoding.readVarUint8Array(decoder);
+				if (!peer.refuse(update)) Y.applyUpdate(this.doc, update, origin);
+			} else {
+				throw new Error(`unknown sync message ${syncType}`);
+			}
+		} else if (type === messageAwareness) {
+			peer.onAwareness?.();
+			awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), origin);
+		} else if (type === messageQueryAwareness) {
+			peer.onAwareness?.();
+			peer.reply(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+		} else {
+			throw new Error(`unknown message type ${type}`);
+		}
 	}
 
 	/** As sendWhenStored, for a peer that frames its messages (multiplexed sockets). */

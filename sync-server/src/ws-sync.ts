@@ -1,4 +1,3 @@
-import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -9,8 +8,6 @@ import { CloseCode, CloseReason, DocTooLargeError, RelayBusyError, type DeviceRa
 import type { Log } from './log.js';
 import {
 	encodeAwareness,
-	messageAwareness,
-	messageQueryAwareness,
 	messageSync,
 	send,
 	SharedDoc,
@@ -320,44 +317,15 @@ export class SyncHub {
 		if (client.closing) return;
 		try {
 			if (!isBinary) throw new Error('text frame');
-			const bytes = toBytes(data);
-			const decoder = decoding.createDecoder(bytes);
-			const type = decoding.readVarUint(decoder);
-			if (type === messageSync) {
-				const syncType = decoding.readVarUint(decoder);
-				if (syncType === syncProtocol.messageYjsSyncStep1) {
-					const encoder = encoding.createEncoder();
-					encoding.writeVarUint(encoder, messageSync);
-					syncProtocol.writeSyncStep2(encoder, shared.doc, decoding.readVarUint8Array(decoder));
-					shared.sendWhenStored(client.ws, encoding.toUint8Array(encoder));
-				} else if (
-					syncType === syncProtocol.messageYjsSyncStep2 ||
-					syncType === syncProtocol.messageYjsUpdate
-				) {
-					// Not syncProtocol.readSyncMessage: it swallows apply errors, and a client that
-					// sends undecodable updates must be dropped, not ignored.
-					const update = decoding.readVarUint8Array(decoder);
-					const refusal = this.refusal(client.principal, shared, update);
-					if (refusal) {
-						this.options.log('ws-update-refused', {
-							doc: client.docKey,
-							device: client.principal.deviceId,
-							code: refusal.code,
-							bytes: update.length
-						});
-						return this.#close(client, refusal.code, refusal.reason);
-					}
-					Y.applyUpdate(shared.doc, update, client);
-				} else {
-					throw new Error(`unknown sync message ${syncType}`);
+			shared.receive(toBytes(data), client, {
+				reply: (m) => send(client.ws, m),
+				replyWhenStored: (m) => shared.sendWhenStored(client.ws, m),
+				refuse: (update) => {
+					const refusal = this.checkUpdate(client.principal, client.docKey, shared, update);
+					if (refusal) this.#close(client, refusal.code, refusal.reason);
+					return !!refusal;
 				}
-			} else if (type === messageAwareness) {
-				awarenessProtocol.applyAwarenessUpdate(shared.awareness, decoding.readVarUint8Array(decoder), client);
-			} else if (type === messageQueryAwareness) {
-				send(client.ws, encodeAwareness(shared.awareness, [...shared.awareness.getStates().keys()]));
-			} else {
-				throw new Error(`unknown message type ${type}`);
-			}
+			});
 		} catch (error) {
 			this.options.log('ws-bad-message', {
 				doc: client.docKey,
@@ -366,6 +334,13 @@ export class SyncHub {
 			});
 			this.#close(client, 1003, 'bad message');
 		}
+	}
+
+	/** refusal(), logged when it refuses: what both paths call before applying an update. */
+	checkUpdate(principal: Principal, docKey: string, shared: SharedDoc, update: Uint8Array): { code: number; reason: string } | null {
+		const refusal = this.refusal(principal, shared, update);
+		if (refusal) this.options.log('ws-update-refused', { doc: docKey, device: principal.deviceId, code: refusal.code, bytes: update.length });
+		return refusal;
 	}
 
 	/** Close code, then cut off a peer that ignores the close frame. */
