@@ -9,6 +9,9 @@ const browserOnly = (pkg: string) => fileURLToPath(new URL(`./node_modules/@poin
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// Module workers (they are started with type: 'module'): code a worker imports with import()
+	// becomes a chunk of its own, loaded only when used, instead of being inlined into the worker.
+	worker: { format: 'es' },
 	resolve: {
 		alias: {
 			'@point-of-sale/webusb-receipt-printer': browserOnly('webusb-receipt-printer'),

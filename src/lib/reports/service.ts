@@ -6,7 +6,7 @@ import { ALL_CUSTOMERS_ID, type MembershipKey } from '$lib/domain/groups/types';
 import { builtInGroups } from '$lib/domain/groups/groups';
 import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
 import { newId } from '$lib/domain/ids';
-import { toCsv } from '$lib/domain/csv';
+import { toCsv } from '$lib/domain/csv-write';
 import { fold } from '$lib/domain/text';
 import { validateReportRange, type GroupReport } from '$lib/domain/reports/report';
 import {

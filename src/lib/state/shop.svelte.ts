@@ -24,8 +24,6 @@ import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
 import { todayIn } from '$lib/domain/dates';
-import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
-import { generateItems, generateSales } from '$lib/domain/sales/demo-sales';
 import { describeError } from './errors';
 import type { ShopImports } from './imports';
 import { newId } from '$lib/domain/ids';
@@ -312,6 +310,11 @@ export class ShopState {
 		onProgress?: (p: ImportProgress) => void,
 		opts: { salesPerCustomer?: number } = {}
 	): Promise<void> {
+		// The generators are loaded on first use: they stay out of the JavaScript every page loads.
+		const [{ DEMO_STORES, generateCustomers }, { generateItems, generateSales }] = await Promise.all([
+			import('$lib/domain/demo'),
+			import('$lib/domain/sales/demo-sales')
+		]);
 		const onlyDefaultStore =
 			this.settings.stores.length === 1 && this.settings.stores[0].id === DEFAULT_SETTINGS.stores[0].id;
 		if (onlyDefaultStore) {

@@ -5,7 +5,6 @@ import type { Customer } from '$lib/domain/customer';
 import type { ConsentEvent } from '$lib/domain/privacy/consent';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
-import { searchKeys } from '$lib/domain/search';
 import { dupKeysOf, encodeDupKeys, type DuplicateInput } from '$lib/domain/duplicates';
 import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import type { Group, ManualMember, Membership, MembershipEvent, MembershipKey } from '$lib/domain/groups/types';
@@ -215,16 +214,20 @@ export class ShopDB extends Dexie {
 		// phone key of the national number alone where '0' + it is a key; the k index is the largest
 		// cost of an import). Same index, new contents: every customer's keys are derived again from
 		// the record itself; nothing else changes.
+		// The key code (and the phone metadata it needs) is loaded only for this old upgrade:
+		// the derive worker opens this schema too and never needs it otherwise. Dexie.waitFor keeps
+		// the upgrade transaction alive while the module loads.
 		this.version(4)
 			.stores({})
-			.upgrade((tx) =>
-				tx
+			.upgrade(async (tx) => {
+				const { searchKeys } = await Dexie.waitFor(import('$lib/domain/search'));
+				await tx
 					.table<CustomerRecord, string>('customers')
 					.toCollection()
 					.modify((c) => {
 						c.k = searchKeys(c);
-					})
-			);
+					});
+			});
 		// Customer groups (issue 8). Replicated: definitions (groups) and manual memberships and
 		// levels (manualMembers; by group for "members of", by customer by the compound key).
 		// Derived by the derive worker: memberships (*keys: "members of X" and "groups of Y" are both

@@ -1,6 +1,6 @@
 // What the sales import wizard needs besides the import worker's check: the context read from
 // this tablet's data, the preview's counts, and the two lists as downloadable CSV.
-import { toCsv } from '$lib/domain/csv';
+import { toCsv } from '$lib/domain/csv-write';
 import { fullName } from '$lib/domain/customer';
 import { formatPhone } from '$lib/domain/phone';
 import { skuKey } from '$lib/domain/sales/items';
