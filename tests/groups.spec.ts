@@ -126,6 +126,67 @@ test('a manual group: bulk add from a filtered list, open it from the group list
 	await expect(page.getByRole('link', { name: '0 members of Newsletter' })).toBeVisible();
 });
 
+test('a bulk add on 10,000 customers, cancelled mid-way, leaves whole batches only and says how many were done', async ({ page }) => {
+	test.setTimeout(240_000);
+	/** Customers per bulk transaction (BULK_BATCH in src/lib/groups/service.ts): a cancel stops between two. */
+	const BATCH = 2000;
+	const TOTAL = 10_000;
+	await openApp(page, '/groups');
+	await page.waitForFunction(() => (globalThis as W).shopCrm?.ready);
+	const imported = await page.evaluate(async (total) => {
+		const shop = (globalThis as W).shopCrm;
+		const rows = Array.from({ length: total }, (_, i) => ({
+			rowNumber: i + 1,
+			draft: {
+				firstName: `Bulk${i}`, lastName: 'Tester', email: '', phone: '', birthDate: '', gender: 'not-stated' as const, addresses: [],
+				defaultAddressId: null, cards: [], consents: {}, tags: [], notes: '', storeId: '', registeredAt: new Date().toISOString()
+			}
+		}));
+		return (await shop.customers.importMany(rows)).imported;
+	}, TOTAL);
+	expect(imported).toBe(TOTAL);
+	await createManualGroup(page, 'Everyone');
+
+	await page.getByRole('link', { name: 'Customers', exact: true }).click();
+	await expect.poll(() => listCount(page), { timeout: 60_000 }).toBe(TOTAL);
+	await page.getByRole('button', { name: 'Select all 10,000 matching' }).click();
+	await expect(page.getByText('10,000 selected')).toBeVisible();
+	await page.getByRole('button', { name: 'Add to group' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('checkbox', { name: 'Everyone' }).check();
+	await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+	// Progress shows, batch by batch; Cancel as soon as the first batch is done.
+	await expect(dialog.getByRole('progressbar', { name: /^Adding 2,000 of 10,000/ })).toBeVisible({ timeout: 60_000 });
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+	const toast = page.getByRole('status').filter({ hasText: /^Cancelled after/ });
+	await expect(toast).toBeVisible({ timeout: 60_000 });
+	const text = await toast.innerText();
+	const m = /Cancelled after ([\d,]+) of 10,000 customers: ([\d,]+) added to “Everyone”\. The others were not changed\./.exec(text);
+	expect(m, text).not.toBeNull();
+	const through = Number(m![1].replace(/,/g, ''));
+	const added = Number(m![2].replace(/,/g, ''));
+	expect(through % BATCH).toBe(0);
+	expect(through).toBeGreaterThanOrEqual(BATCH);
+	expect(through).toBeLessThan(TOTAL);
+	expect(added).toBe(through);
+	// The selection stays, so the rest can be done; the group holds exactly what was said.
+	await expect(page.getByText('10,000 selected')).toBeVisible();
+	const members = (n: number) => page.getByRole('link', { name: `${n.toLocaleString('en-US')} members of Everyone` });
+	await page.getByRole('link', { name: 'Groups', exact: true }).click();
+	await expect(members(added)).toBeVisible({ timeout: 60_000 });
+
+	// Done again without a cancel: only the rest is added, nobody twice.
+	await page.getByRole('link', { name: 'Customers', exact: true }).click();
+	await page.getByRole('button', { name: 'Select all 10,000 matching' }).click();
+	await page.getByRole('button', { name: 'Add to group' }).click();
+	await dialog.getByRole('checkbox', { name: 'Everyone' }).check();
+	await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+	await expect(page.getByText(`${(TOTAL - added).toLocaleString('en-US')} added to “Everyone”`)).toBeVisible({ timeout: 120_000 });
+	await page.getByRole('link', { name: 'Groups', exact: true }).click();
+	await expect(members(TOTAL)).toBeVisible({ timeout: 60_000 });
+});
+
 test('a filter saved as an automatic group: the rule builder counts live', async ({ page }) => {
 	await openApp(page, '/customers');
 	await seedCustomers(page, PEOPLE);

@@ -73,6 +73,12 @@ export interface GroupService {
 	 */
 	remove(id: string, opts?: { removeDependents?: boolean }): Promise<GroupWriteResult>;
 	/**
+	 * Removes every manual member key (adds, removes, levels) of deleted groups from the customer
+	 * buckets: done by remove(), and by every tablet that hears of a deletion or receives a late
+	 * add for a deleted group (GROUPS_DELETED_KIND). Returns how many keys went.
+	 */
+	purgeMembers(groupIds: string[]): Promise<number>;
+	/**
 	 * Adds customers to manual groups ('every-manual': all of them). In batches; each batch is one
 	 * transaction, so a cancel stops between batches and never leaves half a batch.
 	 */

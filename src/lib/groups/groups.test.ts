@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { ShopDB } from '$lib/store/schema';
 import { DocStore } from '$lib/store/docstore';
 import { allProjections, DERIVE_KINDS } from '$lib/projections';
-import { customerDocName, GROUPS_DOC, salesDocName } from '$lib/store/docnames';
+import { allCustomerDocNames, customerDocName, GROUPS_DOC, salesDocName } from '$lib/store/docnames';
 import { DexieCustomerService } from '$lib/customers/service';
 import { salesMap, writeSale } from '$lib/sales/yjs';
 import { Deriver } from '$lib/derive/deriver';
@@ -27,6 +27,7 @@ import {
 import { BULK_BATCH, DexieGroupService } from './service';
 import { groupsMap, membersMap } from './yjs';
 import { MEMBERSHIPS_KIND } from './derive';
+import { GROUPS_DELETED_KIND } from './projection';
 
 const TZ = 'Europe/London';
 const START = '2026-11-23T10:00:00.000Z';
@@ -313,6 +314,92 @@ describe('add and remove on two offline tablets', () => {
 		await sync(b, a, docs);
 		expect([await member(a, c, g), await member(b, c, g)]).toEqual([true, true]);
 	});
+});
+
+describe('a deleted group takes its manual members along', () => {
+	/** What the shop does on GROUPS_DELETED_KIND: purge the keys, until no purge is pending. */
+	function purging(t: Tablet) {
+		const pending: Promise<number>[] = [];
+		t.store.subscribe((changes) => {
+			const ids = changes[GROUPS_DELETED_KIND];
+			if (ids?.length) pending.push(t.groups.purgeMembers(ids));
+		});
+		return async () => {
+			for (let seen = -1; seen !== pending.length; ) {
+				seen = pending.length;
+				await Promise.all(pending);
+				await t.store.flush();
+			}
+		};
+	}
+
+	async function keysOf(t: Tablet, groupId: string) {
+		const out: string[] = [];
+		for (const name of allCustomerDocNames()) {
+			for (const key of membersMap(await t.store.open(name)).keys()) if (key.split('/')[1] === groupId) out.push(key);
+		}
+		return out;
+	}
+
+	it('every add, remove and row of the group goes from every bucket; other groups keep theirs', async () => {
+		const t = tablet();
+		await t.open();
+		const g = await t.groups.create(manual('Newsletter'));
+		const h = await t.groups.create(manual('Staff'));
+		assert(g.ok && h.ok, 'refused');
+		const ids = [await t.customer(), await t.customer(), await t.customer()];
+		await t.groups.addMembers([g.id, h.id], ids);
+		// A removal leaves a mark (and no row): it must go too.
+		await t.groups.removeMembers([g.id], [ids[0]]);
+		await t.drain();
+		expect(await t.groups.memberIds(g.id)).toHaveLength(2);
+		expect((await keysOf(t, g.id)).length).toBeGreaterThanOrEqual(3);
+
+		expect((await t.groups.remove(g.id)).ok).toBe(true);
+		expect(await keysOf(t, g.id)).toEqual([]);
+		expect(await t.db.manualMembers.where('groupId').equals(g.id).count()).toBe(0);
+		expect(await t.db.manualMembers.where('groupId').equals(h.id).count()).toBe(3);
+		await t.drain();
+		expect(await t.groups.memberIds(g.id)).toEqual([]);
+		expect(await t.db.groupCounts.get(g.id)).toBeUndefined();
+		expect((await t.groups.memberIds(h.id)).sort()).toEqual([...ids].sort());
+	});
+
+	for (const order of ['definition first', 'bucket first'] as const) {
+		it(`an add made offline on another tablet, later by the clocks than the deletion, is dropped (${order})`, async () => {
+			const a = tablet();
+			const b = tablet();
+			const [settleA, settleB] = [purging(a), purging(b)];
+			await a.open();
+			await b.open();
+			const g = await a.groups.create(manual('Newsletter'));
+			assert(g.ok, 'refused');
+			const c = await a.customer();
+			const bucket = customerDocName(c);
+			await sync(a, b, [GROUPS_DOC, bucket]);
+			// Offline: A deletes the group, B (its clock an hour ahead) adds the customer to it.
+			a.clock.ms = Date.parse('2026-11-23T12:00:00.000Z');
+			b.clock.ms = Date.parse('2026-11-23T13:00:00.000Z');
+			expect((await a.groups.remove(g.id)).ok).toBe(true);
+			expect(await b.groups.addMembers([g.id], [c])).toEqual({ changed: 1, cancelled: false });
+			await b.drain();
+			expect(await b.groups.memberIds(g.id)).toEqual([c]);
+
+			await sync(a, b, order === 'definition first' ? [GROUPS_DOC, bucket] : [bucket, GROUPS_DOC]);
+			await settleA();
+			await settleB();
+			await sync(a, b, [bucket]);
+			await Promise.all([settleA(), settleB(), a.drain(), b.drain()]);
+			for (const t of [a, b]) {
+				expect(await keysOf(t, g.id)).toEqual([]);
+				expect(await t.db.manualMembers.count()).toBe(0);
+				expect(await t.groups.memberIds(g.id)).toEqual([]);
+				expect(await t.db.groupCounts.get(g.id)).toBeUndefined();
+				expect((await t.groups.groupsOf(c)).map((i) => i.groupId)).toEqual([ALL_CUSTOMERS_ID]);
+			}
+			expect(membersMap(await a.store.open(bucket)).toJSON()).toEqual(membersMap(await b.store.open(bucket)).toJSON());
+		});
+	}
 });
 
 describe('derived memberships', () => {

@@ -27,7 +27,7 @@ import { RFM_SEGMENTS } from '$lib/domain/groups/rfm';
 import { newId } from '$lib/domain/ids';
 import type { DocStore } from '$lib/store/docstore';
 import type { GroupRow, ShopDB } from '$lib/store/schema';
-import { BENEFITS_DOC, customerDocName, GROUPS_DOC } from '$lib/store/docnames';
+import { allCustomerDocNames, BENEFITS_DOC, customerDocName, GROUPS_DOC } from '$lib/store/docnames';
 import { addDays } from '$lib/domain/dates';
 import type { Benefit, Coupon } from '$lib/domain/benefits/types';
 import { validateGroupDeletion } from '$lib/domain/benefits/validate';
@@ -36,6 +36,7 @@ import {
 	changedGroupFields,
 	deleteGroup,
 	groupsMap,
+	keysOfGroups,
 	memberKeys,
 	membersMap,
 	pairId,
@@ -189,7 +190,29 @@ export class DexieGroupService implements GroupService {
 			if (removeDependents) detachGroup(d.get(BENEFITS_DOC)!, id, yesterday, now);
 			dropFromPolicy(d.get(BENEFITS_DOC)!, id, now);
 		});
+		// Then its manual members, bucket by bucket. The tombstone alone already settles it (their
+		// rows went with it in the flush, and a late add is never projected): this removes the keys
+		// so no bucket carries them; a tab closed halfway leaves the rest to the next tablet that
+		// hears of the deletion or to the next late add.
+		await this.purgeMembers([id]);
 		return { ok: true, id };
+	}
+
+	async purgeMembers(groupIds: string[]): Promise<number> {
+		const ids = new Set(groupIds.filter((id) => !isBuiltIn(id)));
+		if (ids.size === 0) return 0;
+		let removed = 0;
+		for (const name of allCustomerDocNames()) {
+			if (keysOfGroups(membersMap(await this.#store.open(name)), ids).length === 0) continue;
+			await this.#store.transact([name], (docs) => {
+				const map = membersMap(docs.get(name)!);
+				for (const key of keysOfGroups(map, ids)) {
+					map.delete(key);
+					removed++;
+				}
+			});
+		}
+		return removed;
 	}
 
 	addMembers(groupIds: string[] | 'every-manual', customerIds: string[], opts: BulkOpts = {}): Promise<BulkOutcome> {

@@ -11,6 +11,10 @@
 //   '<customerId>/<groupId>/+/<writer>'  → { at, by } of an add
 //   '<customerId>/<groupId>/-/<writer>'  → { at, by } of a remove
 //   '<customerId>/<groupId>/level'       → LevelOverride | null
+// A deleted group takes every one of these keys along (GroupService.purgeMembers), on the tablet
+// that deleted it and on every tablet that hears of the deletion, also later: an add recorded
+// offline on another tablet for a group deleted meanwhile is dropped on arrival (the deletion wins,
+// whatever the clocks say: a deleted group never comes back, so neither do its members).
 // Adds and removes (and each writer's marks) are separate keys, so an add on one tablet and a
 // remove on another (both offline) both survive the merge and the answer is computed from them:
 // the later by the tablets' clocks wins, an exact tie goes to the removal. Every tablet reads the
@@ -175,6 +179,16 @@ export function writeMember(map: Y.Map<unknown>, customerId: string, groupId: st
 		if (m && m.at < at) map.delete(key);
 	}
 	map.set(`${pair}/${member ? '+' : '-'}/${map.doc!.clientID}`, { at, by } satisfies Mark);
+}
+
+/**
+ * Every members key (adds, removes, level) of the given groups, in one pass over the map: what a
+ * deleted group leaves behind in a customer bucket (deleteMembersOf removes them).
+ */
+export function keysOfGroups(map: Y.Map<unknown>, groupIds: ReadonlySet<string>): string[] {
+	const out: string[] = [];
+	for (const key of map.keys()) if (groupIds.has(splitPair(pairOfKey(key)).groupId)) out.push(key);
+	return out;
 }
 
 export function writeLevel(map: Y.Map<unknown>, customerId: string, groupId: string, override: LevelOverride | null): void {

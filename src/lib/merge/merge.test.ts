@@ -20,7 +20,7 @@ import { pairKey } from '$lib/domain/duplicates';
 import { LATE_EDITS_KIND } from '$lib/customers/merges';
 import { ErasureService } from '$lib/customers/erasure-service';
 import { customerDocName } from '$lib/store/docnames';
-import { writeOpening } from '$lib/customers/yjs';
+import { consentEventsByCustomer, writeOpening } from '$lib/customers/yjs';
 
 const TODAY = '2026-11-23';
 let n = 0;
@@ -169,6 +169,27 @@ describe('merging two customers', () => {
 		// Manual membership moved; the merged-away customer is no member of anything.
 		expect((await t.db.memberships.get(kept))?.keys).toContain(groupId);
 		expect(await t.db.memberships.get(other)).toBeUndefined();
+	});
+
+	it('a consent both customers hold (imported from one file) is copied once and listed once; a later withdrawal of the other is copied', async () => {
+		const t = tablet(7);
+		const grant = { status: 'granted' as const, date: '2026-03-01T09:00:00.000Z', source: 'import' as const, recordedBy: 'Import' };
+		const kept = await create(t, { firstName: 'Ann', lastName: 'Lee', consents: { email: grant } });
+		const other = await create(t, { firstName: 'Anne', lastName: 'Lee', consents: { email: grant, sms: grant } });
+		t.clock.now = '2026-11-23T10:05:00.000Z';
+		const withdrawn = { status: 'withdrawn' as const, date: '2026-11-23T10:05:00.000Z', source: 'till' as const, recordedBy: 'Till 7' };
+		const o = await t.customers.get(other);
+		assert(o);
+		expect((await t.customers.update(other, { ...o, consents: { ...o.consents, sms: withdrawn } })).ok).toBe(true);
+		expect(await t.merges.merge(kept, other, keepAll)).toEqual({ ok: true, keptId: kept });
+		// Replicated: the kept customer's events are the own grant, the other's sms grant and withdrawal.
+		const events = consentEventsByCustomer(await t.store.open(customerDocName(kept)), new Set([kept])).get(kept) ?? [];
+		expect(events.map((e) => `${e.channel} ${e.status}`).sort()).toEqual(['email granted', 'sms granted', 'sms withdrawn']);
+		const history = await t.customers.consentHistory(kept);
+		expect(history.map((e) => `${e.channel} ${e.status}`)).toEqual(['sms withdrawn', 'sms granted', 'email granted']);
+		const c = await t.customers.get(kept);
+		expect(c?.consents.sms?.status).toBe('withdrawn');
+		expect(c?.consents.email?.status).toBe('granted');
 	});
 
 	it('refuses a merge with self, with a merged-away or a deleted customer, writing nothing', async () => {

@@ -33,6 +33,7 @@ import {
 	writeOpening
 } from '$lib/customers/yjs';
 import { combineOpenings } from '$lib/domain/opening';
+import { consentEventsToAdd } from '$lib/domain/privacy/consent';
 import { memberKeys, membersMap, readMember, splitPair, writeLevel, writeMember } from '$lib/groups/yjs';
 import { stripDerived } from '$lib/customers/service';
 import { readErasure } from '$lib/customers/erasure';
@@ -117,8 +118,12 @@ export class CustomerMergeService {
 			copyMemberships(docs.get(otherDoc)!, otherId, docs.get(keptDoc)!, keptId, now, by);
 			// The other's consent history joins the kept customer's (same event ids, so two tablets doing
 			// it write the same keys): the current consent per channel is then the most recent of both.
+			// An event the kept customer already holds, under its id or as a twin (the same channel,
+			// status, moment, source and recorder: both imported from one file), is not copied again.
 			const otherEvents = consentEventsByCustomer(docs.get(otherDoc)!, new Set([otherId])).get(otherId) ?? [];
-			if (otherEvents.length) appendConsentEvents(docs.get(keptDoc)!, keptId, otherEvents);
+			const keptEvents = consentEventsByCustomer(docs.get(keptDoc)!, new Set([keptId])).get(keptId) ?? [];
+			const copied = consentEventsToAdd(keptEvents, otherEvents);
+			if (copied.length) appendConsentEvents(docs.get(keptDoc)!, keptId, copied);
 			// The other's opening balance (an import's history) counts for the kept customer from now on.
 			const otherOpening = readOpening(docs.get(otherDoc)!, otherId);
 			if (otherOpening) {

@@ -15,6 +15,7 @@ import { DexieCustomerService } from '$lib/customers/service';
 import { ErasureService } from '$lib/customers/erasure-service';
 import { ERASED_KIND } from '$lib/customers/projection';
 import { DexieGroupService } from '$lib/groups/service';
+import { GROUPS_DELETED_KIND } from '$lib/groups/projection';
 import { DexieBenefitService } from '$lib/benefits/service';
 import type { CardService } from '$lib/cards/service';
 import type { CustomerMergeService } from '$lib/merge/service';
@@ -235,6 +236,11 @@ export class ShopState {
 				const orphaned = changes['customers:orphaned'];
 				if (orphaned?.length) {
 					void this.customers.removeOrphans(orphaned).catch((err) => (this.error = describeError(err)));
+				}
+				// A group deleted (here or elsewhere), or a late add for one: its member keys go too.
+				const deletedGroups = changes[GROUPS_DELETED_KIND];
+				if (deletedGroups?.length) {
+					void this.groups.purgeMembers(deletedGroups).catch((err) => (this.error = describeError(err)));
 				}
 				// An erasure arrived, or a write for an erased customer from an offline tablet: clean it away.
 				if (changes[ERASED_KIND]?.length) void this.erasures.resume().catch((err) => (this.error = describeError(err)));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { consentChanges, currentConsents, historyNewestFirst, resolveConsents, type ConsentEvent } from './consent';
+import {
+	consentChanges,
+	consentEventsToAdd,
+	currentConsents,
+	historyNewestFirst,
+	resolveConsents,
+	uniqueConsentEvents,
+	type ConsentEvent
+} from './consent';
 
 const ev = (over: Partial<ConsentEvent>): ConsentEvent => ({
 	id: 'e1',
@@ -63,5 +71,50 @@ describe('consent history resolution', () => {
 			{ id: 'id1', channel: 'email', status: 'withdrawn', date: withdrawn.date, recordedAt: ctx.now, source: 'back-office', by: 'Till 2', role: 'staff' }
 		]);
 		expect(consentChanges({ email: granted }, { email: granted }, ctx)).toEqual([]);
+	});
+});
+
+describe('consent history twins (the same change under two ids, e.g. after a merge)', () => {
+	const at = '2026-11-01T10:00:00.000Z';
+	const twinA = ev({ id: 'b-from-kept', recordedAt: '2026-11-01T10:00:05.000Z' });
+	const twinB = ev({ id: 'a-from-other', recordedAt: '2026-11-01T10:00:05.000Z' });
+
+	it('the history shows identical channel, status, moment, source and recorder once, in either order', () => {
+		const other = ev({ id: 'c', channel: 'sms', date: at });
+		expect(historyNewestFirst([twinA, twinB, other]).map((e) => e.id)).toEqual(['a-from-other', 'c']);
+		expect(historyNewestFirst([twinB, other, twinA]).map((e) => e.id)).toEqual(['a-from-other', 'c']);
+		// The first recorded is kept.
+		const earlier = ev({ id: 'z', recordedAt: '2026-11-01T10:00:01.000Z' });
+		expect(uniqueConsentEvents([twinA, earlier]).map((e) => e.id)).toEqual(['z']);
+	});
+
+	it('events differing in any one of those are all shown', () => {
+		const base = ev({ id: 'base' });
+		const variants = [
+			ev({ id: 'ch', channel: 'sms' }),
+			ev({ id: 'st', status: 'withdrawn' }),
+			ev({ id: 'dt', date: '2026-11-01T10:00:01.000Z' }),
+			ev({ id: 'so', source: 'online' }),
+			ev({ id: 'by', by: 'Till 2' })
+		];
+		expect(historyNewestFirst([base, ...variants])).toHaveLength(6);
+	});
+
+	it('a merge copies only what the kept customer lacks, by id or as a twin, each once', () => {
+		const kept = [twinA];
+		const withdrawn = { status: 'withdrawn' as const, date: '2026-11-02T10:00:00.000Z' };
+		// twinB: a twin of the kept one; twinA: the very same event (a chain of merges); w1/w2: twins of each other.
+		const incoming = [twinB, { ...twinA }, ev({ id: 'w1', ...withdrawn }), ev({ id: 'w2', ...withdrawn })];
+		expect(consentEventsToAdd(kept, incoming).map((e) => e.id)).toEqual(['w1']);
+	});
+
+	it('with twins on both sides, a withdrawal still wins over an older grant from another tablet', () => {
+		const withdrawal = ev({ id: 'w', status: 'withdrawn', date: '2026-11-02T10:00:00.000Z', by: 'Tablet A' });
+		const withdrawalTwin = { ...withdrawal, id: 'w-copy' };
+		const olderGrant = ev({ id: 'g', date: '2026-11-02T09:59:00.000Z', recordedAt: '2026-11-03T08:00:00.000Z', by: 'Tablet B' });
+		const history = historyNewestFirst([olderGrant, withdrawalTwin, withdrawal, { ...olderGrant, id: 'g-copy' }]);
+		expect(history.map((e) => e.status)).toEqual(['withdrawn', 'granted']);
+		expect(resolveConsents(history).email?.status).toBe('withdrawn');
+		expect(resolveConsents([olderGrant, withdrawalTwin]).email?.status).toBe('withdrawn');
 	});
 });

@@ -62,9 +62,45 @@ export function currentConsents(
 	return { ...stored, ...resolveConsents(events) };
 }
 
-/** Newest first, for the profile. */
+/**
+ * What makes two events the same change for whoever reads the history: channel, granted or
+ * withdrawn, when, source and by whom. Two customers merged after both were imported from the same
+ * file carry such twins under different ids.
+ */
+export function consentEventIdentity(e: ConsentEvent): string {
+	return [e.channel, e.status, e.date, e.source, e.by].join('\u0000');
+}
+
+/** Of two twins, the one kept: the first recorded, then the lower id (the same on every tablet). */
+function keptTwin(a: ConsentEvent, b: ConsentEvent): ConsentEvent {
+	if (a.recordedAt !== b.recordedAt) return a.recordedAt < b.recordedAt ? a : b;
+	return a.id <= b.id ? a : b;
+}
+
+/** One event per identity (consentEventIdentity), whatever order they come in. */
+export function uniqueConsentEvents(events: readonly ConsentEvent[]): ConsentEvent[] {
+	const byIdentity = new Map<string, ConsentEvent>();
+	for (const e of events) {
+		const key = consentEventIdentity(e);
+		const had = byIdentity.get(key);
+		byIdentity.set(key, had ? keptTwin(had, e) : e);
+	}
+	return [...byIdentity.values()];
+}
+
+/**
+ * Of `incoming` (a merged-away customer's history), the events `existing` (the kept customer's)
+ * holds neither by id nor as a twin, each once: what a merge copies.
+ */
+export function consentEventsToAdd(existing: readonly ConsentEvent[], incoming: readonly ConsentEvent[]): ConsentEvent[] {
+	const ids = new Set(existing.map((e) => e.id));
+	const known = new Set(existing.map(consentEventIdentity));
+	return uniqueConsentEvents(incoming.filter((e) => !ids.has(e.id) && !known.has(consentEventIdentity(e))));
+}
+
+/** Newest first, for the profile; twins shown once. */
 export function historyNewestFirst(events: readonly ConsentEvent[]): ConsentEvent[] {
-	return [...events].sort((a, b) => compareConsentEvents(b, a));
+	return uniqueConsentEvents(events).sort((a, b) => compareConsentEvents(b, a));
 }
 
 /**
