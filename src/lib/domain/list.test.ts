@@ -268,59 +268,86 @@ describe('purchase statistics in the list', () => {
 
 describe('ListQuery', () => {
 	const ids = (r: CustomerListRow[]) => r.map((x) => x.id);
-	it('gives what applyListQuery gives, also when rows are replaced in place between runs', () => {
+	const person = (rng: Rng, id: string) =>
+		toListRow({
+			...emptyDraft('2026-01-01T00:00:00Z'),
+			id,
+			updatedAt: '',
+			firstName: rng.pick(['Ann', 'Bob', 'Cy', 'Di']),
+			lastName: `L${rng.int(1, 9)}`,
+			phone: rng.next() < 0.5 ? `+4477009001${rng.int(10, 99)}` : '',
+			gender: rng.pick(['female', 'male', 'other']),
+			birthDate: rng.next() < 0.7 ? `19${rng.int(50, 99)}-0${rng.int(1, 9)}-1${rng.int(0, 9)}` : '',
+			storeId: rng.pick(['a', 'b', ''])
+		});
+
+	it('patched with noted changes, gives exactly what sorting every row gives (random changes, removals, searches)', () => {
 		const rng = new Rng(7);
-		const base: CustomerListRow[] = Array.from({ length: 60 }, (_, i) =>
-			withStats(
-				toListRow({ ...emptyDraft('2026-01-01T00:00:00Z'), id: `c${i}`, updatedAt: '', firstName: rng.pick(['Ann', 'Bob', 'Cy']), lastName: `L${rng.int(1, 9)}`, birthDate: `19${rng.int(50, 99)}-0${rng.int(1, 9)}-1${rng.int(0, 9)}`, storeId: rng.pick(['a', 'b']) }),
-				undefined
-			)
-		);
 		const specs: [CustomerFilter, SortSpec][] = [
 			[{}, { key: 'name', dir: 'asc' }],
 			[{}, { key: 'phone', dir: 'desc' }],
 			[{ genders: ['female', 'male'] }, { key: 'age', dir: 'asc' }],
 			[{ visitsMin: 2 }, { key: 'name', dir: 'desc' }],
 			[{ storeIds: ['a'] }, { key: 'spend12m', dir: 'desc' }],
-			[{}, { key: 'visits', dir: 'asc' }]
+			[{}, { key: 'visits', dir: 'asc' }],
+			[{}, { key: 'store', dir: 'asc' }]
 		];
-		let rows = base;
 		let checked = 0;
+		let patched = 0;
 		let made = 0;
-		const newRow = () =>
-			withStats(
-				toListRow({ ...emptyDraft('2026-01-01T00:00:00Z'), id: `n${made++}`, updatedAt: '', firstName: rng.pick(['Ann', 'Bob', 'Cy', 'Di']), lastName: `L${rng.int(1, 9)}`, phone: rng.next() < 0.5 ? `+4477009001${rng.int(10, 99)}` : '', gender: rng.pick(['female', 'male', 'other']), birthDate: rng.next() < 0.7 ? `19${rng.int(50, 99)}-0${rng.int(1, 9)}-1${rng.int(0, 9)}` : '' }),
-				undefined
-			);
 		for (const [filter, sort] of specs) {
+			const rows = new Map<string, CustomerListRow>();
+			for (let i = 0; i < 80; i++) rows.set(`c${i}`, person(rng, `c${i}`));
 			const q = new ListQuery();
-			for (let round = 0; round < 30; round++) {
-				// A few customers' statistics change (a sale): new row objects at the same places.
-				rows = rows.map((r) =>
-					rng.next() < 0.1 ? { ...r, visits: (r.visits ?? 0) + rng.int(0, 1), spend12m: (r.spend12m ?? 0) + rng.int(0, 1) * 500 } : r
-				);
-				// New customers (an import, another tablet): appended at the end.
-				if (rng.next() < 0.4) rows = [...rows, ...Array.from({ length: rng.int(1, 6) }, newRow)];
-				if (round % 10 === 9) filter.visitsMin = (filter.visitsMin ?? 0) + 1; // changed in place
-				expect(ids(q.run(rows, filter, sort, TODAY))).toEqual(ids(applyListQuery(rows, filter, sort, TODAY)));
+			let search: Set<string> | null = null;
+			for (let round = 0; round < 40; round++) {
+				const changed: CustomerListRow[] = [];
+				const removed: string[] = [];
+				for (const r of rows.values()) {
+					const roll = rng.next();
+					// A sale (statistics, which may move the row under a figure sort), an edit that
+					// moves it under a name sort, or a removal (a merge, an erasure).
+					if (roll < 0.08) changed.push(withStats(r, { customerId: r.id, totalSpend: 0, spend12m: rng.int(0, 9) * 500, visits: rng.int(0, 5), pointsBalance: 0, lastVisit: null } as Parameters<typeof withStats>[1]));
+					else if (roll < 0.12) changed.push({ ...r, sortName: `${rng.pick(['a', 'm', 'z', ''])} ${r.sortName}` });
+					else if (roll < 0.14) removed.push(r.id);
+				}
+				// New customers (an import, another tablet).
+				if (rng.next() < 0.5) for (let n = rng.int(1, 8); n > 0; n--) changed.push(person(rng, `n${made++}`));
+				for (const r of changed) rows.set(r.id, r);
+				for (const id of removed) rows.delete(id);
+				q.note(changed, removed);
+				if (round % 10 === 9) filter.visitsMin = (filter.visitsMin ?? 0) + 1; // changed in place: sorts again
+				if (round % 13 === 12) search = new Set([...rows.keys()].filter(() => rng.next() < 0.5));
+				const got = q.run(rows.values(), filter, sort, TODAY, {}, search);
+				const full = applyListQuery([...rows.values()].filter((r) => !search || search.has(r.id)), filter, sort, TODAY);
+				expect(ids(got)).toEqual(ids(full));
+				// The same row objects, not copies.
+				expect(got.every((r, i) => r === full[i])).toBe(true);
 				checked++;
+				if (changed.length + removed.length > 0) patched++;
 			}
 		}
-		expect(checked).toBe(180);
-		expect(made).toBeGreaterThan(20);
+		expect(checked).toBe(280);
+		expect(patched).toBeGreaterThan(200);
 	});
 
-	it('returns the last answer, patched, without sorting again when no replaced row moves', () => {
+	it('patches its last answer without reading the rows again', () => {
 		const rows = ['Cy', 'Ann', 'Bob'].map((firstName, i) =>
 			toListRow({ ...emptyDraft('2026-01-01T00:00:00Z'), id: `c${i}`, updatedAt: '', firstName })
 		);
 		const q = new ListQuery();
 		const first = q.run(rows, {}, { key: 'name', dir: 'asc' }, TODAY);
-		const next = rows.map((r) => (r.id === 'c0' ? { ...r, visits: 3 } : r));
-		const second = q.run(next, {}, { key: 'name', dir: 'asc' }, TODAY);
-		expect(second.map((r) => r.id)).toEqual(first.map((r) => r.id));
-		expect(second[2]).toBe(next[0]);
+		expect(ids(first)).toEqual(['c1', 'c2', 'c0']);
+		const cy = { ...rows[0], visits: 3 };
+		const zed = { ...rows[1], id: 'c3', sortName: 'zed' };
+		q.note([cy, zed], ['c2']);
+		// The rows passed are not read on a patch: the noted changes are the whole story.
+		const second = q.run([], {}, { key: 'name', dir: 'asc' }, TODAY);
+		expect(ids(second)).toEqual(['c1', 'c0', 'c3']);
+		expect(second[1]).toBe(cy);
 		expect(second[0]).toBe(first[0]);
+		// A new sort reads every row again.
+		expect(ids(q.run(rows, {}, { key: 'name', dir: 'desc' }, TODAY))).toEqual(['c0', 'c2', 'c1']);
 	});
 });
 

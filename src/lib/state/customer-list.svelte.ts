@@ -1,13 +1,15 @@
 // The customer list: every customer as a compact row held in memory, so that filtering, sorting and
-// counting 100,000 of them is a few tens of milliseconds of plain JavaScript. The first page comes
-// straight from the sortName index while the rest loads; changes from anywhere are patched in by id.
+// counting 100,000 of them is plain JavaScript. The rows are read by the list worker
+// (customers/list-reader.ts; on the page if the worker cannot start) in steps of ~1,000, and merged
+// into the answer on screen every ~5,000, each merge a patch of the sorted answer (ListQuery), so
+// no step is a long task. The first page comes from the sortName index while the rest loads;
+// changes from anywhere are read again by id and patched in the same way.
 import type { Customer } from '$lib/domain/customer';
-import type { CustomerStats } from '$lib/domain/sales/stats';
 import {
 	ListQuery,
 	DESCENDING_FIRST,
+	sameListRow,
 	toListRow,
-	withStats,
 	type CustomerFilter,
 	type CustomerListRow,
 	type SortKey,
@@ -16,21 +18,27 @@ import {
 import type { ChangeSet } from '$lib/store/docstore';
 import { STATS_ALL_KIND, STATS_KIND } from '$lib/derive/api';
 import type { GroupRecord } from '$lib/groups/api';
-import type { Membership } from '$lib/domain/groups/types';
 import { MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND } from '$lib/groups/derive';
+import { ListReaderClient } from '$lib/customers/list-reader-client';
 import { shop } from './shop.svelte';
 import { followGroups, keyNames, levelNames, vipKeys } from './groups.svelte';
 
-const LOAD_CHUNK = 1000;
+/** Rows read per step: in the worker, the page only receives them (a few ms each step). */
+const READ_STEP = 1000;
+/** Rows merged into the answer on screen at a time: each merge is one patch of the sorted answer. */
+const MERGE_EVERY = 5000;
 const FIRST_PAGE = 100;
+
+const pause = () => new Promise<void>((done) => setTimeout(done, 0));
 
 export class CustomerListState {
 	query = $state('');
 	filter = $state<CustomerFilter>({});
 	sort = $state<SortSpec>({ key: 'name', dir: 'asc' });
 
-	#all = $state.raw<CustomerListRow[]>([]);
-	#firstPage = $state.raw<CustomerListRow[]>([]);
+	/** Every customer read so far, by id. Not reactive itself: #version counts its changes. */
+	#byId = new Map<string, CustomerListRow>();
+	#version = $state(0);
 	#loaded = $state(false);
 	#storedCount = $state(0);
 	/**
@@ -41,12 +49,15 @@ export class CustomerListState {
 	/** Search results shown before the full list has loaded. */
 	#early = $state.raw<CustomerListRow[]>([]);
 	#searchSeq = 0;
-	/** Customers whose statistics changed while the list was still loading. */
-	#staleStats = new Set<string>();
-	/** Filters and sorts, patching its last answer when only statistics of some rows changed. */
+	/** Filters and sorts, patching its last answer with the rows changed since. */
 	#query = new ListQuery();
-	/** Membership keys by customer (derived; read from the memberships table, patched on change). */
-	#keys = new Map<string, string[]>();
+	#reader: ListReaderClient | null = null;
+	/** Customers to read again (changed here, synced, or their statistics or groups derived). */
+	#dirty = new Set<string>();
+	/** Every row to read again (statistics or memberships rebuilt). */
+	#dirtyAll = false;
+	#draining = false;
+	#stopped = false;
 
 	/** Every group with its counts: names for the group filter and its chips, VIP marks. */
 	groups = $state.raw<GroupRecord[]>([]);
@@ -60,56 +71,27 @@ export class CustomerListState {
 	selected = $state.raw<ReadonlySet<string>>(new Set());
 
 	readonly rows: CustomerListRow[] = $derived.by(() => {
+		void this.#version;
 		const storeNames = Object.fromEntries(shop.settings.stores.map((s) => [s.id, s.name]));
-		if (!this.#loaded) return this.#applied.query ? this.#early : this.#firstPage;
-		const ids = this.#applied.ids;
-		const base = ids ? this.#all.filter((r) => ids.has(r.id)) : this.#all;
-		return this.#query.run(base, this.filter, this.sort, shop.today, storeNames);
+		// While loading, a search shows the index's first answers; the list, what has been read so far.
+		if (!this.#loaded && this.#applied.query) return this.#early;
+		return this.#query.run(this.#byId.values(), this.filter, this.sort, shop.today, storeNames, this.#applied.ids);
 	});
 
 	/** True while the rows are the answer to a search (the count then reads "N matches"). */
 	readonly searching: boolean = $derived(this.#applied.query !== '');
 	readonly count: number = $derived(this.#loaded || this.searching ? this.rows.length : this.#storedCount);
-	readonly total: number = $derived(this.#loaded ? this.#all.length : this.#storedCount);
+	readonly total: number = $derived(this.#loaded ? (void this.#version, this.#byId.size) : this.#storedCount);
 	readonly loading: boolean = $derived(!this.#loaded);
 
 	/** Begins loading and following changes; returns stop. */
 	start(): () => void {
-		let stopped = false;
-		const unsubscribe = shop.store.subscribe((changes) => void this.#onChanges(changes));
-		void (async () => {
-			const db = shop.db;
-			const [count, first] = await Promise.all([
-				db.customers.count(),
-				db.customers.orderBy('sortName').limit(FIRST_PAGE).toArray()
-			]);
-			if (stopped) return;
-			this.#storedCount = count;
-			this.#firstPage = first.map(toListRow);
-			// Statistics exist only for customers who bought something: read them all, joined by id.
-			// Memberships likewise exist only for customers in some group.
-			const stats = await allStats(() => stopped);
-			this.#keys = await allKeys(() => stopped);
-			if (stopped) return;
-			const all: CustomerListRow[] = [];
-			let last: string | null = null;
-			for (;;) {
-				const chunk: Customer[] = await (last === null
-					? db.customers.orderBy(':id').limit(LOAD_CHUNK).toArray()
-					: db.customers.where(':id').above(last).limit(LOAD_CHUNK).toArray());
-				if (stopped) return;
-				for (const c of chunk) all.push(this.#row(c, stats.get(c.id)));
-				if (chunk.length < LOAD_CHUNK) break;
-				last = chunk[chunk.length - 1].id;
-				// Each record is decoded on this thread: let a tap or a scan through between reads.
-				await new Promise((done) => setTimeout(done, 0));
-			}
-			this.#all = all;
-			this.#pos = null;
-			this.#loaded = true;
-			if (this.#staleStats.size) void this.#patchStats([...this.#staleStats]);
-			this.#staleStats.clear();
-		})();
+		this.#stopped = false;
+		const reader = (this.#reader = new ListReaderClient(shop.db));
+		const unsubscribe = shop.store.subscribe((changes) => this.#onChanges(changes));
+		void this.#load(reader).catch((e) => {
+			if (!this.#stopped) shop.error = `The customer list could not be read. ${e instanceof Error ? e.message : String(e)}`;
+		});
 		const stopGroups = followGroups(
 			() => shop.groups.list(),
 			(records) => (this.groups = records),
@@ -121,11 +103,51 @@ export class CustomerListState {
 			});
 		});
 		return () => {
-			stopped = true;
+			this.#stopped = true;
 			unsubscribe();
 			stopGroups();
 			stopSearching();
+			reader.close();
 		};
+	}
+
+	async #load(reader: ListReaderClient): Promise<void> {
+		const [count, first] = await Promise.all([reader.count(), reader.firstByName(FIRST_PAGE)]);
+		if (this.#stopped) return;
+		this.#storedCount = count;
+		this.#apply(first, []);
+		// Changes announced from here on are read again once the list has loaded.
+		let pending: CustomerListRow[] = [];
+		const seen = new Set<string>();
+		for (let after: string | null = null; ; ) {
+			const page = await reader.page(after, READ_STEP);
+			if (this.#stopped) return;
+			for (const row of page.rows) seen.add(row.id);
+			pending.push(...page.rows);
+			if (pending.length >= MERGE_EVERY || page.next === null) {
+				this.#apply(pending, []);
+				pending = [];
+			}
+			if (page.next === null) break;
+			after = page.next;
+			await pause();
+		}
+		// A first-page customer removed before their page was read.
+		this.#apply(
+			[],
+			first.filter((r) => !seen.has(r.id)).map((r) => r.id)
+		);
+		this.#loaded = true;
+		void this.#drain();
+	}
+
+	/** Puts changed rows in (and removed ones out), and tells the query which. */
+	#apply(rows: CustomerListRow[], removed: string[]): void {
+		if (!rows.length && !removed.length) return;
+		for (const r of rows) this.#byId.set(r.id, r);
+		for (const id of removed) this.#byId.delete(id);
+		this.#query.note(rows, removed);
+		this.#version++;
 	}
 
 	toggleSort(key: SortKey): void {
@@ -159,12 +181,6 @@ export class CustomerListState {
 		return this.rows.map((r) => r.id);
 	}
 
-	#row(c: Customer, stats: CustomerStats | undefined): CustomerListRow {
-		const row = withStats(toListRow(c), stats);
-		const keys = this.#keys.get(c.id);
-		return keys ? { ...row, keys } : row;
-	}
-
 	/** Full records of the rows currently shown, in their order (for export). */
 	async exportCustomers(): Promise<Customer[]> {
 		const ids = this.rows.map((r) => r.id);
@@ -189,129 +205,94 @@ export class CustomerListState {
 		if (seq === this.#searchSeq) this.#applied = { query: q, ids };
 	}
 
-	async #onChanges(changes: ChangeSet): Promise<void> {
-		// The derive worker recomputed statistics (after a sale or adjustment here or synced), or all
-		// of them (a rebuild, midnight).
-		if (changes[STATS_ALL_KIND] && this.#loaded) await this.#reloadStats();
-		if (changes[MEMBERSHIPS_ALL_KIND] && this.#loaded) await this.#reloadKeys();
-		else if (changes[MEMBERSHIPS_KIND]?.length && this.#loaded) await this.#patchKeys(changes[MEMBERSHIPS_KIND]);
-		const statIds = changes[STATS_KIND] ?? [];
-		if (statIds.length && this.#loaded) await this.#patchStats(statIds);
-		else for (const id of statIds) this.#staleStats.add(id);
-		const ids = changes.customers;
-		if (!ids?.length) return;
+	#onChanges(changes: ChangeSet): void {
+		// The derive worker recomputed statistics or memberships of some customers (after a sale, an
+		// adjustment, a group change, here or synced), or all of them (a rebuild, midnight).
+		if (changes[STATS_ALL_KIND] || changes[MEMBERSHIPS_ALL_KIND]) this.#dirtyAll = true;
+		for (const kind of ['customers', STATS_KIND, MEMBERSHIPS_KIND]) for (const id of changes[kind] ?? []) this.#dirty.add(id);
 		if (!this.#loaded) {
-			this.#storedCount = await shop.db.customers.count();
+			// The count shown while loading follows imports and new customers.
+			if (changes.customers?.length) void this.#reader?.count().then((n) => (this.#storedCount = n));
 			return;
 		}
-		// An import announces thousands of customers at a time: read them in short steps (each
-		// record is decoded on this thread).
-		const recs: (Customer | undefined)[] = [];
-		const stats: (CustomerStats | undefined)[] = [];
-		for (let i = 0; i < ids.length; i += CHANGED_CHUNK) {
-			const part = ids.slice(i, i + CHANGED_CHUNK);
-			const [r, st] = await Promise.all([shop.db.customers.bulkGet(part), shop.db.customerStats.bulkGet(part)]);
-			recs.push(...r);
-			stats.push(...st);
-			if (i + CHANGED_CHUNK < ids.length) await new Promise((done) => setTimeout(done, 0));
-		}
-		const positions = this.#positions();
-		const next = this.#all.slice();
-		const removed = new Set<string>();
-		recs.forEach((rec, i) => {
-			const at = positions.get(ids[i]);
-			if (rec && at !== undefined) next[at] = this.#row(rec, stats[i]);
-			else if (rec) {
-				positions.set(ids[i], next.length);
-				next.push(this.#row(rec, stats[i]));
-			} else if (at !== undefined) removed.add(ids[i]);
-		});
-		if (removed.size) this.#pos = null;
-		this.#all = removed.size ? next.filter((r) => !removed.has(r.id)) : next;
-		if (this.query.trim()) void this.#runSearch(this.query);
+		if (changes.customers?.length && this.#applied.query) void this.#runSearch(this.query);
+		void this.#drain();
 	}
 
 	/**
-	 * Index of each customer in #all. Replacing and appending rows keep it (statistics patches
-	 * map rows in place); a removal or a new load drops it.
+	 * Reads the dirty rows again, one step at a time, and patches in those that changed. One drain
+	 * at a time: changes arriving meanwhile (an import announces a batch every few hundred
+	 * milliseconds) join the next round.
 	 */
-	#pos: Map<string, number> | null = null;
-
-	#positions(): Map<string, number> {
-		this.#pos ??= new Map(this.#all.map((r, i) => [r.id, i]));
-		return this.#pos;
+	async #drain(): Promise<void> {
+		if (this.#draining || !this.#loaded) return;
+		this.#draining = true;
+		try {
+			while (!this.#stopped && (this.#dirtyAll || this.#dirty.size)) {
+				if (this.#dirtyAll) {
+					this.#dirtyAll = false;
+					this.#dirty.clear();
+					await this.#reloadAll();
+				} else await this.#reloadSome();
+			}
+		} catch (e) {
+			if (!this.#stopped) shop.error = `The customer list could not be updated. ${e instanceof Error ? e.message : String(e)}`;
+		} finally {
+			this.#draining = false;
+		}
 	}
 
-	async #reloadStats(): Promise<void> {
-		const stats = await allStats();
-		this.#all = this.#all.map((r) => withStats(r, stats.get(r.id)));
+	/** Up to MERGE_EVERY dirty customers read again, in steps; merged in at once. */
+	async #reloadSome(): Promise<void> {
+		const reader = this.#reader!;
+		const ids: string[] = [];
+		for (const id of this.#dirty) {
+			ids.push(id);
+			if (ids.length === MERGE_EVERY) break;
+		}
+		for (const id of ids) this.#dirty.delete(id);
+		const changed: CustomerListRow[] = [];
+		const removed: string[] = [];
+		for (let i = 0; i < ids.length; i += READ_STEP) {
+			const part = ids.slice(i, i + READ_STEP);
+			const rows = await reader.rows(part);
+			if (this.#stopped) return;
+			rows.forEach((row, k) => {
+				const held = this.#byId.get(part[k]);
+				if (row && !(held && sameListRow(held, row))) changed.push(row);
+				else if (!row && held) removed.push(part[k]);
+			});
+			if (i + READ_STEP < ids.length) await pause();
+		}
+		this.#apply(changed, removed);
 	}
 
-	async #reloadKeys(): Promise<void> {
-		this.#keys = await allKeys();
-		this.#all = this.#all.map((r) => withKeys(r, this.#keys.get(r.id)));
-	}
-
-	async #patchKeys(customerIds: string[]): Promise<void> {
-		const rows = await shop.db.memberships.bulkGet(customerIds);
-		const changed = new Set(customerIds);
-		customerIds.forEach((id, i) => {
-			const keys = rows[i]?.keys;
-			if (keys?.length) this.#keys.set(id, keys);
-			else this.#keys.delete(id);
-		});
-		this.#all = this.#all.map((r) => (changed.has(r.id) ? withKeys(r, this.#keys.get(r.id)) : r));
-	}
-
-	async #patchStats(customerIds: string[]): Promise<void> {
-		const stats = await shop.db.customerStats.bulkGet(customerIds);
-		const byId = new Map(customerIds.map((id, i) => [id, stats[i]]));
-		let changed = false;
-		const next = this.#all.map((r) => {
-			if (!byId.has(r.id)) return r;
-			changed = true;
-			return withStats(r, byId.get(r.id));
-		});
-		if (changed) this.#all = next;
-	}
-}
-
-/** Rows of statistics read per step: each read is a short task, so the till never stutters. */
-const STATS_CHUNK = 2000;
-/** Changed customers (with their statistics) read per step. */
-const CHANGED_CHUNK = 200;
-
-function withKeys(row: CustomerListRow, keys: string[] | undefined): CustomerListRow {
-	const { keys: _k, ...base } = row;
-	return keys?.length ? { ...base, keys } : base;
-}
-
-/** Every customer's membership keys by id, read in short steps like the statistics. */
-async function allKeys(stopped: () => boolean = () => false): Promise<Map<string, string[]>> {
-	const keys = new Map<string, string[]>();
-	let last: string | null = null;
-	for (;;) {
-		const chunk: Membership[] = await (last === null
-			? shop.db.memberships.orderBy(':id').limit(STATS_CHUNK).toArray()
-			: shop.db.memberships.where(':id').above(last).limit(STATS_CHUNK).toArray());
-		for (const m of chunk) if (m.keys.length) keys.set(m.customerId, m.keys);
-		if (chunk.length < STATS_CHUNK || stopped()) return keys;
-		last = chunk[chunk.length - 1].customerId;
-		await new Promise((r) => setTimeout(r, 0));
-	}
-}
-
-/** Every customer's statistics by id, read in short steps with a pause between them. */
-async function allStats(stopped: () => boolean = () => false): Promise<Map<string, CustomerStats>> {
-	const stats = new Map<string, CustomerStats>();
-	let last: string | null = null;
-	for (;;) {
-		const chunk: CustomerStats[] = await (last === null
-			? shop.db.customerStats.orderBy(':id').limit(STATS_CHUNK).toArray()
-			: shop.db.customerStats.where(':id').above(last).limit(STATS_CHUNK).toArray());
-		for (const st of chunk) stats.set(st.customerId, st);
-		if (chunk.length < STATS_CHUNK || stopped()) return stats;
-		last = chunk[chunk.length - 1].customerId;
-		await new Promise((r) => setTimeout(r, 0));
+	/**
+	 * Every row read again (after a rebuild of statistics or memberships), replacing only those
+	 * that differ: a rebuild that changed nothing changes nothing on screen.
+	 */
+	async #reloadAll(): Promise<void> {
+		const reader = this.#reader!;
+		const seen = new Set<string>();
+		let changed: CustomerListRow[] = [];
+		for (let after: string | null = null; ; ) {
+			const page = await reader.page(after, READ_STEP);
+			if (this.#stopped) return;
+			for (const row of page.rows) {
+				seen.add(row.id);
+				const held = this.#byId.get(row.id);
+				if (!(held && sameListRow(held, row))) changed.push(row);
+			}
+			if (changed.length >= MERGE_EVERY) {
+				this.#apply(changed, []);
+				changed = [];
+			}
+			if (page.next === null) break;
+			after = page.next;
+			await pause();
+		}
+		const removed: string[] = [];
+		for (const id of this.#byId.keys()) if (!seen.has(id)) removed.push(id);
+		this.#apply(changed, removed);
 	}
 }

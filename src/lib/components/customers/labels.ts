@@ -27,26 +27,41 @@ export function monthNames(style: 'long' | 'short' = 'long'): string[] {
 	return Array.from({ length: 12 }, (_, i) => fmt.format(Date.UTC(2000, i, 1)));
 }
 
-/** '1985-03-21' → '21 Mar 1985' in the browser's language; the date is a calendar date, no zone. */
 /** The locale dates are shown in (formatMoney and domain/dates.ts default to it too). */
 const SHOP_LOCALE = 'en-GB';
 
+/**
+ * Date formats by time zone, made once: creating an Intl.DateTimeFormat costs far more than
+ * formatting with one, and the customer list formats a date in every row it draws.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+	const key = timeZone ?? '';
+	let f = dateFormats.get(key);
+	if (!f) {
+		try {
+			f = new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric', timeZone });
+		} catch {
+			// An unknown zone (a typo in settings): the browser's own, rather than no date at all.
+			f = new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric' });
+		}
+		dateFormats.set(key, f);
+	}
+	return f;
+}
+
+/** '1985-03-21' → '21 Mar 1985' in the shop's locale; the date is a calendar date, no zone. */
 export function formatDate(ymd: string): string {
 	if (!/^\d{4}-\d{2}-\d{2}/.test(ymd)) return ymd;
 	const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
 	// The shop's locale, as money and the other dates (domain/dates.ts), never the browser's default.
-	return new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-		Date.UTC(y, m - 1, d)
-	);
+	return dateFormat('UTC').format(Date.UTC(y, m - 1, d));
 }
 
 /** An ISO instant as a date in the shop's time zone. */
 export function formatInstantDate(iso: string, timeZone?: string): string {
 	const t = Date.parse(iso);
 	if (Number.isNaN(t)) return '';
-	try {
-		return new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(t);
-	} catch {
-		return new Intl.DateTimeFormat(SHOP_LOCALE, { day: 'numeric', month: 'short', year: 'numeric' }).format(t);
-	}
+	return dateFormat(timeZone).format(t);
 }
