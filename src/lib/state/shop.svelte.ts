@@ -23,8 +23,8 @@ import type { ImportProgress } from '$lib/customers/api';
 import type { Customer } from '$lib/domain/customer';
 import { DEFAULT_SETTINGS, type ShopSettings } from '$lib/domain/settings';
 import { todayIn } from '$lib/domain/dates';
-import { DEMO_STORES, generateCustomers } from '$lib/domain/demo';
-import { generateItems, generateSales } from '$lib/domain/sales/demo-sales';
+import { DEMO_SEED, DEMO_STORES, generateCustomers } from '$lib/domain/demo';
+import { demoShopSales, generateItems } from '$lib/domain/sales/demo-sales';
 import { describeError } from './errors';
 import type { ShopImports } from './imports';
 import { newId } from '$lib/domain/ids';
@@ -36,7 +36,6 @@ export interface DeviceSettings {
 
 const DEVICE_KEY = 'device';
 const INSTALL_KEY = 'installId';
-export const DEMO_SEED = 20261123;
 export const DEMO_COUNT = 3000;
 /** Rows of progress the item catalogue counts for in loadDemoShop. */
 const ITEM_WEIGHT = 100;
@@ -330,17 +329,7 @@ export class ShopState {
 		const items = generateItems(DEMO_SEED);
 		await this.items.importMany(items);
 		const customers = (await this.db.customers.toArray()).map((c) => ({ id: c.id, registeredAt: c.registeredAt, storeId: c.storeId }));
-		const now = new Date();
-		const sales = generateSales({
-			seed: DEMO_SEED,
-			customers,
-			items,
-			stores: this.settings.stores,
-			devices: this.settings.stores.map((st, i) => ({ id: `demo-till-${i + 1}`, name: `${st.name} till`, storeId: st.id })),
-			from: new Date(now.getTime() - 2 * 365 * 86_400_000).toISOString(),
-			to: now.toISOString(),
-			salesPerCustomerAvg: salesPerCustomer
-		});
+		const sales = demoShopSales({ seed: DEMO_SEED, customers, items, stores: this.settings.stores, now: new Date(), salesPerCustomer });
 		await this.sales.importMany(sales, {
 			onProgress: (p) => onProgress?.({ done: drafts.length + ITEM_WEIGHT + Math.round((p.done / Math.max(1, p.total)) * (total - drafts.length - ITEM_WEIGHT)), total })
 		});
