@@ -182,6 +182,17 @@ async function sampleHeap(page: Page): Promise<{ stop(): Promise<number> }> {
 
 export async function benchSync(record: Record_, opts: { customers: number }): Promise<void> {
 	const N = opts.customers;
+	// BENCH_SYNC_PART=whole-shop: part d alone (its own relay and shop, nothing shared with a–c).
+	if (process.env.BENCH_SYNC_PART === 'whole-shop') {
+		console.log(`Sync benchmark, whole shop only: a new tablet receiving the demo shop of ${N.toLocaleString('en-GB')} customers`);
+		const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
+		try {
+			await wholeShop(browser, record, N);
+		} finally {
+			await browser.close();
+		}
+		return;
+	}
 	console.log(`Sync benchmark: ${PROPAGATION_ROUNDS} propagation rounds, cold sync of ${N.toLocaleString('en-GB')} customers, then of a whole shop`);
 	const dataDir = mkdtempSync(join(tmpdir(), 'shop-crm-bench-sync-'));
 	const relay = await spawnRelay(dataDir);
