@@ -6,6 +6,7 @@
 //   BENCH_ONLY=app|floor|sync|sales|pricing|report|scan|dups — only that part: the app (import, floor, search, list),
 //     the raw IndexedDB floor and index costs alone, bench/sync.ts, bench/sales.ts, bench/pricing.ts, bench/report.ts,
 //     bench/scan.ts, bench/dups.ts
+//   BENCH_SYNC_PART=whole-shop — with BENCH_ONLY=sync: only "a new tablet receiving a whole shop" (sync.ts part d)
 //   BENCH_SALES_PER_CUSTOMER=5 (default) — 500,000 sales for 100,000 customers (sales part)
 //   BENCH_FLOOR_RUNS=1 (default) — runs of each floor variant, round robin, median reported
 import { chromium, type Browser, type Page } from '@playwright/test';

@@ -19,6 +19,9 @@ export interface DemoOptions {
 	recordedBy?: string;
 }
 
+/** The seed of "Load demo shop" (and of the benchmarks that write the same shop). */
+export const DEMO_SEED = 20261123;
+
 export const DEMO_STORES: Store[] = [
 	{ id: 'camden', name: 'Camden' },
 	{ id: 'brighton', name: 'Brighton' },

@@ -35,7 +35,6 @@ export interface DeviceSettings {
 
 const DEVICE_KEY = 'device';
 const INSTALL_KEY = 'installId';
-export const DEMO_SEED = 20261123;
 export const DEMO_COUNT = 3000;
 /** Rows of progress the item catalogue counts for in loadDemoShop. */
 const ITEM_WEIGHT = 100;
@@ -311,7 +310,7 @@ export class ShopState {
 		opts: { salesPerCustomer?: number } = {}
 	): Promise<void> {
 		// The generators are loaded on first use: they stay out of the JavaScript every page loads.
-		const [{ DEMO_STORES, generateCustomers }, { generateItems, generateSales }] = await Promise.all([
+		const [{ DEMO_SEED, DEMO_STORES, generateCustomers }, { demoShopSales, generateItems }] = await Promise.all([
 			import('$lib/domain/demo'),
 			import('$lib/domain/sales/demo-sales')
 		]);
@@ -339,17 +338,7 @@ export class ShopState {
 		const items = generateItems(DEMO_SEED);
 		await this.items.importMany(items);
 		const customers = (await this.db.customers.toArray()).map((c) => ({ id: c.id, registeredAt: c.registeredAt, storeId: c.storeId }));
-		const now = new Date();
-		const sales = generateSales({
-			seed: DEMO_SEED,
-			customers,
-			items,
-			stores: this.settings.stores,
-			devices: this.settings.stores.map((st, i) => ({ id: `demo-till-${i + 1}`, name: `${st.name} till`, storeId: st.id })),
-			from: new Date(now.getTime() - 2 * 365 * 86_400_000).toISOString(),
-			to: now.toISOString(),
-			salesPerCustomerAvg: salesPerCustomer
-		});
+		const sales = demoShopSales({ seed: DEMO_SEED, customers, items, stores: this.settings.stores, now: new Date(), salesPerCustomer });
 		await this.sales.importMany(sales, {
 			onProgress: (p) => onProgress?.({ done: drafts.length + ITEM_WEIGHT + Math.round((p.done / Math.max(1, p.total)) * (total - drafts.length - ITEM_WEIGHT)), total })
 		});

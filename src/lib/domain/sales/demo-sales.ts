@@ -142,6 +142,32 @@ export interface SalesDemoOptions {
 	loyalty?: LoyaltySettings;
 }
 
+/**
+ * The demo shop's history as "Load demo shop" writes it: about two years up to `now`, one till per
+ * store. `customers` in the order the shop's table lists them (by id). The benchmarks that seed a
+ * relay with the same shop call this too, so both hold the same kind of history.
+ */
+export function demoShopSales(opts: {
+	seed: number;
+	customers: SalesDemoOptions['customers'];
+	items: Item[];
+	stores: Store[];
+	now: Date;
+	salesPerCustomer: number;
+}): Sale[] {
+	const { now, stores } = opts;
+	return generateSales({
+		seed: opts.seed,
+		customers: opts.customers,
+		items: opts.items,
+		stores,
+		devices: stores.map((st, i) => ({ id: `demo-till-${i + 1}`, name: `${st.name} till`, storeId: st.id })),
+		from: new Date(now.getTime() - 2 * 365 * 86_400_000).toISOString(),
+		to: now.toISOString(),
+		salesPerCustomerAvg: opts.salesPerCustomer
+	});
+}
+
 const CASHIERS = ['Sam', 'Priya', 'Tom', 'Aisha', 'Ewan', 'Grace', 'Olu', 'Megan'];
 // December trade and the January lull; the rest of the year near even.
 const MONTH_WEIGHT = [0.7, 0.75, 0.9, 0.95, 1, 0.95, 1, 1, 0.9, 1, 1.2, 1.7];
