@@ -176,8 +176,9 @@ function pickQueries(drafts: CustomerDraft[]): Record<string, string[]> {
 
 /**
  * COUNT rows: the first half of `drafts` (customers the first import made: matched by their cards,
- * emails and phones) and as many new ones, each with a "Total Spent" and "Total Orders" the
- * matched customers do not have yet, so every matched row is an update.
+ * emails and phones), each with a "Total Spent" and "Total Orders" those customers do not have yet,
+ * so every matched row is an update; and as many new ones, with those cells empty like every row
+ * of the new-rows import's file.
  */
 function halfMatchingCsv(drafts: CustomerDraft[]): Buffer {
 	const half = Math.floor(drafts.length / 2);
@@ -190,7 +191,9 @@ function halfMatchingCsv(drafts: CustomerDraft[]): Buffer {
 	}));
 	const all = [...drafts.slice(0, half), ...fresh].map((d, i) => ({ ...d, id: `again${i}`, updatedAt: NOW }));
 	const parsed = parseCsv(customersToCsv(all, DEMO_STORES, 'GB'));
-	const rows = parsed.rows.map((r, i) => [...r, `${(10 + (i % 900)).toFixed(2)}`, String(1 + (i % 40))]);
+	// The new half has no opening balance, as the new-rows import's file has none: the ratio of
+	// the two imports compares like with like (what the update of a matched customer costs).
+	const rows = parsed.rows.map((r, i) => (i < half ? [...r, `${(10 + (i % 900)).toFixed(2)}`, String(1 + (i % 40))] : [...r, '', '']));
 	return Buffer.from(toCsv([...parsed.headers, 'Total Spent', 'Total Orders'], rows));
 }
 

@@ -10,7 +10,7 @@
 // them for the survivor; the merged-away ids as 'merges', whose statistics it drops.
 import * as Y from 'yjs';
 import type { Projection, ChangeSet } from '$lib/store/docstore';
-import { dupKeysRow, type CustomerRecord, type MergeRow, type ShopDB } from '$lib/store/schema';
+import type { CustomerRecord, MergeRow, ShopDB } from '$lib/store/schema';
 import type { MergeMark } from '$lib/domain/merge';
 import { resolveSurvivors } from '$lib/domain/merge';
 import { notDuplicatesMap } from './yjs';
@@ -47,8 +47,9 @@ export async function applyMergeMarks(db: ShopDB, marked: { record: CustomerReco
 	const away = changed.filter((r) => r.survivor !== r.id);
 	// put(): a customer surviving a cycle of merges is shown again as its record stands.
 	if (back.length) await db.customers.bulkPut(back.map((r) => r.record));
-	if (back.length) await db.dupKeys.bulkPut(back.map((r) => dupKeysRow(r.record)));
 	if (away.length) await db.customers.bulkDelete(away.map((r) => r.id));
+	// The merged-away customer's finder keys go now; a survivor shown again is re-keyed by the finder
+	// (its id is among the customers this returns, which the projection queues).
 	if (away.length) await db.dupKeys.bulkDelete(away.map((r) => r.id));
 	const sales: string[] = [];
 	const points: string[] = [];

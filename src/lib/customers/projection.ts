@@ -3,7 +3,7 @@
 // the same path.
 import * as Y from 'yjs';
 import type { Projection } from '$lib/store/docstore';
-import { dupKeysRow, type ShopDB, type CustomerRecord, type ErasureRow } from '$lib/store/schema';
+import type { ShopDB, CustomerRecord, ErasureRow } from '$lib/store/schema';
 import type { Customer } from '$lib/domain/customer';
 import type { OpeningBalance } from '$lib/domain/opening';
 import type { ConsentEvent } from '$lib/domain/privacy/consent';
@@ -38,7 +38,7 @@ export const ERASED_KIND = 'customers:erased';
 
 export const customersProjection: Projection = {
 	kind: 'customers',
-	tables: ['customers', 'erasures', 'dupKeys', ...MERGE_TABLES],
+	tables: ['customers', 'erasures', 'dupKeys', 'dupKeysQueue', ...MERGE_TABLES],
 	matches: (name) => name.startsWith('customers-'),
 	observe(doc, dirty) {
 		customersMap(doc).observe((event) => {
@@ -98,10 +98,14 @@ export const customersProjection: Projection = {
 				});
 			for (const r of rows) if (r.pending) toClean.push(r.id);
 		}
-		// put(): a customer's finder keys are derived from the record alone, replaced with it.
-		if (puts.length) await db.dupKeys.bulkPut(puts.map(dupKeysRow));
+		// A deleted or erased customer's finder keys (a folded name, an email) go with the record, now;
+		// the keys of a customer put here are recomputed when the finder next runs (derived data):
+		// one queue row for the batch instead of a keys row per customer.
 		if (deletes.length) await db.dupKeys.bulkDelete(deletes);
 		const more: Record<string, string[]> = marked.length ? await applyMergeMarks(db, marked) : {};
+		const rekey = [...puts.map((r) => r.id), ...(more.customers ?? [])];
+		// add(): one queue row per batch, removed by the finder that consumes it.
+		if (rekey.length) await db.dupKeysQueue.add({ ids: rekey });
 		// Edited after their merge (by a tablet that had not heard of it): the app forwards what the
 		// survivor should take (MergeService.forwardLateEdits).
 		const late = marked.filter(({ record, mark }) => record.updatedAt > mark.at).map(({ record }) => record.id);

@@ -259,7 +259,7 @@ export class DexieCustomerService implements CustomerService {
 
 	/**
 	 * Updates matched customers from an import, a chunk of rows per transaction (a cancel stops
-	 * between two, never inside a row). What each row changes is worked out again here from the
+	 * between two, never inside a row; the chunk already being written is finished). What each row changes is worked out again here from the
 	 * customer as the document has it now (fieldChanges: another tablet may have filled a field
 	 * since the preview), and written per field like any edit (last writer wins per field), with
 	 * the row's opening balance in the same transaction. A row whose customer was deleted
@@ -283,6 +283,16 @@ export class DexieCustomerService implements CustomerService {
 		opts.onProgress?.({ done: 0, total });
 		const taken = await this.#cardOwners();
 		const validation = this.#ctx.validation();
+		// One chunk in flight, as in importMany: the next chunk's rows are worked out and written to
+		// the documents while IndexedDB writes the one before. Each chunk is its own flush
+		// transaction; its counts and progress are taken only once it is on disk.
+		let inflight: Promise<void> | null = null;
+		const landed = async () => {
+			if (!inflight) return;
+			const p = inflight;
+			inflight = null;
+			await p;
+		};
 		for (let start = 0; start < total; start += size) {
 			if (opts.signal?.aborted) {
 				outcome.cancelled = true;
@@ -294,46 +304,58 @@ export class DexieCustomerService implements CustomerService {
 			let written = 0;
 			let unchanged = 0;
 			const refused: ImportOutcome['refused'] = [];
-			await this.#store.transact(names, (docs) => {
-				for (const row of chunk) {
-					const doc = docs.get(customerDocName(row.id))!;
-					const map = customersMap(doc);
-					const state = readCustomer(map, row.id);
-					if (state.kind !== 'live') {
-						refused.push({ rowNumber: row.rowNumber, errors: [{ field: 'firstName', code: 'import-match-gone', params: { name: nameOf(row.draft) } }] });
-						continue;
+			const writing = this.#store
+				.transact(names, (docs) => {
+					for (const row of chunk) {
+						const doc = docs.get(customerDocName(row.id))!;
+						const map = customersMap(doc);
+						const state = readCustomer(map, row.id);
+						if (state.kind !== 'live') {
+							refused.push({ rowNumber: row.rowNumber, errors: [{ field: 'firstName', code: 'import-match-gone', params: { name: nameOf(row.draft) } }] });
+							continue;
+						}
+						const current = state.customer;
+						const before = readOpening(doc, row.id);
+						const changes = fieldChanges(current, row.draft, opts.mapped, opts.mode);
+						const opening = openingChange(before, row.opening, opts.mode);
+						const fields = Object.keys(changes).length > 0;
+						if (!fields && !opening) {
+							unchanged++;
+							continue;
+						}
+						// Only a record that changes is validated again (with its cards): an opening balance
+						// alone leaves the customer as the document has it.
+						if (fields) {
+							const merged = { ...current, ...changes } as CustomerDraft;
+							const errors = validateCustomer(merged, validation).errors;
+							merged.cards.forEach((card, i) => {
+								const owner = taken.get(card.toLowerCase());
+								if (owner && owner !== row.id) errors.push({ field: `cards.${i}`, code: 'card-already-assigned', params: { card, ownerId: owner, ownerName: 'another customer' } });
+							});
+							if (errors.length) {
+								refused.push({ rowNumber: row.rowNumber, errors });
+								continue;
+							}
+							writeCustomerFields(map, row.id, changes, now);
+							for (const card of merged.cards) taken.set(card.toLowerCase(), row.id);
+						}
+						if (opening) writeOpening(doc, { ...opening, customerId: row.id, at: now, source: opts.source ?? 'import' });
+						written++;
 					}
-					const current = state.customer;
-					const before = readOpening(doc, row.id);
-					const changes = fieldChanges(current, row.draft, opts.mapped, opts.mode);
-					const opening = openingChange(before, row.opening, opts.mode);
-					if (Object.keys(changes).length === 0 && !opening) {
-						unchanged++;
-						continue;
-					}
-					const merged = { ...current, ...changes } as CustomerDraft;
-					const errors = validateCustomer(merged, validation).errors;
-					merged.cards.forEach((card, i) => {
-						const owner = taken.get(card.toLowerCase());
-						if (owner && owner !== row.id) errors.push({ field: `cards.${i}`, code: 'card-already-assigned', params: { card, ownerId: owner, ownerName: 'another customer' } });
-					});
-					if (errors.length) {
-						refused.push({ rowNumber: row.rowNumber, errors });
-						continue;
-					}
-					if (Object.keys(changes).length) writeCustomerFields(map, row.id, changes, now);
-					if (opening) writeOpening(doc, { ...opening, customerId: row.id, at: now, source: opts.source ?? 'import' });
-					for (const card of merged.cards) taken.set(card.toLowerCase(), row.id);
-					written++;
-				}
-			});
-			outcome.imported += written;
-			outcome.unchanged += unchanged;
-			outcome.refused.push(...refused);
-			opts.onProgress?.({ done: Math.min(start + chunk.length, total), total });
+				})
+				.then(() => {
+					outcome.imported += written;
+					outcome.unchanged += unchanged;
+					outcome.refused.push(...refused);
+					opts.onProgress?.({ done: Math.min(start + chunk.length, total), total });
+				});
+			// The chunk before must be on disk before a third one starts.
+			await landed();
+			inflight = writing;
 			// Let the page paint the progress bar and handle a click on "Cancel import".
 			await new Promise((r) => setTimeout(r, 0));
 		}
+		await landed();
 		return outcome;
 	}
 

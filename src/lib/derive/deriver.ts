@@ -355,8 +355,9 @@ export class Deriver implements DeriveApi {
 	}
 
 	/**
-	 * Possible duplicates over every customer of this tablet. Reads only (customers and dismissed
-	 * pairs, in one read transaction), so it does not wait for the derivation lock nor hold it.
+	 * Possible duplicates over every customer of this tablet. Brings the queued customers' keys up
+	 * to date (short transactions on the keys and their queue), then reads the keys and dismissed
+	 * pairs in one read transaction: it does not wait for the derivation lock nor hold it.
 	 */
 	duplicates(): Promise<DuplicateScan> {
 		return findDuplicates(this.#database);

@@ -138,6 +138,17 @@ export interface DupKeysRow {
 	d: string;
 }
 
+/**
+ * Customers whose duplicate-finder keys are to be recomputed: one row per projected batch (the ids
+ * the customers projection put or removed), consumed by the finder (derive/duplicates.ts) before
+ * it reads the keys. One row per batch instead of a keys row per customer keeps the import's
+ * flush to the customers it writes.
+ */
+export interface DupKeysQueueRow {
+	seq?: number;
+	ids: string[];
+}
+
 /** A pair marked "Not a duplicate" (replicated; pair = pairKey(a, b)). */
 export interface DismissedPairRow {
 	pair: string;
@@ -179,6 +190,7 @@ export class ShopDB extends Dexie {
 	merges!: Table<MergeRow, string>;
 	dismissedPairs!: Table<DismissedPairRow, string>;
 	dupKeys!: Table<DupKeysRow, string>;
+	dupKeysQueue!: Table<DupKeysQueueRow, number>;
 
 	/**
 	 * `strict`: a second instance on the same database whose transactions are flushed to disk
@@ -288,5 +300,10 @@ export class ShopDB extends Dexie {
 					});
 				await tx.table<DupKeysRow, string>('dupKeys').bulkPut(rows);
 			});
+		// The duplicate-finder keys are derived when the finder runs, from the ids each flush queues
+		// here (a row per batch), no longer written per customer in the flush. A new table only.
+		this.version(11).stores({
+			dupKeysQueue: '++seq'
+		});
 	}
 }
