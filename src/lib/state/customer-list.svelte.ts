@@ -21,6 +21,7 @@ import type { GroupRecord } from '$lib/groups/api';
 import { MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND } from '$lib/groups/derive';
 import { ListReaderClient } from '$lib/customers/list-reader-client';
 import { shop } from './shop.svelte';
+import { describeError } from './errors';
 import { followGroups, keyNames, levelNames, vipKeys } from './groups.svelte';
 
 /** Rows read per step: in the worker, the page only receives them (a few ms each step). */
@@ -90,7 +91,7 @@ export class CustomerListState {
 		const reader = (this.#reader = new ListReaderClient(shop.db));
 		const unsubscribe = shop.store.subscribe((changes) => this.#onChanges(changes));
 		void this.#load(reader).catch((e) => {
-			if (!this.#stopped) shop.error = `The customer list could not be read. ${e instanceof Error ? e.message : String(e)}`;
+			if (!this.#stopped) shop.error = `The customer list could not be read. ${describeError(e)}`;
 		});
 		const stopGroups = followGroups(
 			() => shop.groups.list(),
@@ -236,7 +237,7 @@ export class CustomerListState {
 				} else await this.#reloadSome();
 			}
 		} catch (e) {
-			if (!this.#stopped) shop.error = `The customer list could not be updated. ${e instanceof Error ? e.message : String(e)}`;
+			if (!this.#stopped) shop.error = `The customer list could not be updated. ${describeError(e)}`;
 		} finally {
 			this.#draining = false;
 		}
