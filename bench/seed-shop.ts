@@ -8,7 +8,7 @@
 //     random ids (newId), bucketed by customerDocName: as CustomerService.importMany does;
 //   - items: generateItems(DEMO_SEED) through validateItem, one key per item: as ItemService.importMany;
 //   - sales-YYYY-MM: demoShopSales(…) over the customers sorted by id, each through validateSale and
-//     writeSale into salesDocName(sale.at): as loadDemoShop and SalesService.importMany;
+//     writeSale into salesDocName(sale): as loadDemoShop and SalesService.importMany;
 //   - index: a head slot '<doc>/<deviceId of tablet A>' for each of those documents, as A's sync
 //     engine writes once the relay confirmed the document (SyncEngine #announce);
 //   - docsize/<shopId>/<doc> metadata, as the relay's StorageUsage records after storing.
@@ -112,7 +112,7 @@ export async function seedDemoShop(
 		for (const sale of sales) {
 			const errors = validateSale(sale);
 			if (errors.length) throw new Error(`demo receipt ${sale.receiptNo}: ${JSON.stringify(errors)}`);
-			const name = salesDocName(sale.at);
+			const name = salesDocName(sale);
 			(byMonth.get(name) ?? byMonth.set(name, []).get(name)!).push(sale);
 			if (sale.customerId) withSales.add(sale.customerId);
 		}

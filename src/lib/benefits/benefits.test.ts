@@ -368,7 +368,7 @@ describe('deleting a group named in the priority order', () => {
 });
 
 async function sell(t: Tablet, s: Sale) {
-	const doc = salesDocName(s.at);
+	const doc = salesDocName(s);
 	await t.store.transact([doc], (d) => writeSale(salesMap(d.get(doc)!), s));
 }
 

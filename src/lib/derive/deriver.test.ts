@@ -50,13 +50,13 @@ function shop() {
 		db,
 		store,
 		async sell(...sales: Sale[]) {
-			const docs = [...new Set(sales.map((s) => salesDocName(s.at)))];
+			const docs = [...new Set(sales.map((s) => salesDocName(s)))];
 			await store.transact(docs, (d) => {
-				for (const s of sales) writeSale(salesMap(d.get(salesDocName(s.at))!), s);
+				for (const s of sales) writeSale(salesMap(d.get(salesDocName(s))!), s);
 			});
 		},
 		async track(s: Sale, customerId: string) {
-			const doc = salesDocName(s.at);
+			const doc = salesDocName(s);
 			await store.transact([doc], (d) => trackSale(salesMap(d.get(doc)!), s.id, { customerId, at: s.at, by: 'Till' }));
 		},
 		async adjust(a: PointAdjustment) {

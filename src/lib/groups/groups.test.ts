@@ -77,7 +77,7 @@ function tablet(seed = ++n) {
 			return r.id;
 		},
 		async sell(s: Sale) {
-			const doc = salesDocName(s.at);
+			const doc = salesDocName(s);
 			await store.transact([doc], (d) => writeSale(salesMap(d.get(doc)!), s));
 		},
 		async keys(id: string) {

@@ -10,8 +10,9 @@ import { DexieItemService, DexieSalesService } from './service';
 import { emptyDraft } from '$lib/domain/customer';
 import { seededIds } from '$lib/domain/ids';
 import type { Sale } from '$lib/domain/sales/types';
-import { salesDocName } from '$lib/store/docnames';
+import { SALES_SHARDS, salesDocName, unshardedSalesDocName } from '$lib/store/docnames';
 import { messageFor } from '$lib/domain/errors';
+import { salesMap, writeSale } from './yjs';
 import { deviceCode, parseReceiptNumber, receiptNumber, storeCode } from '$lib/domain/sales/receipt';
 
 const TODAY = '2026-11-23';
@@ -122,7 +123,7 @@ describe('sales data layer', () => {
 		expect(stats?.totalSpend).toBe(2500);
 		expect(stats?.visits).toBe(1);
 		expect(stats?.pointsBalance).toBe(25);
-		expect(t.strictFlushes).toContain(salesDocName('2026-11-20T12:00:00.000Z'));
+		expect(t.strictFlushes).toContain(salesDocName({ at: '2026-11-20T12:00:00.000Z', id: 's1' }));
 		expect(await t.sales.nextReceiptNo()).toBe(receiptNumber('CAM', deviceCode('install-1'), 2));
 	});
 
@@ -172,12 +173,14 @@ describe('sales data layer', () => {
 		const id = await customer(a);
 		const custDoc = (await a.db.yupdates.toArray())[0].doc;
 		await exchange(a, b, custDoc);
-		const month = salesDocName('2026-11-20T12:00:00.000Z');
-		await a.sales.record(sale({ id: 'sa', receiptNo: 'CAM-D3-000001', customerId: id }));
-		await b.sales.record(sale({ id: 'sb', receiptNo: 'CAM-D4-000001', customerId: id, at: '2026-11-21T09:00:00.000Z' }));
-		await exchange(a, b, month);
+		const sa = sale({ id: 'sa', receiptNo: 'CAM-D3-000001', customerId: id });
+		const sb = sale({ id: 'sb', receiptNo: 'CAM-D4-000001', customerId: id, at: '2026-11-21T09:00:00.000Z' });
+		await a.sales.record(sa);
+		await b.sales.record(sb);
+		const docs = [...new Set([salesDocName(sa), salesDocName(sb)])];
+		for (const doc of docs) await exchange(a, b, doc);
 		// The same updates again (a tablet re-sending after a dropped connection): nothing changes.
-		await exchange(a, b, month);
+		for (const doc of docs) await exchange(a, b, doc);
 		for (const t of [a, b]) {
 			const stats = await t.sales.settledStats(id);
 			expect(stats?.totalSpend).toBe(5000);
@@ -185,6 +188,27 @@ describe('sales data layer', () => {
 			expect(stats?.pointsBalance).toBe(50);
 			expect((await t.sales.ofCustomer(id)).map((s) => s.id)).toEqual(['sb', 'sa']);
 		}
+	});
+
+	it("a month's sales spread over its shards; a sale written before sharding is still tracked where it lives", async () => {
+		const ids = Array.from({ length: 64 }, (_, i) => `sale-${i}`);
+		const names = new Set(ids.map((id) => salesDocName({ at: '2026-11-20T12:00:00.000Z', id })));
+		expect(names.size).toBe(SALES_SHARDS);
+		for (const n of names) expect(n).toMatch(/^sales-2026-11-[0-7]$/);
+
+		const t = tablet(6);
+		const id = await customer(t);
+		// A sale as an earlier version wrote it: into the month's one document.
+		const legacy = sale({ id: 'legacy', receiptNo: 'CAM-D6-000001' });
+		await t.store.transact([unshardedSalesDocName(legacy.at)], (docs) => writeSale(salesMap(docs.get(unshardedSalesDocName(legacy.at))!), legacy));
+		await t.sales.settledStats(id);
+		expect((await t.sales.get('legacy'))?.customerId).toBeFalsy();
+		expect(await t.sales.track('legacy', id)).toEqual({ ok: true });
+		expect((await t.sales.settledStats(id))?.visits).toBe(1);
+		const again = await t.sales.track('legacy', id);
+		expect(again.ok).toBe(false);
+		// Nothing was written into the shard the sale would have today.
+		expect((await t.db.yupdates.toArray()).some((u) => u.doc === salesDocName(legacy))).toBe(false);
 	});
 
 	it('tracking a finalised sale attaches it once; adjustments move the balance with a reason', async () => {
@@ -296,7 +320,7 @@ describe('importing historical sales', () => {
 		expect(stats?.totalSpend).toBe(5000);
 		expect(stats?.spend12m).toBe(2500);
 		expect(new Set((await t.db.yupdates.toArray()).map((u) => u.doc))).toEqual(
-			new Set([(await t.db.yupdates.toArray())[0].doc, 'sales-2024-03', 'sales-2025-12'])
+			new Set([(await t.db.yupdates.toArray())[0].doc, salesDocName(old[0]), salesDocName(old[1])])
 		);
 	});
 });

@@ -1,7 +1,7 @@
 // Sales, items and loyalty points: every write goes through the DocStore (validate → one Yjs
 // transaction → persisted + projected in one IndexedDB transaction), like customers.
 import type { DocStore } from '$lib/store/docstore';
-import { ITEMS_DOC, POINTS_DOC, salesDocName } from '$lib/store/docnames';
+import { ITEMS_DOC, POINTS_DOC, salesDocName, unshardedSalesDocName } from '$lib/store/docnames';
 import { adjustmentsMap, itemsMap, salesMap, trackSale, writeSale } from '$lib/sales/yjs';
 import type { Item, PointAdjustment, Sale } from '$lib/domain/sales/types';
 import type { CustomerStats } from '$lib/domain/sales/stats';
@@ -62,7 +62,7 @@ export class DexieSalesService implements SalesService {
 			}
 		}
 		if (errors.length) return { ok: false, errors };
-		const name = salesDocName(sale.at);
+		const name = salesDocName(sale);
 		await this.#store.transact([name], (docs) => writeSale(salesMap(docs.get(name)!), sale));
 		await this.#bumpReceiptSeq(sale.receiptNo);
 		return { ok: true, sale };
@@ -96,7 +96,7 @@ export class DexieSalesService implements SalesService {
 			const chunk = sales.slice(i, i + CHUNK);
 			const byDoc = new Map<string, Sale[]>();
 			for (const sale of chunk) {
-				const name = salesDocName(sale.at);
+				const name = salesDocName(sale);
 				(byDoc.get(name) ?? byDoc.set(name, []).get(name)!).push(sale);
 			}
 			await this.#store.transact([...byDoc.keys()], (docs) => {
@@ -142,10 +142,12 @@ export class DexieSalesService implements SalesService {
 		if (!(await this.#db.customers.get(customerId))) {
 			return { ok: false, errors: [{ field: 'customerId', code: 'customer-gone' }] };
 		}
-		const name = salesDocName(sale.at);
+		// The sale's own document: its shard, or its month's one document from before sharding.
+		const names = [salesDocName(sale), unshardedSalesDocName(sale.at)];
 		let done = false;
-		await this.#store.transact([name], (docs) => {
-			done = trackSale(salesMap(docs.get(name)!), saleId, { customerId, at: this.#ctx.now(), by: this.#ctx.by() });
+		await this.#store.transact(names, (docs) => {
+			const name = names.find((n) => salesMap(docs.get(n)!).has(saleId));
+			if (name) done = trackSale(salesMap(docs.get(name)!), saleId, { customerId, at: this.#ctx.now(), by: this.#ctx.by() });
 		});
 		return done ? { ok: true } : { ok: false, errors: [{ field: 'customerId', code: 'sale-already-tracked' }] };
 	}

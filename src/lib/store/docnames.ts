@@ -30,12 +30,26 @@ export const ITEMS_DOC = 'items';
 export const POINTS_DOC = 'points';
 
 /**
- * Sales are immutable and are partitioned by the UTC month they were rung up in: a month of a
- * busy chain is ~8,000 sales (~1.7 MB encoded), old months stop changing, and a tablet fetches
- * only the months whose heads changed. UTC, not the shop's zone, so a change of time zone never
- * moves a sale to another document.
+ * Sales are immutable and are partitioned by the UTC month they were rung up in, and within a
+ * month over SALES_SHARDS documents by a hash of the sale's random id: old months stop changing,
+ * a tablet fetches only the documents whose heads changed, and a month stays far below the
+ * relay's per-document limit (16 MiB by default) even for a shop of 100,000 customers (the demo
+ * shop's busiest month is ~31 MiB of sales: one document could not have synced it). UTC, not the
+ * shop's zone, so a change of time zone never moves a sale to another document. The shard count
+ * is part of the data format, like CUSTOMER_BUCKETS.
  */
-export function salesDocName(at: string): string {
+export const SALES_SHARDS = 8;
+
+export function salesDocName(sale: { at: string; id: string }): string {
+	return `sales-${sale.at.slice(0, 7)}-${bucketOf(sale.id, SALES_SHARDS)}`;
+}
+
+/**
+ * Before sales were sharded, a month was one document ('sales-2026-11'). Those documents stay as
+ * they are (projected like the others, every name starting 'sales-'); a change to one of their
+ * sales (tracking it to a customer) is written where the sale lives.
+ */
+export function unshardedSalesDocName(at: string): string {
 	return `sales-${at.slice(0, 7)}`;
 }
 
