@@ -11,6 +11,7 @@ import { openTablet, type AppWindow as W } from './support/tablet';
 import { cuttableSockets } from './support/sockets';
 import { attachCustomer, MUG_BARCODE, openSale, payCard, seedItems } from './support/till';
 import { TEST_SETUP_SECRET } from './support/env';
+import { waitForServiceWorkerControl } from './support/app';
 
 function createCustomer(page: Page, first: string, registeredAt: string) {
 	return page.evaluate(
@@ -51,7 +52,9 @@ test('a merge on one tablet and a sale to the merged-away customer on an offline
 		await expect.poll(() => customerIds(pb), { timeout: 60_000 }).toEqual([kept, other].sort());
 		await expect.poll(() => pb.evaluate(async () => (await (globalThis as W).shopCrm.items.all()).length), { timeout: 60_000 }).toBe(2);
 
-		// B loses the network.
+		// B loses the network, once its service worker answers for the app (it installs in the
+		// background: going offline before it controls B would test nothing but the network).
+		await waitForServiceWorkerControl(pb);
 		await bOffline(true);
 
 		// A: Customers → Possible duplicates → Merge… → keep Jon, take nothing else → merged.
