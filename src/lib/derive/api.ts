@@ -64,6 +64,9 @@ export const STATS_KIND = 'stats';
 /** Announced after a rebuild or a roll that may have changed any customer's statistics. */
 export const STATS_ALL_KIND = 'stats:all';
 
+/** 'urgent': the small-lane rows (the till's own flushes); 'all': the bulk lane's too. */
+export type DrainLane = 'urgent' | 'all';
+
 export interface DeriveApi {
 	/** Opens the shop's database (same name as the main thread's). */
 	open(dbName: string): Promise<void>;
@@ -72,8 +75,13 @@ export interface DeriveApi {
 	 * rolls the rolling windows forward past midnight, then derives whatever is queued.
 	 */
 	start(ctx: DeriveContext, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet>;
-	/** Derives every queued change (each batch in one transaction) and returns what changed. */
-	drain(ctx: DeriveContext): Promise<ChangeSet>;
+	/**
+	 * Derives queued changes (each batch in one transaction) and returns what changed: the small
+	 * lane only ('urgent': what the till waits for), or both ('all', the bulk lane a slice at a time).
+	 */
+	drain(ctx: DeriveContext, lane?: DrainLane): Promise<ChangeSet>;
+	/** One batch, small lane first, else a slice of the bulk lane; `more`: call again. */
+	drainSlice(ctx: DeriveContext): Promise<{ changes: ChangeSet; more: boolean }>;
 	/** Recomputes every derived row from the replicated data, resumably. */
 	rebuild(ctx: DeriveContext, reason: RebuildReason, onProgress?: (p: DeriveProgress) => void): Promise<ChangeSet>;
 	/** Moves rolling windows forward to ctx.today (midnight), reading no sale unless the date went back. */

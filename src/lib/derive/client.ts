@@ -57,6 +57,9 @@ export class DeriveClient implements GroupDerivation {
 	#long: Promise<void> = Promise.resolve();
 	#draining: Promise<void> | null = null;
 	#dirty = false;
+	/** The bulk lane (imports, a first sync), derived a slice at a time behind the small lane. */
+	#bulking: Promise<void> | null = null;
+	#bulkDirty = false;
 	#closed = false;
 	/** Connections started so far (1 + restarts): for diagnostics and tests. */
 	connections = 0;
@@ -68,7 +71,9 @@ export class DeriveClient implements GroupDerivation {
 
 	/** Opens the worker and brings derived data up to date (resumed rebuild, new version, midnight). */
 	start(): Promise<void> {
-		this.#started ??= this.#longOp('start', (api, cb) => api.start(this.#opts.context(), cb));
+		this.#started ??= this.#longOp('start', (api, cb) => api.start(this.#opts.context(), cb)).then(() => {
+			if (!this.#closed) this.#bulk();
+		});
 		return this.#started;
 	}
 
@@ -87,14 +92,20 @@ export class DeriveClient implements GroupDerivation {
 		this.#update({ pending: true });
 		this.#draining ??= this.#drainLoop().finally(() => {
 			this.#draining = null;
-			this.#update({ pending: this.#dirty });
+			this.#update({ pending: this.#busy });
 		});
 	}
 
+	get #busy(): boolean {
+		return this.#dirty || this.#bulkDirty || !!this.#draining || !!this.#bulking;
+	}
+
 	/**
-	 * Resolves once every change flushed so far is counted in the statistics and group memberships:
-	 * what a balance check at the till, and the receipt after "Paid", wait for. A rebuild going on meanwhile does not hold it up (drains go between
-	 * its chunks, and count customers it has not reached from scratch).
+	 * Resolves once every small flush so far (the till's sales, edits, a group changed) is counted
+	 * in the statistics and group memberships: what a balance check at the till, and the receipt
+	 * after "Paid", wait for. A rebuild going on meanwhile does not hold it up (drains go between
+	 * its chunks, and count customers it has not reached from scratch), nor does the bulk lane of
+	 * an import or a first sync (derived behind, a slice at a time; `idle` waits for it).
 	 */
 	async settled(): Promise<void> {
 		while (this.#draining || this.#dirty) await (this.#draining ?? Promise.resolve());
@@ -105,8 +116,8 @@ export class DeriveClient implements GroupDerivation {
 		for (;;) {
 			await this.start();
 			await this.#long;
-			const draining = this.#draining;
-			if (!draining && !this.#dirty) return;
+			const draining = this.#draining ?? this.#bulking;
+			if (!draining && !this.#dirty && !this.#bulkDirty) return;
 			await draining;
 		}
 	}
@@ -157,7 +168,7 @@ export class DeriveClient implements GroupDerivation {
 		while (this.#dirty && !this.#closed) {
 			this.#dirty = false;
 			try {
-				this.#announce(await this.#call((api) => api.drain(this.#opts.context())));
+				this.#announce(await this.#call((api) => api.drain(this.#opts.context(), 'urgent')));
 				if (this.status.error) this.#update({ error: null });
 			} catch (err) {
 				// The queue is still in IndexedDB: the next notify (or start) derives it.
@@ -165,6 +176,27 @@ export class DeriveClient implements GroupDerivation {
 				return;
 			}
 		}
+		if (!this.#closed) this.#bulk();
+	}
+
+	/** Derives the bulk lane a slice at a time, announcing each (the list fills in as it goes). */
+	#bulk(): void {
+		this.#bulkDirty = true;
+		this.#bulking ??= (async () => {
+			while (this.#bulkDirty && !this.#closed) {
+				this.#bulkDirty = false;
+				for (;;) {
+					const { changes, more } = await this.#call((api) => api.drainSlice(this.#opts.context()));
+					this.#announce(changes);
+					if (!more || this.#closed) break;
+				}
+			}
+		})()
+			.catch((err) => this.#update({ error: err }))
+			.finally(() => {
+				this.#bulking = null;
+				this.#update({ pending: this.#busy });
+			});
 	}
 
 	/** Rebuilds and rolls run one at a time; drains go on beside them (the worker interleaves batches). */

@@ -114,6 +114,47 @@ describe('derive queue', () => {
 		expect(s?.pointsBalance).toBe(15);
 	});
 
+	it('a big flush (an import, a first sync) goes in the bulk lane: a later sale is derived first, the bulk a slice at a time', async () => {
+		const t = shop();
+		const many = Array.from({ length: 1500 }, (_, i) => sale(`b${i}`, `c${i % 700}`, '2026-11-20T10:00:00Z'));
+		await t.sell(...many);
+		await t.sell(sale('mine', 'vip', '2026-11-22T10:00:00Z'));
+		const rows = await t.db.deriveQueue.toArray();
+		expect(rows.map((r) => [r.changes.sales?.length, r.bulk])).toEqual([[1500, 1], [1, undefined]]);
+
+		const d = await opened(t.name);
+		// What the till waits for: the small lane only, although it was queued after the bulk.
+		expect(await d.drain(ctx('2026-11-23'), 'urgent')).toEqual({ [STATS_KIND]: ['vip'] });
+		expect(await t.db.customerStats.count()).toBe(1);
+		// The bulk row, a slice at a time: its rest stays queued under its own seq.
+		const first = await d.drainSlice(ctx('2026-11-23'));
+		expect(first.more).toBe(true);
+		const left = await t.db.deriveQueue.toArray();
+		expect(left.map((r) => [r.seq, r.changes.sales?.length, r.bulk])).toEqual([[rows[0].seq, 500, 1]]);
+		const rest = new Set(left[0].changes.sales);
+		expect(rest.size).toBe(500);
+		expect(rows[0].changes.sales!.slice(1000).every((id) => rest.has(id))).toBe(true);
+		const second = await d.drainSlice(ctx('2026-11-23'));
+		expect(second.more).toBe(true);
+		expect(await d.drainSlice(ctx('2026-11-23'))).toEqual({ changes: {}, more: false });
+		expect(await t.db.deriveQueue.count()).toBe(0);
+		// Sliced or not, every sale counted once.
+		expect(await stored(t.db, '2026-11-23')).toEqual(await fromScratch(t.db, '2026-11-23'));
+	});
+
+	it('a killed worker mid-slice leaves the bulk row whole, and the next slice takes it again', async () => {
+		const t = shop();
+		await t.sell(...Array.from({ length: 1200 }, (_, i) => sale(`k${i}`, `c${i % 300}`, '2026-11-20T10:00:00Z')));
+		const d = await opened(t.name, { faults: { beforeCommit: (what) => { if (what === 'drain') throw new WorkerCrashed(); } } });
+		await expect(d.drainSlice(ctx('2026-11-23'))).rejects.toBeInstanceOf(WorkerCrashed);
+		expect((await t.db.deriveQueue.toArray()).map((r) => r.changes.sales?.length)).toEqual([1200]);
+		expect(await t.db.customerStats.count()).toBe(0);
+		const again = await opened(t.name);
+		await again.drain(ctx('2026-11-23'));
+		expect(await t.db.deriveQueue.count()).toBe(0);
+		expect(await stored(t.db, '2026-11-23')).toEqual(await fromScratch(t.db, '2026-11-23'));
+	});
+
 	it('statistics in the shape of an earlier build are computed from scratch when a sale arrives, not left uncounted', async () => {
 		const t = shop();
 		await t.sell(sale('a', 'c1', '2026-11-20T10:00:00Z'));
@@ -399,6 +440,33 @@ describe('DeriveClient', () => {
 		expect((await t.db.customerStats.get('c1'))?.totalSpend).toBe(1000);
 		expect(await t.db.deriveQueue.count()).toBe(0);
 		expect(announced).toContainEqual({ [STATS_KIND]: ['c1'] });
+		client.close();
+	});
+
+	it('settled() waits for the till\'s own flushes, not for an import\'s bulk lane; idle() waits for both', async () => {
+		const t = shop();
+		let open!: () => void;
+		const gate = new Promise<void>((r) => (open = r));
+		class Gated extends Deriver {
+			override async drainSlice(c: DeriveContext) {
+				await gate;
+				return super.drainSlice(c);
+			}
+		}
+		const client = new DeriveClient({ connect: () => inProcessConnection(new Gated()), dbName: t.name, context: () => ctx('2026-11-23'), announce: () => {} });
+		await client.start();
+		await t.sell(...Array.from({ length: 1200 }, (_, i) => sale(`b${i}`, `c${i % 400}`, '2026-11-20T10:00:00Z')));
+		await t.sell(sale('mine', 'vip', '2026-11-22T10:00:00Z'));
+		client.notify();
+		await client.settled();
+		expect((await t.db.customerStats.get('vip'))?.totalSpend).toBe(1000);
+		expect(await t.db.customerStats.get('c1')).toBeUndefined();
+		expect(client.status.pending).toBe(true);
+		open();
+		await client.idle();
+		expect(await t.db.deriveQueue.count()).toBe(0);
+		expect(await stored(t.db, '2026-11-23')).toEqual(await fromScratch(t.db, '2026-11-23'));
+		expect(client.status.pending).toBe(false);
 		client.close();
 	});
 

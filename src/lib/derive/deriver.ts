@@ -4,7 +4,7 @@
 // till; tests call it directly. Each batch commits whole with the removal of the queue rows it
 // consumed, and a rebuild records its progress in the same transactions as its rows: a worker
 // killed at any point leaves either the old rows and the queue, or the new rows and no queue.
-import { ShopDB } from '$lib/store/schema';
+import { ShopDB, type DeriveQueueRow } from '$lib/store/schema';
 import type { ChangeSet } from '$lib/store/docstore';
 import {
 	DERIVE_STATE_KEY,
@@ -26,13 +26,18 @@ import type { GroupReport } from '$lib/domain/reports/report';
 import type { MembershipKey } from '$lib/domain/groups/types';
 import { MERGES_KIND } from '$lib/customers/merges';
 import { findDuplicates } from './duplicates';
-import type { DuplicateScan } from './api';
+import type { DrainLane, DuplicateScan } from './api';
 import { countIntoStats, customersWithHistory, readRange, removeStaleStats, rollStats, writeRange, STATS_TABLES, type CustomerHistory } from './stats';
 
 /** Queue rows merged into one derivation batch (one transaction). */
 const QUEUE_ROWS = 50;
 /** Ids per batch: a batch stays a short transaction even when an import queued big flushes. */
 const BATCH_IDS = 4000;
+/**
+ * Ids of a bulk-lane row (an import's chunk, a first sync) derived per batch: a sale rung up
+ * meanwhile waits for one such slice at most, then goes first.
+ */
+const BULK_SLICE = 1000;
 /** Customers per rebuild or roll transaction. */
 const CHUNK = 2000;
 
@@ -131,11 +136,12 @@ export class Deriver implements DeriveApi {
 		// Every customer's facts in memory before the first sale needs them (drain loads them too,
 		// but a till opened a moment ago should not wait for 100,000 customers to be read).
 		await this.#run(() => this.#guard(() => this.#members.ensure(this.#database)));
-		merge(changes, await this.drain(ctx));
+		// The small lane; the caller then derives the bulk lane a slice at a time.
+		merge(changes, await this.drain(ctx, 'urgent'));
 		return changes;
 	}
 
-	async drain(ctx: DeriveContext): Promise<ChangeSet> {
+	async drain(ctx: DeriveContext, lane: DrainLane = 'all'): Promise<ChangeSet> {
 		const changes: ChangeSet = {};
 		for (;;) {
 			const batch = await this.#run(async () => {
@@ -146,11 +152,36 @@ export class Deriver implements DeriveApi {
 				// would wait for the till's own kv write (receipt counter) after each sale; the batch
 				// checks that inside its transaction anyway.
 				if (!this.#members.loaded) await this.#guard(() => this.#members.ensure(this.#database));
-				return this.#drainBatch(ctx);
+				return this.#drainBatch(ctx, lane);
 			});
 			if (batch === null) return changes;
 			merge(changes, batch);
 		}
+	}
+
+	async drainSlice(ctx: DeriveContext): Promise<{ changes: ChangeSet; more: boolean }> {
+		const batch = await this.#run(async () => {
+			if (!this.#members.loaded) await this.#guard(() => this.#members.ensure(this.#database));
+			return this.#drainBatch(ctx, 'all');
+		});
+		return { changes: batch ?? {}, more: batch !== null };
+	}
+
+	/**
+	 * The rows of the next batch: small-lane rows first, in order; else a slice of the first
+	 * bulk-lane row (`rest`: what stays queued of it). Null when the lane asked for is empty.
+	 */
+	async #nextRows(db: ShopDB, lane: DrainLane): Promise<{ rows: DeriveQueueRow[]; rest: DeriveQueueRow | null } | null> {
+		const bulk = await db.deriveQueue.where('bulk').equals(1).primaryKeys();
+		const small = bulk.length
+			? await db.deriveQueue.where(':id').noneOf(bulk).limit(QUEUE_ROWS).toArray()
+			: await db.deriveQueue.orderBy(':id').limit(QUEUE_ROWS).toArray();
+		if (small.length) return { rows: small, rest: null };
+		if (lane === 'urgent' || bulk.length === 0) return null;
+		const row = await db.deriveQueue.get(bulk[0]);
+		if (!row) return null;
+		const { head, rest } = sliceChanges(row.changes, BULK_SLICE);
+		return { rows: [{ ...row, changes: head }], rest: rest ? { ...row, changes: rest } : null };
 	}
 
 	/**
@@ -185,11 +216,12 @@ export class Deriver implements DeriveApi {
 	}
 
 	/** One batch of the queue, derived and removed in one transaction; null when the queue is empty. */
-	async #drainBatch(ctx: DeriveContext): Promise<ChangeSet | null> {
+	async #drainBatch(ctx: DeriveContext, lane: DrainLane): Promise<ChangeSet | null> {
 		const db = this.#database;
 		return this.#guard(() => db.transaction('rw', [...new Set(['deriveQueue', 'kv', ...STATS_TABLES, ...SHOP_DAY_TABLES, ...MEMBERSHIP_TABLES])], async () => {
-			const rows = await db.deriveQueue.orderBy(':id').limit(QUEUE_ROWS).toArray();
-			if (rows.length === 0) return null;
+			const next = await this.#nextRows(db, lane);
+			if (next === null) return null;
+			const { rows, rest } = next;
 			const saleIds = new Set<string>();
 			const adjustmentIds = new Set<string>();
 			const openingIds = new Set<string>();
@@ -234,7 +266,9 @@ export class Deriver implements DeriveApi {
 			// committed with the statistics they follow and the removal of the queue rows.
 			const members = await this.#members.apply(db, touched, ctx);
 			this.#fault('drain');
-			await db.deriveQueue.bulkDelete(seqs);
+			// put(): the rest of a sliced bulk row replaces it whole, under its own seq.
+			if (rest) await db.deriveQueue.put(rest);
+			await db.deriveQueue.bulkDelete(rest ? seqs.filter((s) => s !== rest.seq) : seqs);
 			const out: ChangeSet = {};
 			if (ids.length) out[STATS_KIND] = ids;
 			if (members.changed.length) out[MEMBERSHIPS_KIND] = members.changed;
@@ -375,4 +409,22 @@ function merge(into: ChangeSet, from: ChangeSet): void {
 /** The Web Locks API where there is one (browsers, workers); absent in Node. */
 function webLocks(): LockManager | null {
 	return typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : null;
+}
+
+/** The first `n` ids of a queue row's changes (kinds in order), and what is left (null: nothing). */
+export function sliceChanges(changes: Record<string, string[]>, n: number): { head: Record<string, string[]>; rest: Record<string, string[]> | null } {
+	const head: Record<string, string[]> = {};
+	const rest: Record<string, string[]> = {};
+	let left = n;
+	let more = false;
+	for (const [kind, ids] of Object.entries(changes)) {
+		const take = Math.max(0, Math.min(left, ids.length));
+		if (take) head[kind] = ids.slice(0, take);
+		if (take < ids.length) {
+			rest[kind] = ids.slice(take);
+			more = true;
+		}
+		left -= take;
+	}
+	return { head, rest: more ? rest : null };
 }

@@ -264,13 +264,13 @@ export function createImportApi(opts: { channel?: string | null; chunk?: number 
 		let store = stores.get(dbName);
 		if (!store) {
 			// Only the customers' projections: the worker writes customers (and their opening balances)
-			// and nothing else. An opening balance is queued for the derive stage in the flush, like a
-			// sale: the page's derive worker counts it into the customer's statistics. The customers
-			// themselves are not queued (yet): 100,000 of them in the queue held up every receipt
-			// behind them (a receipt waits for the derive stage to settle); see issue 8's note.
+			// and nothing else. Both are queued for the derive stage in the flush, like a sale: the
+			// page's derive worker counts a balance into the customer's statistics, and evaluates the
+			// automatic groups of every customer written (new or updated). A chunk is a big flush:
+			// it goes in the bulk lane, so a sale at the till meanwhile is derived first.
 			store = new DocStore(new ShopDB(dbName), {
 				projections: [customersProjection, openingsProjection],
-				deriveKinds: ['openings'],
+				deriveKinds: ['openings', 'customers'],
 				channel: opts.channel
 			});
 			stores.set(dbName, store);

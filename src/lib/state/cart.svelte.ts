@@ -17,6 +17,7 @@ import type { FieldError } from '$lib/domain/errors';
 import { parseMoney } from '$lib/domain/sales/items';
 import { shop } from './shop.svelte';
 import { balanceOf, tillStamp } from '$lib/state/till';
+import { rememberRecorded } from '$lib/state/recorded';
 
 export type PayMethod = 'card' | 'cash';
 
@@ -211,6 +212,7 @@ export class CartState {
 		// The receipt shows the customer as they now are: statistics, points and group memberships
 		// (a sale crossing a tier threshold moves them to Gold before the receipt appears).
 		await shop.derive.settled();
+		rememberRecorded(recorded.sale, this.customer);
 		this.reset();
 		return { ok: true, saleId: recorded.sale.id };
 	}

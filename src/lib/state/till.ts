@@ -25,3 +25,4 @@ export async function tillStamp(): Promise<TillStamp> {
 export async function balanceOf(customerId: string): Promise<number> {
 	return (await shop.sales.settledStats(customerId))?.pointsBalance ?? 0;
 }
+

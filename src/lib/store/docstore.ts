@@ -97,6 +97,9 @@ export interface DocStoreOptions {
 	deriveKinds?: string[];
 }
 
+/** Queued ids above which a flush's derive-queue row goes in the bulk lane. */
+export const BULK_FLUSH = 500;
+
 export class DocStore {
 	readonly db: ShopDB;
 	#projections: Projection[];
@@ -380,8 +383,12 @@ export class DocStore {
 				if (derive) {
 					const queued: ChangeSet = {};
 					for (const kind of this.#deriveKinds) if (changes[kind]?.length) queued[kind] = changes[kind];
-					// add(): one queue row per flush, removed by the derivation that consumes it.
-					await db.deriveQueue.add({ changes: queued, at });
+					// add(): one queue row per flush, removed by the derivation that consumes it. A big
+					// one (an import's chunk, a first sync) goes in the bulk lane: the till's own small
+					// flushes are derived before it. (A sale flushed together with such a batch is derived
+					// with it: the receipt may then show before its tier moves, never without it moving.)
+					const size = Object.values(queued).reduce((n, ids) => n + ids.length, 0);
+					await db.deriveQueue.add(size > BULK_FLUSH ? { changes: queued, at, bulk: 1 } : { changes: queued, at });
 				}
 			});
 		} catch (err) {

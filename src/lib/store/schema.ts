@@ -76,6 +76,11 @@ export interface DeriveQueueRow {
 	seq?: number;
 	changes: Record<string, string[]>;
 	at: number;
+	/**
+	 * 1: a big flush (an import's chunk, a first sync): derived after every small one, a slice at
+	 * a time, so a sale at the till is never queued behind it. Absent: derived first, in order.
+	 */
+	bulk?: 1;
 }
 
 /** A group definition as projected from Yjs. */
@@ -304,6 +309,11 @@ export class ShopDB extends Dexie {
 		// here (a row per batch), no longer written per customer in the flush. A new table only.
 		this.version(11).stores({
 			dupKeysQueue: '++seq'
+		});
+		// Two lanes in the derive queue: big flushes are marked bulk (indexed, so the small ones
+		// are found without reading the big ones). An index only: rows queued before are small-lane.
+		this.version(12).stores({
+			deriveQueue: '++seq, bulk'
 		});
 	}
 }

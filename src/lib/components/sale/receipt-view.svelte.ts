@@ -6,6 +6,7 @@ import type { Sale } from '$lib/domain/sales/types';
 import { refundableLines } from '$lib/domain/sales/refund';
 import { shop } from '$lib/state/shop.svelte';
 import { describeError } from '$lib/state/errors';
+import { recorded } from '$lib/state/recorded';
 
 interface Snapshot {
 	sale: Sale | undefined;
@@ -27,7 +28,13 @@ export class ReceiptView {
 
 	/** Follows sale `id`; returns the unsubscribe. */
 	follow(id: string): () => void {
-		this.loaded = false;
+		// The sale this till has just recorded shows at once; the query below then keeps it live.
+		const mine = recorded(id);
+		this.sale = mine?.sale;
+		this.refunds = [];
+		this.customer = mine?.customer ?? null;
+		this.balance = null;
+		this.loaded = !!mine;
 		const sub = liveQuery(async (): Promise<Snapshot> => {
 			const sale = await shop.sales.get(id);
 			const refunds = sale ? await shop.sales.refundsOf(id) : [];
