@@ -54,12 +54,13 @@ async function wedgeScan(page: Page, code: string, gapMs = 8): Promise<void> {
 		const timestamp = t0 + (i++ * gapMs) / 2000; // keyDown and keyUp half a gap apart
 		return cdp.send('Input.dispatchKeyEvent', { type, key: k, code: codeName, windowsVirtualKeyCode: vk, timestamp, ...(text ? { text } : {}) });
 	};
-	for (const ch of code) {
-		await key('keyDown', ch, ch);
-		await key('keyUp', ch);
-	}
-	await key('keyDown', 'Enter', '\r');
-	await key('keyUp', 'Enter');
+	// Sent all at once, as a scanner's keys reach the browser: awaited one by one, a busy test
+	// runner spaced them by its own round trips (over the 250 ms after which held keys are typed
+	// back as fast typing), which no scanner does. The browser handles them in order.
+	const sent: Promise<unknown>[] = [];
+	for (const ch of code) sent.push(key('keyDown', ch, ch), key('keyUp', ch));
+	sent.push(key('keyDown', 'Enter', '\r'), key('keyUp', 'Enter'));
+	await Promise.all(sent);
 	await cdp.detach();
 }
 
