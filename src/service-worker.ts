@@ -74,6 +74,34 @@ async function precache(): Promise<void> {
 		...files.map((path) => new Request(path, { cache: 'no-cache' })),
 		new Request(SHELL, { cache: 'no-cache' })
 	]);
+	await precacheWorkerChunks(cache);
+}
+
+/**
+ * The Web Workers are built apart from the pages, so what they load with import() (the derive
+ * worker's search keys for an old schema's upgrade, its error table) is not in `build`. Read each
+ * worker script from the cache and add the chunks it names, and theirs: offline, a worker must
+ * find every file it may ask for.
+ */
+async function precacheWorkerChunks(cache: Cache): Promise<void> {
+	const seen = new Set<string>();
+	const todo = build.filter((path) => path.includes('/workers/') && path.endsWith('.js'));
+	while (todo.length) {
+		const path = todo.pop()!;
+		if (seen.has(path)) continue;
+		seen.add(path);
+		const response = await cache.match(path);
+		if (!response) continue;
+		const source = await response.text();
+		const found = [...source.matchAll(/["'`](\.{1,2}\/[\w./-]+\.js)["'`]/g)].map((m) => new URL(m[1], self.location.origin + path).pathname);
+		const missing: string[] = [];
+		for (const chunk of found) {
+			if (seen.has(chunk) || IMMUTABLE.has(chunk)) continue;
+			if (!(await cache.match(chunk))) missing.push(chunk);
+			todo.push(chunk);
+		}
+		if (missing.length) await cache.addAll(missing);
+	}
 }
 
 async function shell(request: Request): Promise<Response> {

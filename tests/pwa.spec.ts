@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
 	controllerVersion,
@@ -79,6 +79,24 @@ test.describe('offline', () => {
 		await page.goto('/settings');
 		await expectShell(page);
 		await expect(page.getByRole('link', { name: 'Customers', exact: true }).first()).toBeVisible();
+	});
+
+	test('what the workers load on first use is precached with the app (offline, a worker finds it)', async ({ page }) => {
+		// The derive worker loads the old schema's search keys and its error table with import();
+		// those chunks are built beside the workers, outside the pages' build list.
+		const dir = join('build', '_app', 'immutable', 'workers', 'chunks');
+		const chunks = readdirSync(dir)
+			.filter((f) => f.endsWith('.js'))
+			.map((f) => `/_app/immutable/workers/chunks/${f}`);
+		expect(chunks.length).toBeGreaterThan(0);
+		await openApp(page);
+		await waitForServiceWorkerControl(page);
+		const cached = await page.evaluate(async (paths) => {
+			const out: Record<string, boolean> = {};
+			for (const p of paths) out[p] = !!(await caches.match(p));
+			return out;
+		}, chunks);
+		expect(cached).toEqual(Object.fromEntries(chunks.map((p) => [p, true])));
 	});
 
 	test('customers saved on this tablet are listed after an offline reload', async ({ page, context }) => {
