@@ -53,6 +53,9 @@ test('filters narrow the list and the count follows; clearing brings everyone ba
 
 test('the list is virtualised, sorts by its columns, and scrolls to the last customer', async ({ page }) => {
 	await loadDemo(page);
+	// The records were decoded in the list worker, which is still running: had it failed to start
+	// or died, the list would have fallen back to reading on the page and terminated it.
+	expect(page.workers().map((w) => w.url()).filter((url) => /list\.worker/.test(url))).toHaveLength(1);
 	// The customers' links inside the table (the header's links to other customer pages are not rows).
 	const rowLinks = page.getByRole('table', { name: 'Customers' }).locator('a[href^="/customers/"]');
 	// 3,000 customers but only a screenful (plus overscan) of rows in the page.

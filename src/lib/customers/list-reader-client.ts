@@ -2,7 +2,7 @@
 // behind Comlink, or on the page itself when the worker cannot start or dies. On the page each
 // step decodes ~1,000 records on the main thread (tens of milliseconds); in the worker the page
 // only receives the compact rows.
-import * as Comlink from 'comlink';
+import { comlinkWorker } from '$lib/comlink-worker';
 import type { ShopDB } from '$lib/store/schema';
 import { ListReader, type ListPage, type ListReaderApi } from './list-reader';
 import type { CustomerListRow } from '$lib/domain/list';
@@ -23,21 +23,8 @@ export interface ListWorkerConnection {
 /** The list worker as the browser runs it. */
 export function listWorker(): ListWorkerConnection {
 	const worker = new Worker(new URL('../workers/list.worker.ts', import.meta.url), { type: 'module', name: 'customer-list' });
-	const api = Comlink.wrap<ListReaderApi>(worker);
-	let fail: (err: unknown) => void = () => {};
-	const failed = new Promise<never>((_, reject) => (fail = reject));
-	failed.catch(() => {});
-	worker.addEventListener('error', (e) => fail(new ListWorkerFailed(e.message)));
-	worker.addEventListener('messageerror', () => fail(new ListWorkerFailed('message error')));
-	return {
-		api: api as unknown as ListReaderApi,
-		failed,
-		terminate() {
-			fail(new ListWorkerFailed('terminated'));
-			api[Comlink.releaseProxy]();
-			worker.terminate();
-		}
-	};
+	const w = comlinkWorker<ListReaderApi>(worker, (reason) => new ListWorkerFailed(reason));
+	return { api: w.api as unknown as ListReaderApi, failed: w.failed, terminate: w.terminate };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The page's handle on the import worker: one worker per page, started on first use.
 import * as Comlink from 'comlink';
+import { comlinkWorker } from '$lib/comlink-worker';
 import type { ImportApi, OnProgress } from './api';
 
 export type ImportWorker = Comlink.Remote<ImportApi>;
@@ -18,26 +19,20 @@ export function importWorker(): ImportWorker {
  */
 function start(): ImportWorker {
 	const worker = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'imports' });
-	const remote = Comlink.wrap<ImportApi>(worker);
-	let fail: (err: Error) => void = () => {};
-	const died = new Promise<never>((_, reject) => (fail = reject));
-	died.catch(() => {});
-	const onError = (e: Event) => {
-		e.preventDefault();
-		current = null;
-		worker.terminate();
-		fail(new Error(`the import stopped unexpectedly (${(e as ErrorEvent).message || 'the background worker failed'})`));
-	};
-	worker.addEventListener('error', onError);
-	worker.addEventListener('messageerror', onError);
-	return new Proxy(remote, {
+	const w = comlinkWorker<ImportApi>(worker, (reason) => new Error(`the import stopped unexpectedly (${reason})`));
+	w.failed.catch(() => {
+		if (current === remote) current = null;
+		w.terminate();
+	});
+	const remote: ImportWorker = new Proxy(w.api, {
 		get(target, key) {
 			// Not a thenable, and Comlink's own symbols (releaseProxy) pass through.
 			if (key === 'then' || typeof key !== 'string') return key === 'then' ? undefined : Reflect.get(target, key);
 			const method = Reflect.get(target, key) as (...args: unknown[]) => Promise<unknown>;
-			return (...args: unknown[]) => Promise.race([method(...args), died]);
+			return (...args: unknown[]) => Promise.race([method(...args), w.failed]);
 		}
 	});
+	return remote;
 }
 
 /** A progress callback the worker can call across the thread boundary. */
