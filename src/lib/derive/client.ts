@@ -108,7 +108,11 @@ export class DeriveClient implements GroupDerivation {
 	 * an import or a first sync (derived behind, a slice at a time; `idle` waits for it).
 	 */
 	async settled(): Promise<void> {
-		while (this.#draining || this.#dirty) await (this.#draining ?? Promise.resolve());
+		for (;;) {
+			if (this.#draining) await this.#draining;
+			else if (this.#dirty && !this.#closed) this.notify();
+			else return;
+		}
 	}
 
 	/** Resolves once everything queued so far is derived (and any rebuild or roll finished). */
@@ -116,9 +120,12 @@ export class DeriveClient implements GroupDerivation {
 		for (;;) {
 			await this.start();
 			await this.#long;
-			const draining = this.#draining ?? this.#bulking;
-			if (!draining && !this.#dirty && !this.#bulkDirty) return;
-			await draining;
+			const running = this.#draining ?? this.#bulking;
+			if (running) await running;
+			else if (this.#closed) return;
+			else if (this.#dirty) this.notify();
+			else if (this.#bulkDirty) this.#bulk();
+			else return;
 		}
 	}
 
@@ -182,7 +189,8 @@ export class DeriveClient implements GroupDerivation {
 	/** Derives the bulk lane a slice at a time, announcing each (the list fills in as it goes). */
 	#bulk(): void {
 		this.#bulkDirty = true;
-		this.#bulking ??= (async () => {
+		if (this.#bulking || this.#closed) return;
+		this.#bulking = (async () => {
 			while (this.#bulkDirty && !this.#closed) {
 				this.#bulkDirty = false;
 				for (;;) {
@@ -192,10 +200,16 @@ export class DeriveClient implements GroupDerivation {
 				}
 			}
 		})()
-			.catch((err) => this.#update({ error: err }))
+			.catch((err) => {
+				// The queue is still in IndexedDB: the next notify (or start) takes it up again.
+				this.#bulkDirty = false;
+				this.#update({ error: err });
+			})
 			.finally(() => {
 				this.#bulking = null;
-				this.#update({ pending: this.#busy });
+				// Asked again between the loop's last check and here: go on.
+				if (this.#bulkDirty && !this.#closed) this.#bulk();
+				else this.#update({ pending: this.#busy });
 			});
 	}
 

@@ -3,6 +3,7 @@ import {
 	consentChanges,
 	consentEventsToAdd,
 	currentConsents,
+	historyAsShown,
 	historyNewestFirst,
 	resolveConsents,
 	uniqueConsentEvents,
@@ -116,5 +117,24 @@ describe('consent history twins (the same change under two ids, e.g. after a mer
 		expect(history.map((e) => e.status)).toEqual(['withdrawn', 'granted']);
 		expect(resolveConsents(history).email?.status).toBe('withdrawn');
 		expect(resolveConsents([olderGrant, withdrawalTwin]).email?.status).toBe('withdrawn');
+	});
+});
+
+describe('the consent history as the profile shows it', () => {
+	it('lists a consent entered before its channel had a history (an import), marked as such, beside the events', () => {
+		const sms = { status: 'granted' as const, date: '2026-11-09T09:00:00.000Z', source: 'import' as const, recordedBy: 'import shopify.csv' };
+		const email = { status: 'withdrawn' as const, date: '2026-11-20T10:00:00.000Z', source: 'till' as const, recordedBy: 'Till 1' };
+		const events = [ev({ id: 'a', channel: 'email', status: 'granted', date: '2026-11-01T10:00:00.000Z' }), ev({ id: 'b', channel: 'email', status: 'withdrawn', date: '2026-11-20T10:00:00.000Z' })];
+		const lines = historyAsShown({ sms, email }, events);
+		expect(lines.map((l) => [l.channel, l.status, l.date, l.earlier ?? false])).toEqual([
+			['email', 'withdrawn', '2026-11-20T10:00:00.000Z', false],
+			['sms', 'granted', '2026-11-09T09:00:00.000Z', true],
+			['email', 'granted', '2026-11-01T10:00:00.000Z', false]
+		]);
+		expect(lines[1]).toMatchObject({ source: 'import', by: 'import shopify.csv' });
+	});
+
+	it('shows nothing for a customer never asked', () => {
+		expect(historyAsShown({}, [])).toEqual([]);
 	});
 });

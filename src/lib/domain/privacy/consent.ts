@@ -103,6 +103,28 @@ export function historyNewestFirst(events: readonly ConsentEvent[]): ConsentEven
 	return uniqueConsentEvents(events).sort((a, b) => compareConsentEvents(b, a));
 }
 
+/** A line of the consent history as the profile shows it. */
+export type ConsentHistoryLine = ConsentEvent & {
+	/** A consent entered before its channel had a history (an import, the demo shop, an older version). */
+	earlier?: true;
+};
+
+/**
+ * The history as shown, newest first: the events, and for each channel that has a consent but no
+ * event, that consent as it was entered (else the profile would say "granted on 9 Nov" above a
+ * history that says nothing was ever recorded).
+ */
+export function historyAsShown(current: Partial<Record<ConsentChannel, Consent>>, events: readonly ConsentEvent[]): ConsentHistoryLine[] {
+	const withEvents = new Set(events.map((e) => e.channel));
+	const earlier: ConsentHistoryLine[] = [];
+	for (const channel of CONSENT_CHANNELS) {
+		const c = current[channel];
+		if (!c || withEvents.has(channel)) continue;
+		earlier.push({ id: `earlier:${channel}`, channel, status: c.status, date: c.date, recordedAt: c.date, source: c.source, by: c.recordedBy, earlier: true });
+	}
+	return [...historyNewestFirst(events), ...earlier].sort((a, b) => compareConsentEvents(b, a));
+}
+
 /**
  * The events a save records: one per channel whose status (or date) the draft changes compared to
  * what was current. A form that merely re-saves the same consents records nothing.
