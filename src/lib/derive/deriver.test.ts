@@ -114,13 +114,13 @@ describe('derive queue', () => {
 		expect(s?.pointsBalance).toBe(15);
 	});
 
-	it('a big flush (an import, a first sync) goes in the bulk lane: a later sale is derived first, the bulk a slice at a time', async () => {
+	it('a big flush (an import, a first sync) goes in the bulk lane: a later sale is derived first, the bulk 2,000 ids at a time', async () => {
 		const t = shop();
-		const many = Array.from({ length: 1500 }, (_, i) => sale(`b${i}`, `c${i % 700}`, '2026-11-20T10:00:00Z'));
+		const many = Array.from({ length: 2500 }, (_, i) => sale(`b${i}`, `c${i % 700}`, '2026-11-20T10:00:00Z'));
 		await t.sell(...many);
 		await t.sell(sale('mine', 'vip', '2026-11-22T10:00:00Z'));
 		const rows = await t.db.deriveQueue.toArray();
-		expect(rows.map((r) => [r.changes.sales?.length, r.bulk])).toEqual([[1500, 1], [1, undefined]]);
+		expect(rows.map((r) => [r.changes.sales?.length, r.lane])).toEqual([[2500, 1], [1, 0]]);
 
 		const d = await opened(t.name);
 		// What the till waits for: the small lane only, although it was queued after the bulk.
@@ -130,10 +130,10 @@ describe('derive queue', () => {
 		const first = await d.drainSlice(ctx('2026-11-23'));
 		expect(first.more).toBe(true);
 		const left = await t.db.deriveQueue.toArray();
-		expect(left.map((r) => [r.seq, r.changes.sales?.length, r.bulk])).toEqual([[rows[0].seq, 500, 1]]);
+		expect(left.map((r) => [r.seq, r.changes.sales?.length, r.lane])).toEqual([[rows[0].seq, 500, 1]]);
 		const rest = new Set(left[0].changes.sales);
 		expect(rest.size).toBe(500);
-		expect(rows[0].changes.sales!.slice(1000).every((id) => rest.has(id))).toBe(true);
+		expect(rows[0].changes.sales!.slice(2000).every((id) => rest.has(id))).toBe(true);
 		const second = await d.drainSlice(ctx('2026-11-23'));
 		expect(second.more).toBe(true);
 		expect(await d.drainSlice(ctx('2026-11-23'))).toEqual({ changes: {}, more: false });
@@ -142,12 +142,24 @@ describe('derive queue', () => {
 		expect(await stored(t.db, '2026-11-23')).toEqual(await fromScratch(t.db, '2026-11-23'));
 	});
 
+	it('small bulk rows go together into one slice, up to 2,000 ids', async () => {
+		const t = shop();
+		for (let f = 0; f < 4; f++) await t.sell(...Array.from({ length: 600 }, (_, i) => sale(`f${f}-${i}`, `c${i % 200}`, '2026-11-20T10:00:00Z')));
+		expect((await t.db.deriveQueue.toArray()).map((r) => r.lane)).toEqual([1, 1, 1, 1]);
+		const d = await opened(t.name);
+		expect((await d.drainSlice(ctx('2026-11-23'))).more).toBe(true);
+		// Three whole rows (1,800) and 200 of the fourth.
+		expect((await t.db.deriveQueue.toArray()).map((r) => r.changes.sales?.length)).toEqual([400]);
+		await d.drain(ctx('2026-11-23'));
+		expect(await stored(t.db, '2026-11-23')).toEqual(await fromScratch(t.db, '2026-11-23'));
+	});
+
 	it('a killed worker mid-slice leaves the bulk row whole, and the next slice takes it again', async () => {
 		const t = shop();
-		await t.sell(...Array.from({ length: 1200 }, (_, i) => sale(`k${i}`, `c${i % 300}`, '2026-11-20T10:00:00Z')));
+		await t.sell(...Array.from({ length: 2400 }, (_, i) => sale(`k${i}`, `c${i % 300}`, '2026-11-20T10:00:00Z')));
 		const d = await opened(t.name, { faults: { beforeCommit: (what) => { if (what === 'drain') throw new WorkerCrashed(); } } });
 		await expect(d.drainSlice(ctx('2026-11-23'))).rejects.toBeInstanceOf(WorkerCrashed);
-		expect((await t.db.deriveQueue.toArray()).map((r) => r.changes.sales?.length)).toEqual([1200]);
+		expect((await t.db.deriveQueue.toArray()).map((r) => r.changes.sales?.length)).toEqual([2400]);
 		expect(await t.db.customerStats.count()).toBe(0);
 		const again = await opened(t.name);
 		await again.drain(ctx('2026-11-23'));

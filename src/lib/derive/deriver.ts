@@ -37,7 +37,7 @@ const BATCH_IDS = 4000;
  * Ids of a bulk-lane row (an import's chunk, a first sync) derived per batch: a sale rung up
  * meanwhile waits for one such slice at most, then goes first.
  */
-const BULK_SLICE = 1000;
+const BULK_SLICE = 2000;
 /** Customers per rebuild or roll transaction. */
 const CHUNK = 2000;
 
@@ -172,16 +172,27 @@ export class Deriver implements DeriveApi {
 	 * bulk-lane row (`rest`: what stays queued of it). Null when the lane asked for is empty.
 	 */
 	async #nextRows(db: ShopDB, lane: DrainLane): Promise<{ rows: DeriveQueueRow[]; rest: DeriveQueueRow | null } | null> {
-		const bulk = await db.deriveQueue.where('bulk').equals(1).primaryKeys();
-		const small = bulk.length
-			? await db.deriveQueue.where(':id').noneOf(bulk).limit(QUEUE_ROWS).toArray()
-			: await db.deriveQueue.orderBy(':id').limit(QUEUE_ROWS).toArray();
+		const small = await db.deriveQueue.where('lane').equals(0).limit(QUEUE_ROWS).toArray();
 		if (small.length) return { rows: small, rest: null };
-		if (lane === 'urgent' || bulk.length === 0) return null;
-		const row = await db.deriveQueue.get(bulk[0]);
-		if (!row) return null;
-		const { head, rest } = sliceChanges(row.changes, BULK_SLICE);
-		return { rows: [{ ...row, changes: head }], rest: rest ? { ...row, changes: rest } : null };
+		if (lane === 'urgent') return null;
+		// Bulk rows in order up to BULK_SLICE ids; the last one taken may be cut.
+		const rows: DeriveQueueRow[] = [];
+		let taken = 0;
+		for (const seq of await db.deriveQueue.where('lane').equals(1).limit(QUEUE_ROWS).primaryKeys()) {
+			if (taken >= BULK_SLICE) break;
+			const row = await db.deriveQueue.get(seq);
+			if (!row) continue;
+			const size = Object.values(row.changes).reduce((n, ids) => n + ids.length, 0);
+			if (taken + size <= BULK_SLICE) {
+				rows.push(row);
+				taken += size;
+				continue;
+			}
+			const { head, rest } = sliceChanges(row.changes, BULK_SLICE - taken);
+			rows.push({ ...row, changes: head });
+			return { rows, rest: rest ? { ...row, changes: rest } : null };
+		}
+		return rows.length ? { rows, rest: null } : null;
 	}
 
 	/**
@@ -266,9 +277,11 @@ export class Deriver implements DeriveApi {
 			// committed with the statistics they follow and the removal of the queue rows.
 			const members = await this.#members.apply(db, touched, ctx);
 			this.#fault('drain');
-			// put(): the rest of a sliced bulk row replaces it whole, under its own seq.
-			if (rest) await db.deriveQueue.put(rest);
-			await db.deriveQueue.bulkDelete(rest ? seqs.filter((s) => s !== rest.seq) : seqs);
+			// put(): the rest of a sliced bulk row replaces it whole, under its own seq (only when its
+			// head was derived here: a batch cut short by BATCH_IDS leaves later rows queued whole).
+			const cut = rest && seqs.includes(rest.seq!) ? rest : null;
+			if (cut) await db.deriveQueue.put(cut);
+			await db.deriveQueue.bulkDelete(cut ? seqs.filter((s) => s !== cut.seq) : seqs);
 			const out: ChangeSet = {};
 			if (ids.length) out[STATS_KIND] = ids;
 			if (members.changed.length) out[MEMBERSHIPS_KIND] = members.changed;

@@ -388,7 +388,7 @@ export class DocStore {
 					// flushes are derived before it. (A sale flushed together with such a batch is derived
 					// with it: the receipt may then show before its tier moves, never without it moving.)
 					const size = Object.values(queued).reduce((n, ids) => n + ids.length, 0);
-					await db.deriveQueue.add(size > BULK_FLUSH ? { changes: queued, at, bulk: 1 } : { changes: queued, at });
+					await db.deriveQueue.add({ changes: queued, at, lane: size > BULK_FLUSH ? 1 : 0 });
 				}
 			});
 		} catch (err) {

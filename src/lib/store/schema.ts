@@ -77,10 +77,11 @@ export interface DeriveQueueRow {
 	changes: Record<string, string[]>;
 	at: number;
 	/**
-	 * 1: a big flush (an import's chunk, a first sync): derived after every small one, a slice at
-	 * a time, so a sale at the till is never queued behind it. Absent: derived first, in order.
+	 * 0: a small flush (the till's own), derived first, in order. 1: a big flush (an import's
+	 * chunk, a first sync), derived after every small one, a slice at a time, so a sale at the till
+	 * is never queued behind it.
 	 */
-	bulk?: 1;
+	lane: 0 | 1;
 }
 
 /** A group definition as projected from Yjs. */
@@ -310,10 +311,19 @@ export class ShopDB extends Dexie {
 		this.version(11).stores({
 			dupKeysQueue: '++seq'
 		});
-		// Two lanes in the derive queue: big flushes are marked bulk (indexed, so the small ones
-		// are found without reading the big ones). An index only: rows queued before are small-lane.
-		this.version(12).stores({
-			deriveQueue: '++seq, bulk'
-		});
+		// Two lanes in the derive queue (indexed, so each lane's rows are found without reading the
+		// other's): rows queued before this version are small-lane.
+		this.version(12)
+			.stores({
+				deriveQueue: '++seq, lane'
+			})
+			.upgrade(async (tx) => {
+				await tx
+					.table<DeriveQueueRow, number>('deriveQueue')
+					.toCollection()
+					.modify((row) => {
+						row.lane = 0;
+					});
+			});
 	}
 }
