@@ -49,11 +49,6 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		const db = new ShopDB(dbName);
 		expect(await db.customers.count()).toBe(300);
 		expect(await db.outbox.count()).toBeGreaterThan(0);
-		// Every imported customer is queued for the derive stage: automatic groups (age, gender,
-		// postcode...) take them in as soon as the page's derive worker drains the queue.
-		const queued = new Set((await db.deriveQueue.toArray()).flatMap((row) => row.changes.customers ?? []));
-		const ids = (await db.customers.toCollection().primaryKeys()) as string[];
-		expect(ids.filter((id) => !queued.has(id))).toEqual([]);
 		db.close();
 		await api.close();
 	});
