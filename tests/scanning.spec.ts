@@ -95,7 +95,9 @@ test.describe('camera', () => {
 			await seedItems(page);
 
 			await page.getByRole('button', { name: 'Scan card' }).click();
-			await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
+			// The first read loads the decoder and waits for the fake camera's frames: 30 s, as for
+			// the unknown card below (over 10 s on a loaded runner, twice in one CI run).
+			await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible({ timeout: 30_000 });
 			expect(page.url()).toContain(`/customers/${id}`);
 			await expect(page.getByRole('status').filter({ hasText: `Ada Lovelace · card ${KNOWN}` })).toBeVisible();
 			// The camera is let go of once the card is read.
