@@ -5,7 +5,7 @@
 // consumed, and a rebuild records its progress in the same transactions as its rows: a worker
 // killed at any point leaves either the old rows and the queue, or the new rows and no queue.
 import { ShopDB, type DeriveQueueRow } from '$lib/store/schema';
-import type { ChangeSet } from '$lib/store/docstore';
+import { countIds, type ChangeSet } from '$lib/store/docstore';
 import {
 	DERIVE_STATE_KEY,
 	DERIVE_VERSION,
@@ -144,32 +144,34 @@ export class Deriver implements DeriveApi {
 	async drain(ctx: DeriveContext, lane: DrainLane = 'all'): Promise<ChangeSet> {
 		const changes: ChangeSet = {};
 		for (;;) {
-			const batch = await this.#run(async () => {
-				// The facts are loaded (first batch after a start, or another tab's worker wrote since)
-				// before the batch's transaction, which holds the sales table: a load of 100,000
-				// customers inside it would hold up the till's next sale for as long.
-				// Only when nothing is loaded: checking that what is loaded is current reads kv, which
-				// would wait for the till's own kv write (receipt counter) after each sale; the batch
-				// checks that inside its transaction anyway.
-				if (!this.#members.loaded) await this.#guard(() => this.#members.ensure(this.#database));
-				return this.#drainBatch(ctx, lane);
-			});
+			const batch = await this.#lockedBatch(ctx, lane);
 			if (batch === null) return changes;
 			merge(changes, batch);
 		}
 	}
 
 	async drainSlice(ctx: DeriveContext): Promise<{ changes: ChangeSet; more: boolean }> {
-		const batch = await this.#run(async () => {
-			if (!this.#members.loaded) await this.#guard(() => this.#members.ensure(this.#database));
-			return this.#drainBatch(ctx, 'all');
-		});
+		const batch = await this.#lockedBatch(ctx, 'all');
 		return { changes: batch ?? {}, more: batch !== null };
 	}
 
+	#lockedBatch(ctx: DeriveContext, lane: DrainLane): Promise<ChangeSet | null> {
+		return this.#run(async () => {
+			// The facts are loaded (first batch after a start, or another tab's worker wrote since)
+			// before the batch's transaction, which holds the sales table: a load of 100,000
+			// customers inside it would hold up the till's next sale for as long.
+			// Only when nothing is loaded: checking that what is loaded is current reads kv, which
+			// would wait for the till's own kv write (receipt counter) after each sale; the batch
+			// checks that inside its transaction anyway.
+			if (!this.#members.loaded) await this.#guard(() => this.#members.ensure(this.#database));
+			return this.#drainBatch(ctx, lane);
+		});
+	}
+
 	/**
-	 * The rows of the next batch: small-lane rows first, in order; else a slice of the first
-	 * bulk-lane row (`rest`: what stays queued of it). Null when the lane asked for is empty.
+	 * The rows of the next batch: small-lane rows first, in order; else bulk-lane rows in order up
+	 * to BULK_SLICE ids (`rest`: what stays queued of the last one, when it was cut). Null when
+	 * the lane asked for is empty.
 	 */
 	async #nextRows(db: ShopDB, lane: DrainLane): Promise<{ rows: DeriveQueueRow[]; rest: DeriveQueueRow | null } | null> {
 		const small = await db.deriveQueue.where('lane').equals(0).limit(QUEUE_ROWS).toArray();
@@ -182,7 +184,7 @@ export class Deriver implements DeriveApi {
 			if (taken >= BULK_SLICE) break;
 			const row = await db.deriveQueue.get(seq);
 			if (!row) continue;
-			const size = Object.values(row.changes).reduce((n, ids) => n + ids.length, 0);
+			const size = countIds(row.changes);
 			if (taken + size <= BULK_SLICE) {
 				rows.push(row);
 				taken += size;

@@ -97,6 +97,11 @@ export interface DocStoreOptions {
 	deriveKinds?: string[];
 }
 
+/** Ids in a ChangeSet, over all its kinds. */
+export function countIds(changes: ChangeSet): number {
+	return Object.values(changes).reduce((n, ids) => n + ids.length, 0);
+}
+
 /** Queued ids above which a flush's derive-queue row goes in the bulk lane. */
 export const BULK_FLUSH = 500;
 
@@ -387,8 +392,7 @@ export class DocStore {
 					// one (an import's chunk, a first sync) goes in the bulk lane: the till's own small
 					// flushes are derived before it. (A sale flushed together with such a batch is derived
 					// with it: the receipt may then show before its tier moves, never without it moving.)
-					const size = Object.values(queued).reduce((n, ids) => n + ids.length, 0);
-					await db.deriveQueue.add({ changes: queued, at, lane: size > BULK_FLUSH ? 1 : 0 });
+					await db.deriveQueue.add({ changes: queued, at, lane: countIds(queued) > BULK_FLUSH ? 1 : 0 });
 				}
 			});
 		} catch (err) {
