@@ -97,9 +97,10 @@ test.describe('camera', () => {
 			await page.getByRole('button', { name: 'Scan card' }).click();
 			// The first read loads the decoder and waits for the fake camera's frames: 30 s, as for
 			// the unknown card below (over 10 s on a loaded runner, twice in one CI run).
-			await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible({ timeout: 30_000 });
+			// The confirmation is said once the profile is open (for 4 s), so it is looked for first.
+			await expect(page.getByRole('status').filter({ hasText: `Ada Lovelace · card ${KNOWN}` })).toBeVisible({ timeout: 30_000 });
 			expect(page.url()).toContain(`/customers/${id}`);
-			await expect(page.getByRole('status').filter({ hasText: `Ada Lovelace · card ${KNOWN}` })).toBeVisible();
+			await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible({ timeout: 30_000 });
 			// The camera is let go of once the card is read.
 			await expect(page.locator('video')).toHaveCount(0);
 
@@ -183,7 +184,8 @@ test.describe('camera', () => {
 			const { page } = await cam.open();
 			await ready(page);
 			await page.getByRole('button', { name: 'Scan card' }).click();
-			await expect(page.getByLabel('Pairing code')).toHaveValue(code, { timeout: 20_000 });
+			// The first read: 30 s, as for the cards above (over 20 s beside a rebuild spec).
+			await expect(page.getByLabel('Pairing code')).toHaveValue(code, { timeout: 30_000 });
 			await page.getByLabel('Device name').fill('Till 4');
 			await page.getByRole('button', { name: 'Join shop' }).click();
 			await expect(page.getByTestId('sync-state')).toHaveText('Online', { timeout: 20_000 });

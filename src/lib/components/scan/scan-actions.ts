@@ -13,8 +13,10 @@ export async function appWideScan(outcome: ScanOutcome): Promise<boolean> {
 		case 'customer': {
 			beep('ok');
 			scanHub.cameraOpen = false;
-			toasts.show(`${fullName(outcome.customer) || 'Customer'} · card ${outcome.card}`);
+			// Said once the profile is in front: shown before, its 4 s could run out while a busy
+			// tablet is still opening the page, and nobody would have read it.
 			await goto(`/customers/${outcome.customer.id}`);
+			toasts.show(`${fullName(outcome.customer) || 'Customer'} · card ${outcome.card}`);
 			return true;
 		}
 		case 'unknown-card':
