@@ -237,6 +237,8 @@ export class DexieCustomerService implements CustomerService {
 						const map = customersMap(doc);
 						for (const { id, draft, opening } of list) {
 							writeNewCustomer(map, id, draft, now);
+							// A consent the file gives is a change of consent like any other: in the history.
+							appendConsentEvents(doc, id, this.#consentEvents({}, draft.consents, now));
 							// The opening balance in the same transaction: never a customer without the history the file gave.
 							if (opening) writeOpening(doc, { ...opening, customerId: id, at: now, source });
 						}
@@ -337,6 +339,7 @@ export class DexieCustomerService implements CustomerService {
 								continue;
 							}
 							writeCustomerFields(map, row.id, changes, now);
+							if ('consents' in changes) appendConsentEvents(doc, row.id, this.#consentEvents(current.consents, merged.consents, now));
 							for (const card of merged.cards) taken.set(card.toLowerCase(), row.id);
 						}
 						if (opening) writeOpening(doc, { ...opening, customerId: row.id, at: now, source: opts.source ?? 'import' });

@@ -4,7 +4,7 @@ import { ShopDB } from '$lib/store/schema';
 import { DocStore, type ChangeSet } from '$lib/store/docstore';
 import { customersProjection } from '$lib/customers/projection';
 import { allCustomerDocNames, customerDocName } from '$lib/store/docnames';
-import { customersMap, readCustomer } from '$lib/customers/yjs';
+import { consentEventsByCustomer, customersMap, readCustomer } from '$lib/customers/yjs';
 import { customersToCsv, autoMap } from '$lib/domain/customer-csv';
 import { autoMapSales } from '$lib/domain/sales/sales-csv';
 import { generateCustomers, DEMO_STORES } from '$lib/domain/demo';
@@ -152,6 +152,20 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		const o = (await db.openingBalances.toArray()).find((x) => x.spend === 123_450)!;
 		expect(o).toMatchObject({ orders: 1, points: 0, lastOrderDate: '', source: 'import shopify.csv' });
 
+		// The consents the file gives are in each customer's consent history: when, from the import, by whom.
+		const ann0 = (await db.customers.where('k').equals('e:ann0@example.com').toArray())[0];
+		const historyOf = async (id: string) => {
+			const store = new DocStore(new ShopDB(dbName), { projections: [customersProjection], channel: null });
+			const doc = await store.open(customerDocName(id));
+			const events = consentEventsByCustomer(doc, new Set([id])).get(id) ?? [];
+			await store.close();
+			return events.map(({ channel, status, source, by, date }) => ({ channel, status, source, by, date })).sort((a, b) => a.channel.localeCompare(b.channel));
+		};
+		expect(await historyOf(ann0.id)).toEqual([
+			{ channel: 'email', status: 'granted', source: 'import', by: 'Test', date: NOW },
+			{ channel: 'sms', status: 'withdrawn', source: 'import', by: 'Test', date: NOW }
+		]);
+
 		const second = await run(file);
 		expect(second.check.counts).toEqual({ new: 0, update: 0, unchanged: 60, problems: 0 });
 		expect(second.check.ready).toBe(0);
@@ -167,6 +181,15 @@ describe('the import worker API (called directly, as the worker exposes it)', ()
 		const ann7 = (await db.customers.where('k').equals('e:ann7@example.com').toArray())[0];
 		expect(ann7.notes).toBe('Now prefers green');
 		expect(await db.customers.count()).toBe(60);
+		// A consent the updated file withdraws is one more line of the history; the rest is as it was.
+		const withdrawn = new File([lines.join('\n').replace('ann7@example.com,yes', 'ann7@example.com,no')], 'shopify.csv');
+		const fourth = await run(withdrawn, { order: ['email', 'phone', 'card'], mode: 'overwrite' });
+		expect(fourth.outcome).toMatchObject({ updated: 1, refused: [] });
+		const ann7History = await historyOf(ann7.id);
+		expect(ann7History).toHaveLength(3);
+		expect(ann7History.filter((e) => e.channel === 'email').map((e) => e.status).sort()).toEqual(['granted', 'withdrawn']);
+		expect((await db.customers.get(ann7.id))!.consents.email?.status).toBe('withdrawn');
+		expect(await historyOf(ann0.id)).toHaveLength(2);
 		db.close();
 	});
 

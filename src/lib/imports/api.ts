@@ -365,7 +365,9 @@ export function createImportApi(opts: { channel?: string | null; chunk?: number 
 			const store = storeFor(dbName);
 			const service = new DexieCustomerService(store, {
 				validation: () => ({ defaultCountry: ctx.defaultCountry, today: ctx.today, storeIds: ctx.stores.map((s) => s.id) }),
-				now: () => new Date().toISOString()
+				now: () => new Date().toISOString(),
+				// Who imported: the consent history says who recorded each consent the file gave.
+				actor: () => ({ by: ctx.recordedBy })
 			});
 			const created: PreparedRow[] = [];
 			const updated: (PreparedRow & { id: string })[] = [];
