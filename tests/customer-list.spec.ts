@@ -1,6 +1,8 @@
 // The customer list with the demo shop: counts, filters, sorting, and that it is virtualised.
 import { expect, test, type Page } from '@playwright/test';
 import { openApp } from './support/app';
+import type { AppWindow } from './support/tablet';
+import { emptyDraft } from '../src/lib/domain/customer';
 
 async function count(page: Page): Promise<number> {
 	const text = await page.getByRole('status').filter({ hasText: /\d+ (customers?|match(es)?)$/ }).first().innerText();
@@ -79,4 +81,28 @@ test('the list is virtualised, sorts by its columns, and scrolls to the last cus
 	});
 	await expect(rowLinks.filter({ hasText: firstDesc.split('\n')[0] }).first()).toBeVisible();
 	expect(await rowLinks.count()).toBeLessThan(80);
+});
+
+test('going to the till and back reuses the loaded list, kept current meanwhile', async ({ page }) => {
+	const started: string[] = [];
+	page.on('worker', (w) => {
+		if (/list\.worker/.test(w.url())) started.push(w.url());
+	});
+	await loadDemo(page);
+	expect(started).toHaveLength(1);
+	await expect(page.getByRole('status').filter({ hasText: '3,000 customers' })).toBeVisible();
+
+	// At the till, a customer is added (as a sync or another tab could) while the list is not shown.
+	await page.getByRole('link', { name: 'Sale', exact: true }).first().click();
+	await expect(page.getByLabel('Add item')).toBeVisible();
+	const draft = { ...emptyDraft(new Date().toISOString(), 'camden'), firstName: 'Zebedee', lastName: 'Zwart' };
+	const made = await page.evaluate((d) => (globalThis as AppWindow).shopCrm.customers.create(d), draft);
+	expect(made).toMatchObject({ ok: true });
+
+	await page.getByRole('link', { name: 'Customers', exact: true }).first().click();
+	// No second load: the rows read on the first visit are there, with the one added meanwhile.
+	await expect(page.getByRole('status').filter({ hasText: '3,001 customers' })).toBeVisible();
+	await page.getByRole('searchbox', { name: 'Search customers' }).fill('zebedee');
+	await expect(page.getByRole('link', { name: /Zebedee Zwart/ })).toBeVisible();
+	expect(started).toHaveLength(1);
 });

@@ -4,6 +4,10 @@
 // into the answer on screen every ~5,000, each merge a patch of the sorted answer (ListQuery), so
 // no step is a long task. The first page comes from the sortName index while the rest loads;
 // changes from anywhere are read again by id and patched in the same way.
+//
+// The rows are kept while the app runs (CustomerRows, one for the open shop): at 100,000 customers
+// the first load takes a while in the background, and going back to the list from the till must not
+// start it again. Each visit keeps its own search, filters, sort and selection (CustomerListState).
 import type { Customer } from '$lib/domain/customer';
 import {
 	ListQuery,
@@ -16,6 +20,7 @@ import {
 	type SortSpec
 } from '$lib/domain/list';
 import type { ChangeSet } from '$lib/store/docstore';
+import type { ShopDB } from '$lib/store/schema';
 import { STATS_ALL_KIND, STATS_KIND } from '$lib/derive/api';
 import type { GroupRecord } from '$lib/groups/api';
 import { MEMBERSHIPS_ALL_KIND, MEMBERSHIPS_KIND } from '$lib/groups/derive';
@@ -32,97 +37,74 @@ const FIRST_PAGE = 100;
 
 const pause = () => new Promise<void>((done) => setTimeout(done, 0));
 
-export class CustomerListState {
-	query = $state('');
-	filter = $state<CustomerFilter>({});
-	sort = $state<SortSpec>({ key: 'name', dir: 'asc' });
-
-	/** Every customer read so far, by id. Not reactive itself: #version counts its changes. */
-	#byId = new Map<string, CustomerListRow>();
-	#version = $state(0);
-	#loaded = $state(false);
-	#storedCount = $state(0);
-	/**
-	 * The search that the rows show: the query and the ids matching it, replaced together when an
-	 * answer arrives, so the rows and the count never mix one keystroke's query with another's ids.
-	 */
-	#applied = $state.raw<{ query: string; ids: Set<string> | null }>({ query: '', ids: null });
-	/** Search results shown before the full list has loaded. */
-	#early = $state.raw<CustomerListRow[]>([]);
-	#searchSeq = 0;
+/**
+ * Every customer of the open shop as a list row, loaded by the first list that asks and then kept
+ * current (changes from anywhere are read again by id) until the shop's database changes.
+ */
+class CustomerRows {
+	/** Every customer read so far, by id. Not reactive itself: `version` counts its changes. */
+	readonly byId = new Map<string, CustomerListRow>();
+	version = $state(0);
+	loaded = $state(false);
+	/** The stored count, shown while loading. */
+	storedCount = $state(0);
 	/** Filters and sorts, patching its last answer with the rows changed since. */
-	#query = new ListQuery();
-	#reader: ListReaderClient | null = null;
+	readonly query = new ListQuery();
+	reader: ListReaderClient | null = null;
+	#db: ShopDB | null = null;
+	/** Bumped when the shop changes: a load or drain of the one before stops. */
+	#gen = 0;
+	#unsubscribe: (() => void) | null = null;
 	/** Customers to read again (changed here, synced, or their statistics or groups derived). */
 	#dirty = new Set<string>();
 	/** Every row to read again (statistics or memberships rebuilt). */
 	#dirtyAll = false;
 	#draining = false;
-	#stopped = false;
 
-	/** Every group with its counts: names for the group filter and its chips, VIP marks. */
-	groups = $state.raw<GroupRecord[]>([]);
-	/** Keys of VIP groups and VIP tier levels. */
-	readonly vipKeys: ReadonlySet<string> = $derived(vipKeys(this.groups));
-	/** Tier level names by membership key (the list's Level column). */
-	readonly levelNames: Record<string, string> = $derived(levelNames(this.groups));
-	/** Group or level name by membership key. */
-	readonly groupNames: Record<string, string> = $derived(keyNames(this.groups));
-	/** Customers ticked for a bulk action. */
-	selected = $state.raw<ReadonlySet<string>>(new Set());
-
-	readonly rows: CustomerListRow[] = $derived.by(() => {
-		void this.#version;
-		const storeNames = Object.fromEntries(shop.settings.stores.map((s) => [s.id, s.name]));
-		// While loading, a search shows the index's first answers; the list, what has been read so far.
-		if (!this.#loaded && this.#applied.query) return this.#early;
-		return this.#query.run(this.#byId.values(), this.filter, this.sort, shop.today, storeNames, this.#applied.ids);
-	});
-
-	/** True while the rows are the answer to a search (the count then reads "N matches"). */
-	readonly searching: boolean = $derived(this.#applied.query !== '');
-	readonly count: number = $derived(this.#loaded || this.searching ? this.rows.length : this.#storedCount);
-	readonly total: number = $derived(this.#loaded ? (void this.#version, this.#byId.size) : this.#storedCount);
-	readonly loading: boolean = $derived(!this.#loaded);
-
-	/** Begins loading and following changes; returns stop. */
-	start(): () => void {
-		this.#stopped = false;
-		const reader = (this.#reader = new ListReaderClient(shop.db));
-		const unsubscribe = shop.store.subscribe((changes) => this.#onChanges(changes));
-		void this.#load(reader).catch((e) => {
-			if (!this.#stopped) shop.error = `The customer list could not be read. ${describeError(e)}`;
+	/** Loads the open shop's customers and follows their changes (once per shop; cheap after). */
+	ensure(): void {
+		const db = shop.db;
+		if (this.#db === db) return;
+		this.#reset();
+		this.#db = db;
+		const gen = this.#gen;
+		const reader = (this.reader = new ListReaderClient(db));
+		this.#unsubscribe = shop.store.subscribe((changes) => this.#onChanges(changes));
+		void this.#load(reader, gen).catch((e) => {
+			if (gen !== this.#gen) return;
+			shop.error = `The customer list could not be read. ${describeError(e)}`;
+			// The next list opened tries again.
+			this.#reset();
 		});
-		const stopGroups = followGroups(
-			() => shop.groups.list(),
-			(records) => (this.groups = records),
-			(message) => (shop.error = message)
-		);
-		const stopSearching = $effect.root(() => {
-			$effect(() => {
-				void this.#runSearch(this.query);
-			});
-		});
-		return () => {
-			this.#stopped = true;
-			unsubscribe();
-			stopGroups();
-			stopSearching();
-			reader.close();
-		};
 	}
 
-	async #load(reader: ListReaderClient): Promise<void> {
+	#reset(): void {
+		this.#gen++;
+		this.#unsubscribe?.();
+		this.#unsubscribe = null;
+		this.reader?.close();
+		this.reader = null;
+		this.#db = null;
+		this.byId.clear();
+		this.query.reset();
+		this.#dirty.clear();
+		this.#dirtyAll = false;
+		this.loaded = false;
+		this.storedCount = 0;
+		this.version++;
+	}
+
+	async #load(reader: ListReaderClient, gen: number): Promise<void> {
 		const [count, first] = await Promise.all([reader.count(), reader.firstByName(FIRST_PAGE)]);
-		if (this.#stopped) return;
-		this.#storedCount = count;
+		if (gen !== this.#gen) return;
+		this.storedCount = count;
 		this.#apply(first, []);
 		// Changes announced from here on are read again once the list has loaded.
 		let pending: CustomerListRow[] = [];
 		const seen = new Set<string>();
 		for (let after: string | null = null; ; ) {
 			const page = await reader.page(after, READ_STEP);
-			if (this.#stopped) return;
+			if (gen !== this.#gen) return;
 			for (const row of page.rows) seen.add(row.id);
 			pending.push(...page.rows);
 			if (pending.length >= MERGE_EVERY || page.next === null) {
@@ -138,17 +120,183 @@ export class CustomerListState {
 			[],
 			first.filter((r) => !seen.has(r.id)).map((r) => r.id)
 		);
-		this.#loaded = true;
+		this.loaded = true;
 		void this.#drain();
 	}
 
 	/** Puts changed rows in (and removed ones out), and tells the query which. */
 	#apply(rows: CustomerListRow[], removed: string[]): void {
 		if (!rows.length && !removed.length) return;
-		for (const r of rows) this.#byId.set(r.id, r);
-		for (const id of removed) this.#byId.delete(id);
-		this.#query.note(rows, removed);
-		this.#version++;
+		for (const r of rows) this.byId.set(r.id, r);
+		for (const id of removed) this.byId.delete(id);
+		this.query.note(rows, removed);
+		this.version++;
+	}
+
+	#onChanges(changes: ChangeSet): void {
+		// The derive worker recomputed statistics or memberships of some customers (after a sale, an
+		// adjustment, a group change, here or synced), or all of them (a rebuild, midnight).
+		if (changes[STATS_ALL_KIND] || changes[MEMBERSHIPS_ALL_KIND]) this.#dirtyAll = true;
+		for (const kind of ['customers', STATS_KIND, MEMBERSHIPS_KIND]) for (const id of changes[kind] ?? []) this.#dirty.add(id);
+		if (!this.loaded) {
+			// The count shown while loading follows imports and new customers.
+			const gen = this.#gen;
+			if (changes.customers?.length)
+				void this.reader?.count().then((n) => {
+					if (gen === this.#gen) this.storedCount = n;
+				});
+			return;
+		}
+		void this.#drain();
+	}
+
+	/**
+	 * Reads the dirty rows again, one step at a time, and patches in those that changed. One drain
+	 * at a time: changes arriving meanwhile (an import announces a batch every few hundred
+	 * milliseconds) join the next round.
+	 */
+	async #drain(): Promise<void> {
+		if (this.#draining || !this.loaded) return;
+		this.#draining = true;
+		const gen = this.#gen;
+		try {
+			while (gen === this.#gen && (this.#dirtyAll || this.#dirty.size)) {
+				if (this.#dirtyAll) {
+					this.#dirtyAll = false;
+					this.#dirty.clear();
+					await this.#reloadAll(gen);
+				} else await this.#reloadSome(gen);
+			}
+		} catch (e) {
+			if (gen === this.#gen) shop.error = `The customer list could not be updated. ${describeError(e)}`;
+		} finally {
+			this.#draining = false;
+			// Changes that came for the next shop while this one's drain wound down.
+			if (gen !== this.#gen) void this.#drain();
+		}
+	}
+
+	/** Up to MERGE_EVERY dirty customers read again, in steps; merged in at once. */
+	async #reloadSome(gen: number): Promise<void> {
+		const reader = this.reader!;
+		const ids: string[] = [];
+		for (const id of this.#dirty) {
+			ids.push(id);
+			if (ids.length === MERGE_EVERY) break;
+		}
+		for (const id of ids) this.#dirty.delete(id);
+		const changed: CustomerListRow[] = [];
+		const removed: string[] = [];
+		for (let i = 0; i < ids.length; i += READ_STEP) {
+			const part = ids.slice(i, i + READ_STEP);
+			const rows = await reader.rows(part);
+			if (gen !== this.#gen) return;
+			rows.forEach((row, k) => {
+				const held = this.byId.get(part[k]);
+				if (row && !(held && sameListRow(held, row))) changed.push(row);
+				else if (!row && held) removed.push(part[k]);
+			});
+			if (i + READ_STEP < ids.length) await pause();
+		}
+		this.#apply(changed, removed);
+	}
+
+	/**
+	 * Every row read again (after a rebuild of statistics or memberships), replacing only those
+	 * that differ: a rebuild that changed nothing changes nothing on screen.
+	 */
+	async #reloadAll(gen: number): Promise<void> {
+		const reader = this.reader!;
+		const seen = new Set<string>();
+		let changed: CustomerListRow[] = [];
+		for (let after: string | null = null; ; ) {
+			const page = await reader.page(after, READ_STEP);
+			if (gen !== this.#gen) return;
+			for (const row of page.rows) {
+				seen.add(row.id);
+				const held = this.byId.get(row.id);
+				if (!(held && sameListRow(held, row))) changed.push(row);
+			}
+			if (changed.length >= MERGE_EVERY) {
+				this.#apply(changed, []);
+				changed = [];
+			}
+			if (page.next === null) break;
+			after = page.next;
+			await pause();
+		}
+		const removed: string[] = [];
+		for (const id of this.byId.keys()) if (!seen.has(id)) removed.push(id);
+		this.#apply(changed, removed);
+	}
+}
+
+const customerRows = new CustomerRows();
+
+/** One visit of the customer list: its search, filters, sort and selection over the shop's rows. */
+export class CustomerListState {
+	query = $state('');
+	filter = $state<CustomerFilter>({});
+	sort = $state<SortSpec>({ key: 'name', dir: 'asc' });
+
+	#data = customerRows;
+	/**
+	 * The search that the rows show: the query and the ids matching it, replaced together when an
+	 * answer arrives, so the rows and the count never mix one keystroke's query with another's ids.
+	 */
+	#applied = $state.raw<{ query: string; ids: Set<string> | null }>({ query: '', ids: null });
+	/** Search results shown before the full list has loaded. */
+	#early = $state.raw<CustomerListRow[]>([]);
+	#searchSeq = 0;
+
+	/** Every group with its counts: names for the group filter and its chips, VIP marks. */
+	groups = $state.raw<GroupRecord[]>([]);
+	/** Keys of VIP groups and VIP tier levels. */
+	readonly vipKeys: ReadonlySet<string> = $derived(vipKeys(this.groups));
+	/** Tier level names by membership key (the list's Level column). */
+	readonly levelNames: Record<string, string> = $derived(levelNames(this.groups));
+	/** Group or level name by membership key. */
+	readonly groupNames: Record<string, string> = $derived(keyNames(this.groups));
+	/** Customers ticked for a bulk action. */
+	selected = $state.raw<ReadonlySet<string>>(new Set());
+
+	readonly rows: CustomerListRow[] = $derived.by(() => {
+		const data = this.#data;
+		void data.version;
+		const storeNames = Object.fromEntries(shop.settings.stores.map((s) => [s.id, s.name]));
+		// While loading, a search shows the index's first answers; the list, what has been read so far.
+		if (!data.loaded && this.#applied.query) return this.#early;
+		return data.query.run(data.byId.values(), this.filter, this.sort, shop.today, storeNames, this.#applied.ids);
+	});
+
+	/** True while the rows are the answer to a search (the count then reads "N matches"). */
+	readonly searching: boolean = $derived(this.#applied.query !== '');
+	readonly count: number = $derived(this.#data.loaded || this.searching ? this.rows.length : this.#data.storedCount);
+	readonly total: number = $derived(this.#data.loaded ? (void this.#data.version, this.#data.byId.size) : this.#data.storedCount);
+	readonly loading: boolean = $derived(!this.#data.loaded);
+
+	/** Begins loading (or reuses the rows already loaded) and following changes; returns stop. */
+	start(): () => void {
+		this.#data.ensure();
+		// A customer added or edited changes what the search finds.
+		const unsubscribe = shop.store.subscribe((changes) => {
+			if (changes.customers?.length && this.#applied.query) void this.#runSearch(this.query);
+		});
+		const stopGroups = followGroups(
+			() => shop.groups.list(),
+			(records) => (this.groups = records),
+			(message) => (shop.error = message)
+		);
+		const stopSearching = $effect.root(() => {
+			$effect(() => {
+				void this.#runSearch(this.query);
+			});
+		});
+		return () => {
+			unsubscribe();
+			stopGroups();
+			stopSearching();
+		};
 	}
 
 	toggleSort(key: SortKey): void {
@@ -197,103 +345,12 @@ export class CustomerListState {
 			this.#applied = { query: '', ids: null };
 			return;
 		}
-		if (!this.#loaded) {
+		if (!this.#data.loaded) {
 			const found = await shop.customers.search(query, FIRST_PAGE);
 			if (seq === this.#searchSeq) this.#early = found.map(toListRow);
 		}
 		const ids = await shop.customers.searchIds(query);
 		// A slower answer to an older keystroke must not replace the newer one.
 		if (seq === this.#searchSeq) this.#applied = { query: q, ids };
-	}
-
-	#onChanges(changes: ChangeSet): void {
-		// The derive worker recomputed statistics or memberships of some customers (after a sale, an
-		// adjustment, a group change, here or synced), or all of them (a rebuild, midnight).
-		if (changes[STATS_ALL_KIND] || changes[MEMBERSHIPS_ALL_KIND]) this.#dirtyAll = true;
-		for (const kind of ['customers', STATS_KIND, MEMBERSHIPS_KIND]) for (const id of changes[kind] ?? []) this.#dirty.add(id);
-		if (!this.#loaded) {
-			// The count shown while loading follows imports and new customers.
-			if (changes.customers?.length) void this.#reader?.count().then((n) => (this.#storedCount = n));
-			return;
-		}
-		if (changes.customers?.length && this.#applied.query) void this.#runSearch(this.query);
-		void this.#drain();
-	}
-
-	/**
-	 * Reads the dirty rows again, one step at a time, and patches in those that changed. One drain
-	 * at a time: changes arriving meanwhile (an import announces a batch every few hundred
-	 * milliseconds) join the next round.
-	 */
-	async #drain(): Promise<void> {
-		if (this.#draining || !this.#loaded) return;
-		this.#draining = true;
-		try {
-			while (!this.#stopped && (this.#dirtyAll || this.#dirty.size)) {
-				if (this.#dirtyAll) {
-					this.#dirtyAll = false;
-					this.#dirty.clear();
-					await this.#reloadAll();
-				} else await this.#reloadSome();
-			}
-		} catch (e) {
-			if (!this.#stopped) shop.error = `The customer list could not be updated. ${describeError(e)}`;
-		} finally {
-			this.#draining = false;
-		}
-	}
-
-	/** Up to MERGE_EVERY dirty customers read again, in steps; merged in at once. */
-	async #reloadSome(): Promise<void> {
-		const reader = this.#reader!;
-		const ids: string[] = [];
-		for (const id of this.#dirty) {
-			ids.push(id);
-			if (ids.length === MERGE_EVERY) break;
-		}
-		for (const id of ids) this.#dirty.delete(id);
-		const changed: CustomerListRow[] = [];
-		const removed: string[] = [];
-		for (let i = 0; i < ids.length; i += READ_STEP) {
-			const part = ids.slice(i, i + READ_STEP);
-			const rows = await reader.rows(part);
-			if (this.#stopped) return;
-			rows.forEach((row, k) => {
-				const held = this.#byId.get(part[k]);
-				if (row && !(held && sameListRow(held, row))) changed.push(row);
-				else if (!row && held) removed.push(part[k]);
-			});
-			if (i + READ_STEP < ids.length) await pause();
-		}
-		this.#apply(changed, removed);
-	}
-
-	/**
-	 * Every row read again (after a rebuild of statistics or memberships), replacing only those
-	 * that differ: a rebuild that changed nothing changes nothing on screen.
-	 */
-	async #reloadAll(): Promise<void> {
-		const reader = this.#reader!;
-		const seen = new Set<string>();
-		let changed: CustomerListRow[] = [];
-		for (let after: string | null = null; ; ) {
-			const page = await reader.page(after, READ_STEP);
-			if (this.#stopped) return;
-			for (const row of page.rows) {
-				seen.add(row.id);
-				const held = this.#byId.get(row.id);
-				if (!(held && sameListRow(held, row))) changed.push(row);
-			}
-			if (changed.length >= MERGE_EVERY) {
-				this.#apply(changed, []);
-				changed = [];
-			}
-			if (page.next === null) break;
-			after = page.next;
-			await pause();
-		}
-		const removed: string[] = [];
-		for (const id of this.#byId.keys()) if (!seen.has(id)) removed.push(id);
-		this.#apply(changed, removed);
 	}
 }
