@@ -6,8 +6,10 @@
 // changes from anywhere are read again by id and patched in the same way.
 //
 // The rows are kept while the app runs (CustomerRows, one for the open shop): at 100,000 customers
-// the first load takes a while in the background, and going back to the list from the till must not
-// start it again. Each visit keeps its own search, filters, sort and selection (CustomerListState).
+// the first load takes a while, and going back to the list from the till must not start it again.
+// Reading is done only while a list is on screen (a load left half-way goes on at the next visit;
+// changes made meanwhile are read then), so the till never shares its main thread with it. Each
+// visit keeps its own search, filters, sort and selection (CustomerListState).
 import type { Customer } from '$lib/domain/customer';
 import {
 	ListQuery,
@@ -60,6 +62,30 @@ class CustomerRows {
 	/** Every row to read again (statistics or memberships rebuilt). */
 	#dirtyAll = false;
 	#draining = false;
+	/** Lists on screen now: reading waits while there is none (the till is not held up by it). */
+	#views = 0;
+	#onShown: (() => void)[] = [];
+
+	/**
+	 * A list on screen: loads (or goes on loading) and reads changed rows while it is shown; returns
+	 * its detach. Hidden, the rows only collect which customers changed, read on the next attach.
+	 */
+	attach(): () => void {
+		this.ensure();
+		this.#views++;
+		for (const go of this.#onShown.splice(0)) go();
+		void this.#drain();
+		let attached = true;
+		return () => {
+			if (attached) this.#views--;
+			attached = false;
+		};
+	}
+
+	/** Resolves once a list is on screen. */
+	async #shown(): Promise<void> {
+		while (this.#views === 0) await new Promise<void>((go) => this.#onShown.push(go));
+	}
 
 	/** Loads the open shop's customers and follows their changes (once per shop; cheap after). */
 	ensure(): void {
@@ -103,6 +129,8 @@ class CustomerRows {
 		let pending: CustomerListRow[] = [];
 		const seen = new Set<string>();
 		for (let after: string | null = null; ; ) {
+			await this.#shown();
+			if (gen !== this.#gen) return;
 			const page = await reader.page(after, READ_STEP);
 			if (gen !== this.#gen) return;
 			for (const row of page.rows) seen.add(row.id);
@@ -160,7 +188,7 @@ class CustomerRows {
 		this.#draining = true;
 		const gen = this.#gen;
 		try {
-			while (gen === this.#gen && (this.#dirtyAll || this.#dirty.size)) {
+			while (gen === this.#gen && this.#views > 0 && (this.#dirtyAll || this.#dirty.size)) {
 				if (this.#dirtyAll) {
 					this.#dirtyAll = false;
 					this.#dirty.clear();
@@ -210,6 +238,8 @@ class CustomerRows {
 		const seen = new Set<string>();
 		let changed: CustomerListRow[] = [];
 		for (let after: string | null = null; ; ) {
+			await this.#shown();
+			if (gen !== this.#gen) return;
 			const page = await reader.page(after, READ_STEP);
 			if (gen !== this.#gen) return;
 			for (const row of page.rows) {
@@ -277,7 +307,7 @@ export class CustomerListState {
 
 	/** Begins loading (or reuses the rows already loaded) and following changes; returns stop. */
 	start(): () => void {
-		this.#data.ensure();
+		const detach = this.#data.attach();
 		// A customer added or edited changes what the search finds.
 		const unsubscribe = shop.store.subscribe((changes) => {
 			if (changes.customers?.length && this.#applied.query) void this.#runSearch(this.query);
@@ -293,6 +323,7 @@ export class CustomerListState {
 			});
 		});
 		return () => {
+			detach();
 			unsubscribe();
 			stopGroups();
 			stopSearching();
