@@ -47,7 +47,9 @@ export async function benchScan(record: Record): Promise<void> {
 		// Initial JavaScript: the customer list, as a till opens it; then what opening the scanner adds.
 		{
 			const { context, page } = await fresh();
-			const first = await initialJs(page, relay.url);
+			const measured = await initialJs(page, relay.url);
+			// Page and workers together, as the baseline was taken.
+			const first = { bytes: measured.bytes + measured.workerBytes, scripts: measured.scripts };
 			const lazy = new Set<string>();
 			page.on('response', (r) => {
 				if (r.request().resourceType() === 'script') lazy.add(new URL(r.url()).pathname);
