@@ -52,7 +52,7 @@ class CustomerRows {
 	storedCount = $state(0);
 	/** Filters and sorts, patching its last answer with the rows changed since. */
 	readonly query = new ListQuery();
-	reader: ListReaderClient | null = null;
+	#reader: ListReaderClient | null = null;
 	#db: ShopDB | null = null;
 	/** Bumped when the shop changes: a load or drain of the one before stops. */
 	#gen = 0;
@@ -71,9 +71,11 @@ class CustomerRows {
 	 * its detach. Hidden, the rows only collect which customers changed, read on the next attach.
 	 */
 	attach(): () => void {
-		this.ensure();
+		const started = this.#ensure();
 		this.#views++;
 		for (const go of this.#onShown.splice(0)) go();
+		// What a hidden list did not follow: the stored count while loading, the changed rows after.
+		if (!started && !this.loaded) this.#recount();
 		void this.#drain();
 		let attached = true;
 		return () => {
@@ -87,14 +89,14 @@ class CustomerRows {
 		while (this.#views === 0) await new Promise<void>((go) => this.#onShown.push(go));
 	}
 
-	/** Loads the open shop's customers and follows their changes (once per shop; cheap after). */
-	ensure(): void {
+	/** Loads the open shop's customers and follows their changes (once per shop); true when it starts. */
+	#ensure(): boolean {
 		const db = shop.db;
-		if (this.#db === db) return;
+		if (this.#db === db) return false;
 		this.#reset();
 		this.#db = db;
 		const gen = this.#gen;
-		const reader = (this.reader = new ListReaderClient(db));
+		const reader = (this.#reader = new ListReaderClient(db));
 		this.#unsubscribe = shop.store.subscribe((changes) => this.#onChanges(changes));
 		void this.#load(reader, gen).catch((e) => {
 			if (gen !== this.#gen) return;
@@ -102,14 +104,15 @@ class CustomerRows {
 			// The next list opened tries again.
 			this.#reset();
 		});
+		return true;
 	}
 
 	#reset(): void {
 		this.#gen++;
 		this.#unsubscribe?.();
 		this.#unsubscribe = null;
-		this.reader?.close();
-		this.reader = null;
+		this.#reader?.close();
+		this.#reader = null;
 		this.#db = null;
 		this.byId.clear();
 		this.query.reset();
@@ -152,6 +155,14 @@ class CustomerRows {
 		void this.#drain();
 	}
 
+	/** The stored count again, shown while loading. */
+	#recount(): void {
+		const gen = this.#gen;
+		void this.#reader?.count().then((n) => {
+			if (gen === this.#gen) this.storedCount = n;
+		});
+	}
+
 	/** Puts changed rows in (and removed ones out), and tells the query which. */
 	#apply(rows: CustomerListRow[], removed: string[]): void {
 		if (!rows.length && !removed.length) return;
@@ -167,12 +178,8 @@ class CustomerRows {
 		if (changes[STATS_ALL_KIND] || changes[MEMBERSHIPS_ALL_KIND]) this.#dirtyAll = true;
 		for (const kind of ['customers', STATS_KIND, MEMBERSHIPS_KIND]) for (const id of changes[kind] ?? []) this.#dirty.add(id);
 		if (!this.loaded) {
-			// The count shown while loading follows imports and new customers.
-			const gen = this.#gen;
-			if (changes.customers?.length)
-				void this.reader?.count().then((n) => {
-					if (gen === this.#gen) this.storedCount = n;
-				});
+			// The count shown while loading follows imports and new customers (on screen only).
+			if (changes.customers?.length && this.#views > 0) this.#recount();
 			return;
 		}
 		void this.#drain();
@@ -206,7 +213,7 @@ class CustomerRows {
 
 	/** Up to MERGE_EVERY dirty customers read again, in steps; merged in at once. */
 	async #reloadSome(gen: number): Promise<void> {
-		const reader = this.reader!;
+		const reader = this.#reader!;
 		const ids: string[] = [];
 		for (const id of this.#dirty) {
 			ids.push(id);
@@ -234,7 +241,7 @@ class CustomerRows {
 	 * that differ: a rebuild that changed nothing changes nothing on screen.
 	 */
 	async #reloadAll(gen: number): Promise<void> {
-		const reader = this.reader!;
+		const reader = this.#reader!;
 		const seen = new Set<string>();
 		let changed: CustomerListRow[] = [];
 		for (let after: string | null = null; ; ) {
